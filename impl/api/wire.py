@@ -1,0 +1,99 @@
+"""Domain values -> JSON shapes of spec/openapi.yaml. Decimal strings and timestamps are written here only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from impl.domain.model import BookSnapshot, Candle, Market, Trade, Ticker
+from impl.domain.units import to_string
+
+
+def timestamp(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+def market(m: Market) -> dict:
+    return {
+        "symbol": m.symbol,
+        "base": m.base,
+        "quote": m.quote,
+        "status": m.status,
+        "tick_size": str(m.tick_size),
+        "step_size": str(m.step_size),
+        "min_size": str(m.min_size),
+        "max_size": str(m.max_size),
+        "min_notional": str(m.min_notional),
+        "price_precision": m.price_precision,
+        "size_precision": m.size_precision,
+        "maker_fee_rate": str(m.maker_fee_rate),
+        "taker_fee_rate": str(m.taker_fee_rate),
+    }
+
+
+def _opt(units: int | None, precision: int) -> str | None:
+    return None if units is None else to_string(units, precision)
+
+
+def _percent(change: int, base: int) -> str:
+    value = (Decimal(change) * 100 / Decimal(base)).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    return str(value + 0)  # + 0 turns -0.00 into 0.00
+
+
+def ticker(t: Ticker, m: Market) -> dict:
+    pp, sp = m.price_precision, m.size_precision
+    change = None if t.last is None else t.last - t.open
+    percent = None if change is None else _percent(change, t.open)
+    bid, ask = t.best_bid or (None, None), t.best_ask or (None, None)
+    return {
+        "symbol": t.symbol,
+        "open": _opt(t.open, pp),
+        "high": _opt(t.high, pp),
+        "low": _opt(t.low, pp),
+        "last": _opt(t.last, pp),
+        "volume": to_string(t.volume, sp),
+        "quote_volume": to_string(t.quote_volume, m.quote_precision),
+        "change": _opt(change, pp),
+        "change_percent": percent,
+        "best_bid": _opt(bid[0], pp),
+        "best_bid_size": _opt(bid[1], sp),
+        "best_ask": _opt(ask[0], pp),
+        "best_ask_size": _opt(ask[1], sp),
+        "ts": timestamp(t.ts_ms),
+    }
+
+
+def orderbook(b: BookSnapshot, m: Market) -> dict:
+    pp, sp = m.price_precision, m.size_precision
+    return {
+        "symbol": b.symbol,
+        "sequence": b.sequence,
+        "bids": [[to_string(p, pp), to_string(s, sp)] for p, s in b.bids],
+        "asks": [[to_string(p, pp), to_string(s, sp)] for p, s in b.asks],
+        "ts": timestamp(b.ts_ms),
+    }
+
+
+def trade(t: Trade, m: Market) -> dict:
+    return {
+        "id": t.id,
+        "symbol": t.symbol,
+        "price": to_string(t.price, m.price_precision),
+        "size": to_string(t.size, m.size_precision),
+        "taker_side": t.taker_side,
+        "ts": timestamp(t.ts_ms),
+    }
+
+
+def candle(c: Candle, m: Market) -> dict:
+    pp = m.price_precision
+    return {
+        "open_time": timestamp(c.open_time_ms),
+        "open": to_string(c.open, pp),
+        "high": to_string(c.high, pp),
+        "low": to_string(c.low, pp),
+        "close": to_string(c.close, pp),
+        "volume": to_string(c.volume, m.size_precision),
+        "quote_volume": to_string(c.quote_volume, m.quote_precision),
+        "trades": c.trades,
+    }

@@ -1,0 +1,58 @@
+"""Service configuration, read from the environment with sane defaults.
+
+Every setting has a default that runs the embedded service (SQLite under ./var, 127.0.0.1:8080); nothing here
+needs a server to be installed. Variables: COOUD_HOST, COOUD_PORT, COOUD_DATABASE, COOUD_SPEC_DIR,
+COOUD_MAX_BODY_BYTES, COOUD_VALIDATE_RESPONSES, COOUD_SEED_DEMO, COOUD_LOG_LEVEL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(value: str) -> bool:
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    database: str = str(REPO_ROOT / "var" / "cooud.sqlite3")
+    spec_dir: Path = field(default=REPO_ROOT / "spec")
+    max_body_bytes: int = 1024 * 1024
+    validate_responses: bool = False
+    seed_demo: bool = True
+    log_level: str = "info"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> Config:
+        env = os.environ if env is None else env
+        values: dict = {}
+        readers = {
+            "host": ("COOUD_HOST", str),
+            "port": ("COOUD_PORT", int),
+            "database": ("COOUD_DATABASE", str),
+            "spec_dir": ("COOUD_SPEC_DIR", Path),
+            "max_body_bytes": ("COOUD_MAX_BODY_BYTES", int),
+            "validate_responses": ("COOUD_VALIDATE_RESPONSES", _bool),
+            "seed_demo": ("COOUD_SEED_DEMO", _bool),
+            "log_level": ("COOUD_LOG_LEVEL", str),
+        }
+        for name, (var, parse) in readers.items():
+            if var in env and env[var] != "":
+                try:
+                    values[name] = parse(env[var])
+                except ValueError as exc:
+                    raise ValueError(f"{var}: {exc}") from None
+        values.update(overrides)
+        return cls(**values)

@@ -1,0 +1,42 @@
+"""Aggregated (L2) view of a market's resting orders, with a sequence number.
+
+Invariants: every level has a positive size; `sequence` increases by exactly one per change and never
+decreases; bids are returned highest price first, asks lowest first. The matching engine (spot trading)
+owns the books and applies its changes here; until then every book is empty at sequence 0.
+"""
+
+from __future__ import annotations
+
+from impl.domain.model import BookSnapshot
+
+
+class L2Book:
+    def __init__(self, symbol: str) -> None:
+        self.symbol = symbol
+        self.sequence = 0
+        self._bids: dict[int, int] = {}
+        self._asks: dict[int, int] = {}
+
+    def set_level(self, side: str, price: int, size: int) -> int:
+        """Set the total size at a price (0 removes the level); returns the new sequence."""
+        if size < 0 or price <= 0:
+            raise ValueError("price must be positive and size non-negative")
+        levels = self._bids if side == "buy" else self._asks
+        if size == 0:
+            levels.pop(price, None)
+        else:
+            levels[price] = size
+        self.sequence += 1
+        return self.sequence
+
+    def best(self, side: str) -> tuple[int, int] | None:
+        levels = self._bids if side == "buy" else self._asks
+        if not levels:
+            return None
+        price = max(levels) if side == "buy" else min(levels)
+        return price, levels[price]
+
+    def snapshot(self, depth: int, ts_ms: int) -> BookSnapshot:
+        bids = sorted(self._bids.items(), reverse=True)[:depth]
+        asks = sorted(self._asks.items())[:depth]
+        return BookSnapshot(self.symbol, self.sequence, bids, asks, ts_ms)

@@ -1,0 +1,33 @@
+"""Typed domain errors, each with a stable `code` from the spec's error catalogue.
+
+Invariant: every `code` used here exists in `x-cooud-error-catalogue` of spec/openapi.yaml (a unit test checks
+it); the HTTP status is the catalogue's, chosen by the API layer — the domain knows nothing of HTTP.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    code = "business_rule_violation"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidArgument(DomainError):
+    """A well-typed argument that is still unacceptable (start after end, an unknown cursor, an impossible date)."""
+
+    code = "invalid_request"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class MarketNotFound(NotFound):
+    code = "market_not_found"
+
+    def __init__(self, symbol: str) -> None:
+        super().__init__(f"No market {symbol!r}.", field="symbol")

@@ -1,0 +1,54 @@
+"""The single error envelope, and the one mapping from every failure to it.
+
+Every failure path — domain errors, connexion's validation problems, unknown routes, 405s, oversized or
+undecodable bodies, unexpected exceptions — ends in `envelope_response`, which writes
+`{"error": {"code", "message", "request_id", "details"?}}` with the HTTP status the spec's error catalogue
+(generated/operations.py) gives for the code. Invariants: no code outside the catalogue is ever sent (an
+unknown code is a bug and becomes `internal_error`); no traceback or exception text of an unexpected error
+reaches the client.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from contextvars import ContextVar
+
+from generated.operations import ERROR_CATALOGUE
+
+log = logging.getLogger("cooud.errors")
+
+request_id_var: ContextVar[str] = ContextVar("cooud_request_id", default="")
+
+
+class ApiError(Exception):
+    """An error raised by the API layer with a catalogued code."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        details: list[dict] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+        self.headers = headers or {}
+
+
+def status_of(code: str) -> int:
+    return ERROR_CATALOGUE[code].status
+
+
+def envelope(code: str, message: str, details: list[dict] | None = None) -> tuple[int, bytes]:
+    """(status, body) for an error; uncatalogued codes are a server bug and degrade to internal_error."""
+    if code not in ERROR_CATALOGUE:
+        log.error("uncatalogued error code %r (%s) — add it to x-cooud-error-catalogue", code, message)
+        code, message, details = "internal_error", "An unexpected error occurred.", None
+    error: dict = {"code": code, "message": message, "request_id": request_id_var.get()}
+    if details:
+        error["details"] = details
+    return status_of(code), json.dumps({"error": error}, separators=(",", ":")).encode()

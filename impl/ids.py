@@ -1,0 +1,44 @@
+"""Prefixed, time-sortable identifiers: `{prefix}_{ULID}` (e.g. `req_01HXY9GA2T8K4M6N7P8Q9R0S1T`).
+
+A ULID is 48 bits of milliseconds since the epoch followed by 80 random bits, written as 26 characters of
+Crockford base32. Invariant: identifiers made by one process are strictly increasing (as strings) even within
+the same millisecond — the random part is incremented instead of redrawn — so sorting by id sorts by creation.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_lock = threading.Lock()
+_last_ms = -1
+_last_rand = 0
+
+
+def _encode(value: int, length: int) -> str:
+    out = []
+    for _ in range(length):
+        out.append(_ALPHABET[value & 31])
+        value >>= 5
+    return "".join(reversed(out))
+
+
+def ulid(now_ms: int | None = None) -> str:
+    """A new ULID, monotonic within this process."""
+    global _last_ms, _last_rand
+    ms = int(time.time() * 1000) if now_ms is None else now_ms
+    with _lock:
+        if ms <= _last_ms:
+            ms = _last_ms
+            _last_rand = (_last_rand + 1) & ((1 << 80) - 1)
+        else:
+            _last_ms = ms
+            _last_rand = int.from_bytes(os.urandom(10), "big") >> 1  # headroom for increments
+        rand = _last_rand
+    return _encode(ms, 10) + _encode(rand, 16)
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{ulid()}"

@@ -1,0 +1,1 @@
+"""ASGI middleware of the request pipeline: request context (outermost) and body policy (after routing)."""

@@ -1,0 +1,56 @@
+"""Body policy, applied after routing and before security, from the operation's requestBody in the spec.
+
+- An operation that declares no request body refuses a non-empty one: `415 unsupported_media_type`.
+- A body whose Content-Type the operation does not declare: `415 unsupported_media_type`.
+- A JSON body that is not UTF-8 or not well-formed JSON: `400 malformed_body` (connexion itself would answer
+  a non-UTF-8 body with a 500).
+Schema validation of a well-formed body stays connexion's job.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from generated.operations import BASE_PATH, OPERATIONS
+from impl.errors import ApiError
+
+
+def _media_type(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-type":
+            return value.decode("latin-1").split(";", 1)[0].strip().lower()
+    return None
+
+
+class BodyPolicyMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            routing = scope.get("extensions", {}).get("connexion_routing", {})
+            op = OPERATIONS.get(routing.get("operation_id") or "")
+            if op is not None:
+                check(op.method, op.path, op.request_content_types, _media_type(scope), scope.get("cooud.raw_body", b""))
+        await self.app(scope, receive, send)
+
+
+def check(method: str, path: str, accepted: tuple[str, ...], media_type: str | None, body: bytes) -> None:
+    if not body:
+        return
+    if not accepted:
+        raise ApiError("unsupported_media_type", f"{method} {BASE_PATH}{path} takes no request body.")
+    if media_type not in accepted:
+        raise ApiError(
+            "unsupported_media_type",
+            f"Content-Type {media_type or '(none)'!r} is not accepted; send {', '.join(accepted)}.",
+        )
+    if media_type == "application/json":
+        try:
+            json.loads(body.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise ApiError("malformed_body", "The request body is not valid UTF-8.") from None
+        except ValueError as exc:
+            raise ApiError("malformed_body", f"The request body is not well-formed JSON: {exc}.") from None

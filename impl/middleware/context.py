@@ -1,0 +1,136 @@
+"""Outermost middleware: request id, body size limit, and the last-resort error envelope.
+
+For every HTTP request: a fresh `req_<ULID>` is made, put in a context variable (error envelopes read it) and
+sent back as `X-Request-Id` on every response, Swagger UI and the spec included. The body is read here, once,
+up to `max_body_bytes`: a larger body is refused with `413 payload_too_large` before any application code runs
+(chunked bodies included), and the bytes are kept in `scope["cooud.raw_body"]` for the layers that need them
+(body policy now, request signing later) and replayed downstream. Anything that escapes every inner handler
+becomes `500 internal_error` without a traceback (logged with the request id).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from impl.errors import envelope, request_id_var
+from impl.ids import new_id
+
+log = logging.getLogger("cooud.request")
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, services: object) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.services = services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        scope["cooud.services"] = self.services
+        request_id = new_id("req")
+        token = request_id_var.set(request_id)
+        scope["cooud.request_id"] = request_id
+        try:
+            if scope["type"] == "websocket":
+                await self.app(scope, receive, send)
+                return
+            await self._http(scope, receive, send, request_id)
+        finally:
+            request_id_var.reset(token)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message = _with_request_id(message, request_id)
+            await send(message)
+
+        body = await self._read_body(scope, receive)
+        if body is None:
+            await _send_error(send_with_id, "payload_too_large",
+                              f"The request body is larger than {self.max_body_bytes} bytes.")
+            return
+        scope["cooud.raw_body"] = body
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        try:
+            await self.app(scope, replay, send_with_id)
+        except Exception:
+            log.exception("unhandled error in request %s", request_id)
+            if not started:
+                await _send_error(send_with_id, "internal_error",
+                                  "An unexpected error occurred; quote the request_id when reporting it.")
+
+    async def _read_body(self, scope: Scope, receive: Receive) -> bytes | None:
+        """The whole body, or None when it exceeds the limit (declared or actual)."""
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    if int(value) > self.max_body_bytes:
+                        return None
+                except ValueError:
+                    pass
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+
+class RequestIdHeaderMiddleware:
+    """Sets X-Request-Id inside connexion too, where response validation can see it (same value as outside)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request_id = scope.get("cooud.request_id")
+        if scope["type"] != "http" or not request_id:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = _with_request_id(message, request_id)
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def _with_request_id(message: Message, request_id: str) -> Message:
+    headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
+    headers.append((b"x-request-id", request_id.encode()))
+    return {**message, "headers": headers}
+
+
+async def _send_error(send: Send, code: str, message: str) -> None:
+    status, body = envelope(code, message)
+    await send({
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+    })
+    await send({"type": "http.response.body", "body": body})
