@@ -21,11 +21,15 @@ from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolution, Resolver
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Mount
 
 from generated.operations import BASE_PATH, OPERATIONS
 from impl import demo, error_handlers
 from impl.config import Config
+from impl.errors import envelope
 from impl.domain.market_data import MarketData
 from impl.middleware.body import BodyPolicyMiddleware
 from impl.middleware.context import RequestContextMiddleware, RequestIdHeaderMiddleware
@@ -61,6 +65,12 @@ def build_services(config: Config, now_ms: Callable[[], int] | None = None) -> S
     return Services(config=config, store=store, market_data=MarketData(store, {}, clock), now_ms=clock)
 
 
+async def _outer_http_error(request: Request, exc: HTTPException) -> Response:
+    code = error_handlers.GENERIC_CODE.get(exc.status_code, "not_found")
+    status, body = envelope(code, f"No resource at {request.url.path!r}.")
+    return Response(body, status_code=status, media_type="application/json")
+
+
 def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None = None):
     config = config or Config.from_env()
     services = build_services(config, now_ms)
@@ -88,7 +98,12 @@ def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None
         yield
         services.store.close()
 
-    outer = Starlette(routes=[Mount("/", app=cx)], lifespan=lifespan)
+    outer = Starlette(
+        routes=[Mount("/", app=cx)],
+        lifespan=lifespan,
+        # Paths the mount cannot even match (e.g. an encoded newline) never reach connexion: same envelope.
+        exception_handlers={HTTPException: _outer_http_error},
+    )
     app = RequestContextMiddleware(outer, max_body_bytes=config.max_body_bytes, services=services)
     app.services = services  # for tests and operator tools
     return app

@@ -107,5 +107,5 @@ class MarketData:
         start_ms = parse_timestamp(start, "start") if start else None
         end_ms = parse_timestamp(end, "end") if end else None
         if start_ms is not None and end_ms is not None and start_ms >= end_ms:
-            raise InvalidArgument("start must be before end.", field="start")
+            return []  # an empty window, not an error: [start, end) holds nothing
         return self._store.candles(symbol, interval, start_ms, end_ms, limit)

@@ -6,7 +6,11 @@ Invariant: conversions never round. A value with more decimal places than the sc
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation
+
+# Enough digits for any value on the wire (30 integer + 18 fractional digits) times any scale, and a trap
+# so that an operation that would have to round raises instead.
+_EXACT = Context(prec=80, traps=[InvalidOperation, Inexact])
 
 
 class NotRepresentable(ValueError):
@@ -22,8 +26,8 @@ def precision_of(step: Decimal) -> int:
 
 def to_units(value: str | Decimal, precision: int) -> int:
     try:
-        scaled = Decimal(value).scaleb(precision)
-    except InvalidOperation as exc:
+        scaled = _EXACT.scaleb(Decimal(value), precision)
+    except (InvalidOperation, Inexact) as exc:
         raise NotRepresentable(f"not a decimal: {value!r}") from exc
     if not scaled.is_finite() or scaled != scaled.to_integral_value():
         raise NotRepresentable(f"{value} has more than {precision} decimal places")

@@ -1,0 +1,40 @@
+# Two entry points work on a fresh machine with only Python 3.11+ and Node/npm:
+#   make run    set up .venv, install, start the service on http://127.0.0.1:8080 (embedded SQLite)
+#   make test   set up the same environment and run every check and test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY_OK  := $(VENV)/.installed
+NODE_OK := node_modules/.installed
+
+.PHONY: run test check generate lint fmt clean
+
+$(PY_OK): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+$(NODE_OK): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: $(PY_OK)
+	$(BIN)/cooud serve
+
+generate: $(PY_OK)
+	$(BIN)/python -m tools.codegen
+
+# Static checks of the contract and the generated code, then the test suite.
+check: $(PY_OK) $(NODE_OK)
+	$(BIN)/python -m tools.validate_specs
+	$(BIN)/python -m tools.check_examples
+	$(BIN)/python -m tools.lint
+	$(BIN)/python -m tools.codegen --check
+	$(BIN)/python -m tools.breaking
+	$(BIN)/ruff check impl tools tests
+
+test: check
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .hypothesis
