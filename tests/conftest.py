@@ -23,3 +23,28 @@ def app(config):
 def client(app):
     with TestClient(app) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """`make run` on a free port over a database holding a few recorded BTC/USDT trades."""
+    import time
+
+    from impl import demo
+    from impl.domain.model import Trade
+    from impl.ids import ulid
+    from impl.store.sqlite import SQLiteStore
+    from tests.live import running_server
+
+    root = tmp_path_factory.mktemp("live")
+    store = SQLiteStore(str(root / "cooud.sqlite3"))
+    store.migrate()
+    demo.seed_if_empty(store)
+    now = int(time.time() * 1000)
+    store.record_trades([
+        Trade(f"trd_{ulid(now - 120_000)}", "BTC/USDT", 6_150_000, 20_000, "buy", now - 120_000),
+        Trade(f"trd_{ulid(now - 60_000)}", "BTC/USDT", 6_149_000, 5_000, "sell", now - 60_000),
+    ])
+    store.close()
+    with running_server(root / "cooud.sqlite3", root / "server.log") as base:
+        yield base
