@@ -29,8 +29,8 @@ from starlette.routing import Mount
 from generated.operations import BASE_PATH, OPERATIONS
 from impl import demo, error_handlers
 from impl.config import Config
-from impl.errors import envelope
 from impl.domain.market_data import MarketData
+from impl.errors import envelope
 from impl.middleware.body import BodyPolicyMiddleware
 from impl.middleware.context import RequestContextMiddleware, RequestIdHeaderMiddleware
 from impl.routing import PathIndex

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from impl.domain.model import BookSnapshot, Candle, Market, Trade, Ticker
+from impl.domain.model import BookSnapshot, Candle, Market, Ticker, Trade
 from impl.domain.units import to_string
 
 

@@ -33,7 +33,8 @@ class BodyPolicyMiddleware:
             routing = scope.get("extensions", {}).get("connexion_routing", {})
             op = OPERATIONS.get(routing.get("operation_id") or "")
             if op is not None:
-                check(op.method, op.path, op.request_content_types, _media_type(scope), scope.get("cooud.raw_body", b""))
+                body = scope.get("cooud.raw_body", b"")
+                check(op.method, op.path, op.request_content_types, _media_type(scope), body)
         await self.app(scope, receive, send)
 
 

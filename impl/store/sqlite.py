@@ -45,7 +45,8 @@ class SQLiteStore:
                     for statement in _statements(script.read_text()):
                         self._db.execute(statement)
                     self._db.execute(
-                        "INSERT INTO schema_migrations VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))", (script.name,)
+                        "INSERT INTO schema_migrations VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                        (script.name,),
                     )
                     self._db.execute("COMMIT")
                 except Exception:

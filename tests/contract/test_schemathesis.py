@@ -31,7 +31,8 @@ def run_engine(app) -> tuple[list[str], dict[str, int], set[str]]:
             for result in results:
                 checks[result.name] = checks.get(result.name, 0) + 1
                 if result.status.value != "success":
-                    failures.append(f"{event.label}: {result.name}: {result.failure_info and result.failure_info.failure}")
+                    info = result.failure_info and result.failure_info.failure
+                    failures.append(f"{event.label}: {result.name}: {info}")
     return failures, checks, phases
 
 

@@ -36,7 +36,12 @@ def client_package(tmp_path_factory):
 def test_read_market_data_through_generated_client(client_package, live_server):
     from cooud_exchange_client import Client
     from cooud_exchange_client.api.markets import (
-        get_candles, get_market, get_order_book, get_ticker, list_market_trades, list_markets,
+        get_candles,
+        get_market,
+        get_order_book,
+        get_ticker,
+        list_market_trades,
+        list_markets,
     )
     from cooud_exchange_client.api.system import get_server_time
     from cooud_exchange_client.models import CandleInterval, ErrorEnvelope
