@@ -33,6 +33,7 @@ from impl.domain.market_data import MarketData
 from impl.errors import envelope
 from impl.middleware.body import BodyPolicyMiddleware
 from impl.middleware.context import RequestContextMiddleware, RequestIdHeaderMiddleware
+from impl.middleware.cors import CorsMiddleware
 from impl.routing import PathIndex
 from impl.services import Services
 from impl.store.sqlite import SQLiteStore
@@ -89,6 +90,8 @@ def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None
         validate_responses=config.validate_responses,
     )
     cx.add_middleware(BodyPolicyMiddleware, position=MiddlewarePosition.BEFORE_SECURITY)
+    cx.add_middleware(CorsMiddleware, position=MiddlewarePosition.BEFORE_SECURITY,
+                      allowed_origins=config.cors_origins)
     # Inside response validation, so the validator sees the X-Request-Id header the spec requires.
     cx.add_middleware(RequestIdHeaderMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
     error_handlers.install(cx, PathIndex(OPERATIONS.values(), BASE_PATH))

@@ -2,7 +2,8 @@
 
 Every setting has a default that runs the embedded service (SQLite under ./var, 127.0.0.1:8080); nothing here
 needs a server to be installed. Variables: COOUD_HOST, COOUD_PORT, COOUD_DATABASE, COOUD_SPEC_DIR,
-COOUD_MAX_BODY_BYTES, COOUD_VALIDATE_RESPONSES, COOUD_SEED_DEMO, COOUD_LOG_LEVEL.
+COOUD_MAX_BODY_BYTES, COOUD_VALIDATE_RESPONSES, COOUD_SEED_DEMO, COOUD_LOG_LEVEL,
+COOUD_CORS_ORIGINS (comma-separated origins allowed to call credentialed operations from a browser).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Config:
     validate_responses: bool = False
     seed_demo: bool = True
     log_level: str = "info"
+    cors_origins: frozenset[str] = frozenset()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> Config:
@@ -47,6 +49,7 @@ class Config:
             "validate_responses": ("COOUD_VALIDATE_RESPONSES", _bool),
             "seed_demo": ("COOUD_SEED_DEMO", _bool),
             "log_level": ("COOUD_LOG_LEVEL", str),
+            "cors_origins": ("COOUD_CORS_ORIGINS", lambda v: frozenset(o.strip() for o in v.split(",") if o.strip())),
         }
         for name, (var, parse) in readers.items():
             if var in env and env[var] != "":

@@ -116,3 +116,4 @@ def test_unexpected_exception_is_an_envelope_without_traceback(client, app, monk
 def test_every_response_has_a_request_id(client):
     ids = {client.get(p).headers["x-request-id"] for p in ("/v1/time", "/v1/ui/", "/v1/openapi.json", "/nope")}
     assert len(ids) == 4 and all(i.startswith("req_") for i in ids)
+

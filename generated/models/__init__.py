@@ -1,0 +1,1 @@
+# generated from spec/ by tools/codegen.py — do not edit; change the spec and run `make generate`
