@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 import connexion
-from connexion.middleware import MiddlewarePosition
+from connexion.middleware.context import ContextMiddleware
+from connexion.middleware.exceptions import ExceptionMiddleware
+from connexion.middleware.lifespan import LifespanMiddleware
+from connexion.middleware.request_validation import RequestValidationMiddleware
+from connexion.middleware.response_validation import ResponseValidationMiddleware
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.server_error import ServerErrorMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolution, Resolver
 from starlette.applications import Starlette
@@ -27,25 +34,26 @@ from starlette.responses import Response
 from starlette.routing import Mount
 
 from generated.operations import BASE_PATH, OPERATIONS
-from impl import demo, error_handlers
+from impl import error_handlers
 from impl.config import Config
-from impl.domain.market_data import MarketData
 from impl.errors import envelope
+from impl.middleware.auth import AuthMiddleware
 from impl.middleware.body import BodyPolicyMiddleware
 from impl.middleware.context import RequestContextMiddleware, RequestIdHeaderMiddleware
 from impl.middleware.cors import CorsMiddleware
+from impl.middleware.idempotency import IdempotencyMiddleware
 from impl.routing import PathIndex
-from impl.services import Services
-from impl.store.sqlite import SQLiteStore
+from impl.services import build_services
 
 log = logging.getLogger("cooud.app")
 
 
 def handler_name(operation_id: str) -> str:
-    """`impl.api.<tag>.<snake_case>` for an operationId of the generated operation table."""
+    """`impl.api.<tag>.<snake_case>` for an operationId of the generated operation table (tag `api-keys` is
+    module `api_keys`)."""
     op = OPERATIONS[operation_id]
     snake = re.sub(r"(?<!^)(?=[A-Z])", "_", operation_id).lower()
-    return f"impl.api.{op.tag}.{snake}"
+    return f"impl.api.{op.tag.replace('-', '_')}.{snake}"
 
 
 class OperationTableResolver(Resolver):
@@ -57,13 +65,24 @@ class OperationTableResolver(Resolver):
         return Resolution(self.resolve_function_from_operation_id(handler_name(op_id)), op_id)
 
 
-def build_services(config: Config, now_ms: Callable[[], int] | None = None) -> Services:
-    store = SQLiteStore(config.database)
-    store.migrate()
-    if config.seed_demo:
-        demo.seed_if_empty(store)
-    clock = now_ms or (lambda: time.time_ns() // 1_000_000)
-    return Services(config=config, store=store, market_data=MarketData(store, {}, clock), now_ms=clock)
+def _middlewares(config: Config) -> list:
+    """Connexion's stack with our layers in place. Our AuthMiddleware replaces connexion's SecurityMiddleware
+    (signed requests need the raw body and all three key headers at once)."""
+    return [
+        ServerErrorMiddleware,
+        ExceptionMiddleware,
+        SwaggerUIMiddleware,
+        RoutingMiddleware,
+        BodyPolicyMiddleware,
+        partial(CorsMiddleware, allowed_origins=config.cors_origins),
+        AuthMiddleware,
+        RequestValidationMiddleware,
+        IdempotencyMiddleware,
+        ResponseValidationMiddleware,
+        LifespanMiddleware,
+        RequestIdHeaderMiddleware,  # inside response validation, which must see the X-Request-Id it requires
+        ContextMiddleware,
+    ]
 
 
 async def _outer_http_error(request: Request, exc: HTTPException) -> Response:
@@ -72,15 +91,16 @@ async def _outer_http_error(request: Request, exc: HTTPException) -> Response:
     return Response(body, status_code=status, media_type="application/json")
 
 
-def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None = None):
+def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None = None, password_hasher=None):
     config = config or Config.from_env()
-    services = build_services(config, now_ms)
+    services = build_services(config, now_ms, password_hasher)
     spec_dir = Path(config.spec_dir)
 
     cx = connexion.AsyncApp(
         __name__,
         specification_dir=str(spec_dir),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
+        middlewares=_middlewares(config),
     )
     cx.add_api(
         "openapi.yaml",
@@ -89,11 +109,6 @@ def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None
         strict_validation=True,
         validate_responses=config.validate_responses,
     )
-    cx.add_middleware(BodyPolicyMiddleware, position=MiddlewarePosition.BEFORE_SECURITY)
-    cx.add_middleware(CorsMiddleware, position=MiddlewarePosition.BEFORE_SECURITY,
-                      allowed_origins=config.cors_origins)
-    # Inside response validation, so the validator sees the X-Request-Id header the spec requires.
-    cx.add_middleware(RequestIdHeaderMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
     error_handlers.install(cx, PathIndex(OPERATIONS.values(), BASE_PATH))
 
     @asynccontextmanager

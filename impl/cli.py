@@ -1,4 +1,5 @@
-"""Operator CLI: `cooud serve` runs the service; `cooud migrate` prepares the database.
+"""Operator CLI: `cooud serve` runs the service; `cooud migrate` prepares the database; `cooud user create`,
+`cooud api-key create` and `cooud invite create` provision accounts, keys and invite codes (printing JSON).
 
 Both read the same environment configuration as the service (impl/config.py); flags override it.
 """
@@ -6,9 +7,11 @@ Both read the same environment configuration as the service (impl/config.py); fl
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import sys
+import time
 
 from impl.config import Config
 
@@ -44,15 +47,69 @@ def migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _services(args: argparse.Namespace):
+    from impl.services import build_services
+
+    return build_services(_config(args))
+
+
+def _now() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def user_create(args: argparse.Namespace) -> int:
+    svc = _services(args)
+    password = args.password or getpass.getpass("password: ")
+    user = svc.identity.create_user(args.email, password, _now())
+    print(json.dumps({"id": user.id, "email": user.email, "invite_status": user.invite_status}))
+    return 0
+
+
+def api_key_create(args: argparse.Namespace) -> int:
+    svc = _services(args)
+    user = svc.store.user_by("email", args.email)
+    if user is None:
+        print(json.dumps({"error": f"no account with email {args.email!r}"}), file=sys.stderr)
+        return 1
+    key, secret = svc.identity.create_api_key(user.id, args.label, args.scopes.split(","),
+                                              [a for a in args.ip_allowlist.split(",") if a], args.days, _now())
+    print(json.dumps({"id": key.id, "secret": secret, "user_id": user.id, "scopes": list(key.scopes),
+                      "ip_allowlist": list(key.ip_allowlist), "expires_at_ms": key.expires_at_ms}))
+    return 0
+
+
+def invite_create(args: argparse.Namespace) -> int:
+    print(json.dumps({"code": _services(args).identity.create_invite(_now())}))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="cooud", description="Cooud exchange operator CLI")
+    parser = argparse.ArgumentParser(prog="cooud", description="Cooud exchange operator CLI (prints JSON)")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, func, help_text in (("serve", serve, "run the API service"), ("migrate", migrate, "apply migrations")):
-        p = sub.add_parser(name, help=help_text)
+
+    def command(name: str, func, help_text: str, parent=sub):
+        p = parent.add_parser(name, help=help_text)
         p.add_argument("--host")
         p.add_argument("--port", type=int)
         p.add_argument("--database", help="SQLite file (default ./var/cooud.sqlite3)")
         p.set_defaults(func=func)
+        return p
+
+    command("serve", serve, "run the API service")
+    command("migrate", migrate, "apply migrations")
+    users = sub.add_parser("user", help="accounts").add_subparsers(dest="action", required=True)
+    p = command("create", user_create, "create an email + password account", users)
+    p.add_argument("--email", required=True)
+    p.add_argument("--password", help="read from the terminal when omitted")
+    keys = sub.add_parser("api-key", help="API keys").add_subparsers(dest="action", required=True)
+    p = command("create", api_key_create, "create an API key for an account (prints the secret once)", keys)
+    p.add_argument("--email", required=True)
+    p.add_argument("--scopes", default="read", help="comma-separated: read,trade,withdraw")
+    p.add_argument("--label", default="cli")
+    p.add_argument("--ip-allowlist", default="", help="comma-separated addresses or CIDR ranges")
+    p.add_argument("--days", type=int, default=30)
+    invites = sub.add_parser("invite", help="invite codes").add_subparsers(dest="action", required=True)
+    command("create", invite_create, "create a single-use invite code", invites)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -3,7 +3,10 @@
 Every setting has a default that runs the embedded service (SQLite under ./var, 127.0.0.1:8080); nothing here
 needs a server to be installed. Variables: COOUD_HOST, COOUD_PORT, COOUD_DATABASE, COOUD_SPEC_DIR,
 COOUD_MAX_BODY_BYTES, COOUD_VALIDATE_RESPONSES, COOUD_SEED_DEMO, COOUD_LOG_LEVEL,
-COOUD_CORS_ORIGINS (comma-separated origins allowed to call credentialed operations from a browser).
+COOUD_CORS_ORIGINS (comma-separated origins allowed to call credentialed operations from a browser),
+COOUD_MASTER_KEY_FILE (default: master.key beside the database, created on first start with mode 0600; API key
+secrets, the JWT signing key and sealed TOTP seeds all derive from it), COOUD_INVITE_GATING, COOUD_SIWE_DOMAIN,
+COOUD_SIWE_URI, COOUD_SIWE_CHAIN_ID (what wallet sign-in messages must name; default this server, chain 1).
 """
 
 from __future__ import annotations
@@ -35,6 +38,23 @@ class Config:
     seed_demo: bool = True
     log_level: str = "info"
     cors_origins: frozenset[str] = frozenset()
+    master_key_file: str = ""  # default: master.key beside the database
+    invite_gating: bool = False
+    siwe_domain: str = ""  # default: host:port
+    siwe_uri: str = ""  # default: http://host:port
+    siwe_chain_id: int = 1
+
+    @property
+    def master_key_path(self) -> str:
+        return self.master_key_file or str(Path(self.database).parent / "master.key")
+
+    @property
+    def siwe_expected_domain(self) -> str:
+        return self.siwe_domain or f"{self.host}:{self.port}"
+
+    @property
+    def siwe_expected_uri(self) -> str:
+        return self.siwe_uri or f"http://{self.host}:{self.port}"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> Config:
@@ -49,6 +69,11 @@ class Config:
             "validate_responses": ("COOUD_VALIDATE_RESPONSES", _bool),
             "seed_demo": ("COOUD_SEED_DEMO", _bool),
             "log_level": ("COOUD_LOG_LEVEL", str),
+            "master_key_file": ("COOUD_MASTER_KEY_FILE", str),
+            "invite_gating": ("COOUD_INVITE_GATING", _bool),
+            "siwe_domain": ("COOUD_SIWE_DOMAIN", str),
+            "siwe_uri": ("COOUD_SIWE_URI", str),
+            "siwe_chain_id": ("COOUD_SIWE_CHAIN_ID", int),
             "cors_origins": ("COOUD_CORS_ORIGINS", lambda v: frozenset(o.strip() for o in v.split(",") if o.strip())),
         }
         for name, (var, parse) in readers.items():

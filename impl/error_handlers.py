@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from impl.domain.errors import DomainError
 from impl.errors import ApiError, envelope
 from impl.routing import PathIndex
+from impl.security import AuthError
 
 log = logging.getLogger("cooud.errors")
 
@@ -41,8 +42,8 @@ def _response(code: str, message: str, details=None, headers=None) -> ConnexionR
 
 
 def install(app, paths: PathIndex) -> None:
-    def api_error(_request: ConnexionRequest, exc: ApiError) -> ConnexionResponse:
-        return _response(exc.code, exc.message, exc.details, exc.headers)
+    def api_error(_request: ConnexionRequest, exc: ApiError | AuthError) -> ConnexionResponse:
+        return _response(exc.code, exc.message, getattr(exc, "details", None), getattr(exc, "headers", None))
 
     def domain_error(_request: ConnexionRequest, exc: DomainError) -> ConnexionResponse:
         details = [{"field": exc.field, "reason": exc.message}] if exc.field else None
@@ -72,6 +73,7 @@ def install(app, paths: PathIndex) -> None:
 
     app.add_error_handler(ApiError, api_error)
     app.add_error_handler(DomainError, domain_error)
+    app.add_error_handler(AuthError, api_error)
     app.add_error_handler(ProblemException, http_problem)
     app.add_error_handler(HTTPException, http_problem)
     app.add_error_handler(Exception, unexpected)

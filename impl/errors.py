@@ -43,12 +43,17 @@ def status_of(code: str) -> int:
     return ERROR_CATALOGUE[code].status
 
 
+def _clip(text: str, limit: int = 500) -> str:
+    """Messages may quote the offending input; keep them readable (and within the spec's maxLength)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def envelope(code: str, message: str, details: list[dict] | None = None) -> tuple[int, bytes]:
     """(status, body) for an error; uncatalogued codes are a server bug and degrade to internal_error."""
     if code not in ERROR_CATALOGUE:
         log.error("uncatalogued error code %r (%s) — add it to x-cooud-error-catalogue", code, message)
         code, message, details = "internal_error", "An unexpected error occurred.", None
-    error: dict = {"code": code, "message": message, "request_id": request_id_var.get()}
+    error: dict = {"code": code, "message": _clip(message), "request_id": request_id_var.get()}
     if details:
-        error["details"] = details
+        error["details"] = [{**d, "reason": _clip(d["reason"])} for d in details[:100]]
     return status_of(code), json.dumps({"error": error}, separators=(",", ":")).encode()

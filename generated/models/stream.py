@@ -7,7 +7,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    RootModel,
+    SecretStr,
+)
 
 
 class ClientRequestId(RootModel[str]):
@@ -419,6 +427,307 @@ class CandleSeries(BaseModel):
     data: Annotated[list[Candle], Field(max_length=1000)]
 
 
+class UserId(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="Account identifier, `usr_` and a ULID.",
+            examples=["usr_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6"],
+            max_length=30,
+            min_length=30,
+            pattern="^usr_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+
+
+class ApiKeyId(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`.",
+            examples=["key_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6"],
+            max_length=30,
+            min_length=30,
+            pattern="^key_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+
+
+class Email(RootModel[EmailStr]):
+    root: Annotated[
+        EmailStr,
+        Field(
+            examples=["trader@example.com"],
+            max_length=254,
+            min_length=3,
+            pattern="^[^@\\s]+@[^@\\s]+$",
+        ),
+    ]
+
+
+class TotpCode(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="A 6-digit code from the authenticator app.",
+            examples=["123456"],
+            max_length=6,
+            min_length=6,
+            pattern="^[0-9]{6}$",
+        ),
+    ]
+
+
+class RefreshToken(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="An opaque refresh token.",
+            examples=["rt_3q2-7wZk1mN0pQrStUvWxYz0123456789abcdefABCD"],
+            max_length=46,
+            min_length=46,
+            pattern="^rt_[A-Za-z0-9_-]{43}$",
+        ),
+    ]
+
+
+class LoginRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    email: Email
+    password: Annotated[SecretStr, Field(max_length=256, min_length=1)]
+    totp_code: TotpCode | None = None
+
+
+class RefreshRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    refresh_token: RefreshToken
+
+
+class TokenType(StrEnum):
+    Bearer = "Bearer"
+
+
+class SessionTokens(BaseModel):
+    access_token: Annotated[
+        str,
+        Field(
+            description="A JWT (RFC 8725), valid 60 minutes, bound to the network it was issued to.",
+            max_length=2048,
+            pattern="^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$",
+        ),
+    ]
+    token_type: TokenType
+    expires_at: Timestamp
+    refresh_token: RefreshToken
+    refresh_expires_at: Timestamp
+    user_id: UserId
+
+
+class TotpEnrollment(BaseModel):
+    otpauth_uri: Annotated[
+        str,
+        Field(
+            description="`otpauth://totp/...` for an authenticator app (RFC 6238, SHA-1, 6 digits, 30 s).",
+            max_length=512,
+            pattern="^otpauth://totp/",
+        ),
+    ]
+    secret: Annotated[
+        str,
+        Field(
+            description="The same secret in base32, for manual entry.",
+            max_length=64,
+            min_length=16,
+            pattern="^[A-Z2-7]+=*$",
+        ),
+    ]
+
+
+class TotpConfirmRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    code: TotpCode
+
+
+class SiweNonce(BaseModel):
+    nonce: Annotated[
+        str,
+        Field(
+            description="Single use; put it in the message's `Nonce:` line.",
+            max_length=64,
+            min_length=8,
+            pattern="^[A-Za-z0-9]+$",
+        ),
+    ]
+    expires_at: Timestamp
+
+
+class SiweVerifyRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    message: Annotated[
+        str,
+        Field(
+            description="The exact EIP-4361 message text the wallet signed.",
+            max_length=4096,
+            min_length=1,
+            pattern=" wants you to sign in with your Ethereum account:",
+        ),
+    ]
+    signature: Annotated[
+        str,
+        Field(
+            description="The 65-byte personal_sign signature, 0x-prefixed hex.",
+            max_length=132,
+            min_length=132,
+            pattern="^0x[0-9a-fA-F]{130}$",
+        ),
+    ]
+
+
+class RedeemInviteRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    code: Annotated[str, Field(max_length=64, min_length=4, pattern="^[A-Z0-9-]+$")]
+
+
+class FeeTier(BaseModel):
+    tier: Annotated[int, Field(ge=0, le=100)]
+    maker_fee_rate: Decimal
+    taker_fee_rate: Decimal
+
+
+class InviteStatus(StrEnum):
+    not_required = "not_required"
+    required = "required"
+    redeemed = "redeemed"
+
+
+class Account(BaseModel):
+    id: UserId
+    email: Annotated[
+        str | None,
+        Field(
+            description="The sign-in email, or null for a wallet account.",
+            max_length=254,
+            pattern="^[^@\\s]+@[^@\\s]+$",
+        ),
+    ]
+    wallet_address: Annotated[
+        str | None,
+        Field(
+            description="The EIP-55 address of a wallet account, or null.",
+            max_length=42,
+            pattern="^0x[0-9a-fA-F]{40}$",
+        ),
+    ]
+    two_factor_enabled: bool
+    invite_status: Annotated[
+        InviteStatus,
+        Field(
+            description="`not_required`: invite gating does not apply; `required`: trading is refused until an invite is redeemed; `redeemed`: done."
+        ),
+    ]
+    fee_tier: FeeTier
+    created_at: Timestamp
+
+
+class ApiKeyScope(StrEnum):
+    read = "read"
+    trade = "trade"
+    withdraw = "withdraw"
+
+
+class IpRange(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="An IPv4 or IPv6 address or CIDR range.",
+            examples=["203.0.113.0/24"],
+            max_length=43,
+            min_length=2,
+            pattern="^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$",
+        ),
+    ]
+
+
+class Status(StrEnum):
+    enabled = "enabled"
+    disabled = "disabled"
+
+
+class ApiKey(BaseModel):
+    id: ApiKeyId
+    label: Annotated[str, Field(max_length=64, pattern="^[^\\x00-\\x1f]*$")]
+    scopes: Annotated[list[ApiKeyScope], Field(max_length=3, min_length=1)]
+    ip_allowlist: Annotated[
+        list[IpRange],
+        Field(
+            description="Addresses or ranges the key may be used from; empty means anywhere.",
+            max_length=20,
+        ),
+    ]
+    status: Status
+    created_at: Timestamp
+    expires_at: Timestamp
+    rotated_at: Annotated[
+        AwareDatetime | None,
+        Field(description="When the secret was last rotated, or null."),
+    ]
+
+
+class ApiKeyWithSecret(ApiKey):
+    secret: Annotated[
+        str,
+        Field(
+            description="The signing secret. Shown in this response only; the server cannot show it again.",
+            max_length=43,
+            min_length=43,
+            pattern="^[A-Za-z0-9_-]{43}$",
+        ),
+    ]
+
+
+class ApiKeyList(BaseModel):
+    data: Annotated[list[ApiKey], Field(max_length=1000)]
+    next_cursor: NextCursor | None
+
+
+class ApiKeyCreateRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    label: Annotated[
+        str, Field(max_length=64, min_length=1, pattern="^[^\\x00-\\x1f]+$")
+    ]
+    scopes: Annotated[list[ApiKeyScope], Field(max_length=3, min_length=1)]
+    ip_allowlist: Annotated[list[IpRange] | None, Field(max_length=20)] = None
+    expires_in_days: Annotated[
+        int, Field(description="Days until the key expires (default 30).", ge=1, le=365)
+    ] = 30
+
+
+class ApiKeyUpdateRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    label: Annotated[
+        str | None, Field(max_length=64, min_length=1, pattern="^[^\\x00-\\x1f]+$")
+    ] = None
+    scopes: Annotated[list[ApiKeyScope] | None, Field(max_length=3, min_length=1)] = (
+        None
+    )
+    ip_allowlist: Annotated[list[IpRange] | None, Field(max_length=20)] = None
+    status: Status | None = None
+
+
 class HeartbeatPayload(BaseModel):
     op: Literal["heartbeat"]
     ts: Timestamp
@@ -460,6 +769,11 @@ class Error(BaseModel):
 class TradeList(BaseModel):
     data: Annotated[list[PublicTrade], Field(max_length=1000)]
     next_cursor: NextCursor | None
+
+
+class WalletSession(BaseModel):
+    account: Account
+    expires_at: Timestamp
 
 
 class ErrorMessagePayload(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from impl.domain.identity_model import FEE_TIERS
 from impl.domain.model import BookSnapshot, Candle, Market, Ticker, Trade
 from impl.domain.units import to_string
 
@@ -96,4 +97,41 @@ def candle(c: Candle, m: Market) -> dict:
         "volume": to_string(c.volume, m.size_precision),
         "quote_volume": to_string(c.quote_volume, m.quote_precision),
         "trades": c.trades,
+    }
+
+
+def session_tokens(issued) -> dict:
+    return {
+        "access_token": issued.access_token,
+        "token_type": "Bearer",
+        "expires_at": timestamp(issued.expires_at_ms),
+        "refresh_token": issued.refresh_token,
+        "refresh_expires_at": timestamp(issued.refresh_expires_at_ms),
+        "user_id": issued.user_id,
+    }
+
+
+def account(user) -> dict:
+    maker, taker = FEE_TIERS[user.fee_tier]
+    return {
+        "id": user.id,
+        "email": user.email,
+        "wallet_address": user.wallet_address,
+        "two_factor_enabled": user.two_factor_enabled,
+        "invite_status": user.invite_status,
+        "fee_tier": {"tier": user.fee_tier, "maker_fee_rate": maker, "taker_fee_rate": taker},
+        "created_at": timestamp(user.created_at_ms),
+    }
+
+
+def api_key(key) -> dict:
+    return {
+        "id": key.id,
+        "label": key.label,
+        "scopes": list(key.scopes),
+        "ip_allowlist": list(key.ip_allowlist),
+        "status": key.status,
+        "created_at": timestamp(key.created_at_ms),
+        "expires_at": timestamp(key.expires_at_ms),
+        "rotated_at": None if key.rotated_at_ms is None else timestamp(key.rotated_at_ms),
     }

@@ -5,7 +5,8 @@ sent back as `X-Request-Id` on every response, Swagger UI and the spec included.
 up to `max_body_bytes`: a larger body is refused with `413 payload_too_large` before any application code runs
 (chunked bodies included), and the bytes are kept in `scope["cooud.raw_body"]` for the layers that need them
 (body policy now, request signing later) and replayed downstream. Anything that escapes every inner handler
-becomes `500 internal_error` without a traceback (logged with the request id).
+becomes `500 internal_error` without a traceback (logged with the request id). The client's IP and network
+(IPv4 /24, IPv6 /48, to which access tokens are bound) are put in the scope for authentication.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from impl.errors import envelope, request_id_var
 from impl.ids import new_id
+from impl.security import AuthError
+from impl.security.tokens import network_of
 
 log = logging.getLogger("cooud.request")
 
@@ -31,6 +34,8 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         scope["cooud.services"] = self.services
+        client_ip, network = client_network(scope)
+        scope["cooud.client_ip"], scope["cooud.network"] = client_ip, network
         request_id = new_id("req")
         token = request_id_var.set(request_id)
         scope["cooud.request_id"] = request_id
@@ -98,6 +103,16 @@ class RequestContextMiddleware:
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
+
+
+def client_network(scope: Scope) -> tuple[str | None, str]:
+    """(client IP, its network): IPv4 /24 or IPv6 /48; a peer that is not an IP (a unix socket, an in-process
+    test client) is its own network, named after it."""
+    host = (scope.get("client") or ("unknown", 0))[0]
+    try:
+        return host, network_of(host)
+    except AuthError:
+        return None, f"host:{host}"
 
 
 class RequestIdHeaderMiddleware:

@@ -16,11 +16,12 @@ from pathlib import Path
 
 from impl.domain.candles import INTERVAL_MS, apply_trade, bucket
 from impl.domain.model import Candle, Market, Trade
+from impl.store.identity import IdentityTables
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
-class SQLiteStore:
+class SQLiteStore(IdentityTables):
     def __init__(self, path: str) -> None:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,7 @@ def run_engine(app) -> tuple[list[str], dict[str, int], set[str]]:
                 checks[result.name] = checks.get(result.name, 0) + 1
                 if result.status.value != "success":
                     info = result.failure_info and result.failure_info.failure
-                    failures.append(f"{event.label}: {result.name}: {info}")
+                    failures.append(f"{event.label}: {result.name}: {str(info)[:300]}")
     return failures, checks, phases
 
 

@@ -1,38 +1,80 @@
 # generated from spec/openapi.yaml by tools/codegen.py — do not edit; change the spec and run `make generate`
 """Contains all the data models used in inputs/outputs"""
 
+from .account import Account
+from .account_invite_status import AccountInviteStatus
+from .api_key import ApiKey
+from .api_key_create_request import ApiKeyCreateRequest
+from .api_key_list import ApiKeyList
+from .api_key_scope import ApiKeyScope
+from .api_key_status import ApiKeyStatus
+from .api_key_update_request import ApiKeyUpdateRequest
+from .api_key_update_request_status import ApiKeyUpdateRequestStatus
+from .api_key_with_secret import ApiKeyWithSecret
 from .candle import Candle
 from .candle_interval import CandleInterval
 from .candle_series import CandleSeries
 from .error import Error
 from .error_detail import ErrorDetail
 from .error_envelope import ErrorEnvelope
+from .fee_tier import FeeTier
+from .login_request import LoginRequest
 from .market import Market
 from .market_list import MarketList
 from .market_status import MarketStatus
 from .order_book import OrderBook
 from .public_trade import PublicTrade
+from .redeem_invite_request import RedeemInviteRequest
+from .refresh_request import RefreshRequest
 from .server_time import ServerTime
+from .session_tokens import SessionTokens
+from .session_tokens_token_type import SessionTokensTokenType
 from .side import Side
+from .siwe_nonce import SiweNonce
+from .siwe_verify_request import SiweVerifyRequest
 from .ticker import Ticker
+from .totp_confirm_request import TotpConfirmRequest
+from .totp_enrollment import TotpEnrollment
 from .trade_list import TradeList
 from .version_info import VersionInfo
+from .wallet_session import WalletSession
 
 __all__ = (
+    "Account",
+    "AccountInviteStatus",
+    "ApiKey",
+    "ApiKeyCreateRequest",
+    "ApiKeyList",
+    "ApiKeyScope",
+    "ApiKeyStatus",
+    "ApiKeyUpdateRequest",
+    "ApiKeyUpdateRequestStatus",
+    "ApiKeyWithSecret",
     "Candle",
     "CandleInterval",
     "CandleSeries",
     "Error",
     "ErrorDetail",
     "ErrorEnvelope",
+    "FeeTier",
+    "LoginRequest",
     "Market",
     "MarketList",
     "MarketStatus",
     "OrderBook",
     "PublicTrade",
+    "RedeemInviteRequest",
+    "RefreshRequest",
     "ServerTime",
+    "SessionTokens",
+    "SessionTokensTokenType",
     "Side",
+    "SiweNonce",
+    "SiweVerifyRequest",
     "Ticker",
+    "TotpConfirmRequest",
+    "TotpEnrollment",
     "TradeList",
     "VersionInfo",
+    "WalletSession",
 )

@@ -1,0 +1,261 @@
+# generated from spec/openapi.yaml by tools/codegen.py — do not edit; change the spec and run `make generate`
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.api_key import ApiKey
+from ...models.api_key_update_request import ApiKeyUpdateRequest
+from ...models.error_envelope import ErrorEnvelope
+from ...types import Response
+
+
+def _get_kwargs(
+    key_id: str,
+    *,
+    body: ApiKeyUpdateRequest,
+    idempotency_key: UUID,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/account/api-keys/{key_id}".format(
+            key_id=quote(str(key_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ApiKey | ErrorEnvelope | None:
+    if response.status_code == 200:
+        response_200 = ApiKey.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorEnvelope.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorEnvelope.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorEnvelope.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ErrorEnvelope.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorEnvelope.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorEnvelope.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ApiKey | ErrorEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    key_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: ApiKeyUpdateRequest,
+    idempotency_key: UUID,
+) -> Response[ApiKey | ErrorEnvelope]:
+    """Update an API key
+
+     Changes a key's label, scopes, IP allowlist or status (`enabled` / `disabled`). A disabled key is
+    refused
+    with `401 api_key_disabled` until enabled again. The `withdraw` scope requires an IP allowlist.
+
+    Args:
+        key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
+            key_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
+        idempotency_key (UUID):
+        body (ApiKeyUpdateRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiKey | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        key_id=key_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    key_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: ApiKeyUpdateRequest,
+    idempotency_key: UUID,
+) -> ApiKey | ErrorEnvelope | None:
+    """Update an API key
+
+     Changes a key's label, scopes, IP allowlist or status (`enabled` / `disabled`). A disabled key is
+    refused
+    with `401 api_key_disabled` until enabled again. The `withdraw` scope requires an IP allowlist.
+
+    Args:
+        key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
+            key_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
+        idempotency_key (UUID):
+        body (ApiKeyUpdateRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiKey | ErrorEnvelope
+    """
+
+    return sync_detailed(
+        key_id=key_id,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    key_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: ApiKeyUpdateRequest,
+    idempotency_key: UUID,
+) -> Response[ApiKey | ErrorEnvelope]:
+    """Update an API key
+
+     Changes a key's label, scopes, IP allowlist or status (`enabled` / `disabled`). A disabled key is
+    refused
+    with `401 api_key_disabled` until enabled again. The `withdraw` scope requires an IP allowlist.
+
+    Args:
+        key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
+            key_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
+        idempotency_key (UUID):
+        body (ApiKeyUpdateRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiKey | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        key_id=key_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    key_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: ApiKeyUpdateRequest,
+    idempotency_key: UUID,
+) -> ApiKey | ErrorEnvelope | None:
+    """Update an API key
+
+     Changes a key's label, scopes, IP allowlist or status (`enabled` / `disabled`). A disabled key is
+    refused
+    with `401 api_key_disabled` until enabled again. The `withdraw` scope requires an IP allowlist.
+
+    Args:
+        key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
+            key_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
+        idempotency_key (UUID):
+        body (ApiKeyUpdateRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiKey | ErrorEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            key_id=key_id,
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

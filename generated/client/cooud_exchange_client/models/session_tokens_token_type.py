@@ -1,0 +1,9 @@
+# generated from spec/openapi.yaml by tools/codegen.py — do not edit; change the spec and run `make generate`
+from enum import StrEnum
+
+
+class SessionTokensTokenType(StrEnum):
+    BEARER = "Bearer"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,310 @@
+"""Identity and access: password and wallet sign-in, sessions with rotating refresh tokens, TOTP, invites,
+scoped API keys, and authentication of each request's credential.
+
+Invariants:
+- An access token is valid only from the network (IPv4 /24, IPv6 /48) its session was opened from; a refresh
+  token only works from that network too, and presenting an already rotated refresh token revokes the whole
+  session (reuse detection). Logout revokes the session, so its access tokens die with it.
+- API key secrets are derived from the master key (never stored); a signed request is checked for skew,
+  signature (constant time), replay, key status, expiry and IP allowlist, in that order — the signature comes
+  before anything that would tell a stranger whether a key exists or is disabled.
+- Every rejection is an `AuthError` or `DomainError` with a catalogued code.
+Time is passed in (`now_ms`); nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets as pysecrets
+from dataclasses import dataclass, replace
+
+from impl.domain.errors import DomainError, InvalidArgument, NotFound
+from impl.domain.identity_model import SCOPES, ApiKey, Principal, Session, User
+from impl.ids import new_id
+from impl.security import AuthError, passwords, signing, siwe, totp
+from impl.security.sealing import seal, unseal
+from impl.security.secrets import derive_secret, derive_subkey
+from impl.security.tokens import TokenIssuer, hash_token, new_refresh_token
+
+ACCESS_TTL_S = 3600
+REFRESH_TTL_MS = 30 * 86_400_000
+COOKIE_TTL_MS = 7 * 86_400_000
+NONCE_TTL_MS = 5 * 60_000
+KEY_LIMIT = 50
+DAY_MS = 86_400_000
+
+
+class ApiKeyNotFound(NotFound):
+    code = "api_key_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No API key with this id on your account.", field="key_id")
+
+
+class Rejected(DomainError):
+    """A business rule of identity (codes: totp_already_enabled, totp_not_enrolled, invite_invalid, ...)."""
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class IssuedSession:
+    user_id: str
+    access_token: str
+    expires_at_ms: int
+    refresh_token: str
+    refresh_expires_at_ms: int
+
+
+@dataclass(frozen=True)
+class SiweConfig:
+    domain: str
+    uri: str
+    chain_id: int
+
+
+class Identity:
+    def __init__(self, store, master_key: bytes, *, siwe_config: SiweConfig, invite_gating: bool,
+                 password_hasher=passwords.DEFAULT_HASHER) -> None:
+        self._store = store
+        self._master = master_key
+        self._tokens = TokenIssuer(derive_subkey(master_key, "access-jwt"), ttl_s=ACCESS_TTL_S)
+        self._seal_key = derive_subkey(master_key, "totp-seal")
+        self._replays = signing.ReplayGuard()
+        self._siwe = siwe_config
+        self._invite_gating = invite_gating
+        self._hasher = password_hasher
+
+    # -- accounts (operator CLI) --------------------------------------------------------------------------------
+    def create_user(self, email: str, password: str, now_ms: int) -> User:
+        if self._store.user_by("email", email) is not None:
+            raise Rejected("business_rule_violation", f"An account with email {email!r} already exists.", "email")
+        user = User(new_id("usr"), email, passwords.hash_password(password, self._hasher), None, None, None, None,
+                    self._new_invite_status(), 0, now_ms)
+        self._store.add_user(user)
+        return user
+
+    def create_invite(self, now_ms: int) -> str:
+        code = "INV-" + "-".join(pysecrets.token_hex(2).upper() for _ in range(3))
+        self._store.add_invite(code, now_ms)
+        return code
+
+    def _new_invite_status(self) -> str:
+        return "required" if self._invite_gating else "not_required"
+
+    def user(self, user_id: str) -> User:
+        user = self._store.user_by("id", user_id)
+        if user is None:
+            raise AuthError("unauthenticated", "The account no longer exists.")
+        return user
+
+    # -- password sessions --------------------------------------------------------------------------------------
+    def login(self, email: str, password: str, totp_code: str | None, network: str, now_ms: int) -> IssuedSession:
+        user = self._store.user_by("email", email)
+        if user is None or user.password_hash is None:
+            passwords.dummy_verify(password, self._hasher)  # same cost whether or not the account exists
+            raise AuthError("invalid_credentials", "The email and password do not match an account.")
+        if not passwords.verify_password(user.password_hash, password, self._hasher):
+            raise AuthError("invalid_credentials", "The email and password do not match an account.")
+        if user.two_factor_enabled:
+            if totp_code is None:
+                raise AuthError("totp_required", "Two-factor authentication is enabled: send totp_code.")
+            self._check_totp(user, unseal(self._seal_key, user.totp_sealed, user.id), totp_code, now_ms)
+        return self._open_session(user.id, "password", network, now_ms)
+
+    def _open_session(self, user_id: str, kind: str, network: str, now_ms: int) -> IssuedSession:
+        session = Session(new_id("ses"), user_id, kind, network, now_ms, now_ms + REFRESH_TTL_MS, None)
+        self._store.add_session(session)
+        return self._issue(session, now_ms)
+
+    def _issue(self, session: Session, now_ms: int) -> IssuedSession:
+        access, exp_s = self._tokens.issue(session.user_id, session.id, session.network, now_ms // 1000)
+        refresh = new_refresh_token()
+        refresh_exp = min(now_ms + REFRESH_TTL_MS, session.expires_at_ms)
+        self._store.add_refresh_token(hash_token(refresh), session.id, now_ms, refresh_exp)
+        return IssuedSession(session.user_id, access, exp_s * 1000, refresh, refresh_exp)
+
+    def refresh(self, refresh_token: str, network: str, now_ms: int) -> IssuedSession:
+        outcome = self._store.rotate_refresh_token(hash_token(refresh_token), now_ms)
+        invalid = AuthError("refresh_token_invalid", "The refresh token is unknown, expired, revoked or was rotated.")
+        if outcome is None:
+            raise invalid
+        session_id, state = outcome
+        session = self._store.session(session_id)
+        if state == "reused":  # a rotated token came back: someone holds a copy — end the whole family
+            self._store.revoke_session(session_id, now_ms)
+            raise invalid
+        if session is None or session.revoked_at_ms is not None or session.expires_at_ms <= now_ms:
+            raise invalid
+        if session.network != network:
+            raise AuthError("session_network_changed", "This session was opened from another network; sign in again.")
+        return self._issue(session, now_ms)
+
+    def logout(self, principal: Principal, now_ms: int) -> None:
+        self._store.revoke_session(principal.session_id, now_ms)
+
+    # -- TOTP ------------------------------------------------------------------------------------------------
+    def enroll_totp(self, user_id: str) -> tuple[str, str]:
+        user = self.user(user_id)
+        if user.two_factor_enabled:
+            raise Rejected("totp_already_enabled", "Two-factor authentication is already active.")
+        secret = totp.new_secret()
+        self._store.update_user(user.id, totp_pending=seal(self._seal_key, secret, user.id))
+        return totp.provisioning_uri(secret, user.email or user.wallet_address or user.id), secret
+
+    def confirm_totp(self, user_id: str, code: str, now_ms: int) -> None:
+        user = self.user(user_id)
+        if user.two_factor_enabled:
+            raise Rejected("totp_already_enabled", "Two-factor authentication is already active.")
+        if user.totp_pending is None:
+            raise Rejected("totp_not_enrolled", "No pending TOTP enrolment; call POST /auth/2fa/enroll first.")
+        self._check_totp(user, unseal(self._seal_key, user.totp_pending, user.id), code, now_ms)
+        self._store.update_user(user.id, totp_sealed=user.totp_pending, totp_pending=None)
+
+    def _check_totp(self, user: User, secret: str, code: str, now_ms: int) -> None:
+        step = totp.verify(secret, code, now_ms // 1000, user.totp_last_step)
+        if not self._store.advance_totp_step(user.id, step):  # a concurrent login used this step first
+            raise AuthError("totp_invalid", "This code was already used.")
+
+    # -- wallet sign-in ----------------------------------------------------------------------------------------
+    def new_nonce(self, now_ms: int) -> tuple[str, int]:
+        nonce = pysecrets.token_hex(8)
+        expires = now_ms + NONCE_TTL_MS
+        self._store.add_nonce(nonce, expires)
+        return nonce, expires
+
+    def sign_in_with_ethereum(self, message: str, signature: str, network: str, now_ms: int):
+        """Returns (user, cookie_token, expires_at_ms)."""
+        msg = siwe.verify(message, signature, domain=self._siwe.domain, uri=self._siwe.uri,
+                          chain_id=self._siwe.chain_id, now_s=now_ms // 1000)
+        if not self._store.consume_nonce(msg.nonce, now_ms):
+            raise AuthError("siwe_nonce_invalid", "The nonce was not issued here, has expired, or was already used.")
+        address = siwe.to_checksum_address(msg.address)
+        user = self._store.user_by("wallet_address", address)
+        if user is None:
+            user = User(new_id("usr"), None, None, address, None, None, None, self._new_invite_status(), 0, now_ms)
+            self._store.add_user(user)
+        cookie = "cs_" + pysecrets.token_urlsafe(32)
+        session = Session(new_id("ses"), user.id, "wallet", network, now_ms, now_ms + COOKIE_TTL_MS, None)
+        self._store.add_session(session, cookie_hash=hash_token(cookie))
+        return user, cookie, session.expires_at_ms
+
+    def redeem_invite(self, user_id: str, code: str, now_ms: int) -> None:
+        user = self.user(user_id)
+        if user.invite_status != "required":
+            return
+        if not self._store.redeem_invite(code, user.id, now_ms):
+            raise Rejected("invite_invalid", "The invite code is unknown or already used.", "code")
+
+    # -- API keys ----------------------------------------------------------------------------------------------
+    def create_api_key(self, user_id: str, label: str, scopes: list[str], ip_allowlist: list[str],
+                       expires_in_days: int, now_ms: int) -> tuple[ApiKey, str]:
+        if self._store.count_api_keys(user_id) >= KEY_LIMIT:
+            raise Rejected("api_key_limit_reached", f"An account may have at most {KEY_LIMIT} API keys.")
+        key = ApiKey(new_id("key"), user_id, label, _scopes(scopes), _allowlist(ip_allowlist), "enabled", 1,
+                     now_ms, now_ms + expires_in_days * DAY_MS, None)
+        _check_withdraw_allowlist(key)
+        self._store.add_api_key(key)
+        return key, derive_secret(self._master, key.id, key.generation)
+
+    def api_key(self, user_id: str, key_id: str) -> ApiKey:
+        key = self._store.api_key(key_id)
+        if key is None or key.user_id != user_id:
+            raise ApiKeyNotFound()
+        return key
+
+    def update_api_key(self, user_id: str, key_id: str, changes: dict) -> ApiKey:
+        key = self.api_key(user_id, key_id)
+        if "scopes" in changes:
+            changes["scopes"] = _scopes(changes["scopes"])
+        if "ip_allowlist" in changes:
+            changes["ip_allowlist"] = _allowlist(changes["ip_allowlist"])
+        key = replace(key, **changes)
+        _check_withdraw_allowlist(key)
+        self._store.replace_api_key(key)
+        return key
+
+    def rotate_api_key(self, user_id: str, key_id: str, now_ms: int) -> tuple[ApiKey, str]:
+        key = self.api_key(user_id, key_id)
+        validity = key.expires_at_ms - (key.rotated_at_ms or key.created_at_ms)
+        key = replace(key, generation=key.generation + 1, rotated_at_ms=now_ms, expires_at_ms=now_ms + validity)
+        self._store.replace_api_key(key)
+        return key, derive_secret(self._master, key.id, key.generation)
+
+    def delete_api_key(self, user_id: str, key_id: str) -> None:
+        if self._store.delete_api_keys(user_id, key_id) != 1:
+            raise ApiKeyNotFound()
+
+    def delete_all_api_keys(self, user_id: str) -> None:
+        self._store.delete_api_keys(user_id)
+
+    # -- authenticating a request -----------------------------------------------------------------------------
+    def authenticate_bearer(self, token: str, network: str, now_ms: int) -> Principal:
+        claims = self._tokens.verify(token, now_ms // 1000)
+        session = self._store.session(claims.session_id)
+        if session is None or session.revoked_at_ms is not None or session.user_id != claims.user_id:
+            raise AuthError("unauthenticated", "This session has been signed out.")
+        if claims.network != network:
+            raise AuthError("session_network_changed",
+                            "This token was issued to another network; sign in again from this one.")
+        return Principal(claims.user_id, "bearer", session_id=session.id)
+
+    def authenticate_cookie(self, cookie: str, now_ms: int) -> Principal:
+        session = self._store.session_by_cookie(hash_token(cookie))
+        if session is None or session.revoked_at_ms is not None or session.expires_at_ms <= now_ms:
+            raise AuthError("unauthenticated", "The session cookie is invalid or has expired.")
+        return Principal(session.user_id, "cookie", session_id=session.id)
+
+    def authenticate_key(self, key_id: str, timestamp: str, signature: str, method: str, target: bytes,
+                         body: bytes, client_ip: str | None, now_ms: int) -> Principal:
+        now_s = now_ms // 1000
+        key = self._store.api_key(key_id)
+        # An unknown key is checked against a throwaway secret so that it fails exactly like a bad signature.
+        secret = derive_secret(self._master, key.id if key else "key_unknown", key.generation if key else 0)
+        signing.verify(secret, timestamp, signature, method, target, body, now_s)
+        if key is None:
+            raise AuthError("invalid_signature", "The signature does not match the request.")
+        self._replays.check_and_remember(key.id, signature, now_s)
+        if key.status != "enabled":
+            raise AuthError("api_key_disabled", "This API key is disabled.")
+        if key.expires_at_ms <= now_ms:
+            raise AuthError("api_key_expired", "This API key has expired; rotate it or create a new one.")
+        if key.ip_allowlist and not _allowed(client_ip, key.ip_allowlist):
+            raise AuthError("ip_not_allowed", "This API key may not be used from this address.")
+        return Principal(key.user_id, "apikey", scopes=frozenset(key.scopes), key_id=key.id)
+
+    def check_invite(self, principal: Principal, permission: str) -> None:
+        if permission in ("trade", "withdraw") and self.user(principal.user_id).invite_status == "required":
+            raise AuthError("invite_required", "Trading needs a redeemed invite: POST /auth/redeem-invite.")
+
+
+def _scopes(scopes: list[str]) -> tuple[str, ...]:
+    return tuple(s for s in SCOPES if s in set(scopes))
+
+
+def _allowlist(entries: list[str]) -> tuple[str, ...]:
+    out = []
+    for entry in entries:
+        try:
+            out.append(str(ipaddress.ip_network(entry, strict=False)))
+        except ValueError:
+            raise InvalidArgument(f"{entry!r} is not an IP address or CIDR range.", field="ip_allowlist") from None
+    return tuple(out)
+
+
+def _check_withdraw_allowlist(key: ApiKey) -> None:
+    if "withdraw" in key.scopes and not key.ip_allowlist:
+        raise Rejected("api_key_allowlist_required", "The withdraw scope needs a non-empty IP allowlist.",
+                       "ip_allowlist")
+
+
+def _allowed(client_ip: str | None, allowlist: tuple[str, ...]) -> bool:
+    try:
+        address = ipaddress.ip_address(client_ip or "")
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return any(address in ipaddress.ip_network(net) for net in allowlist)

@@ -1,0 +1,96 @@
+"""Authentication and authorization of every operation, from the spec (through the generated operation table).
+
+Replaces connexion's security middleware (see impl/app.py), because an HMAC-signed request needs the raw body
+and the three key headers together. For the routed operation:
+- `security` lists the accepted credential kinds; a request bringing none of them gets `401 unauthenticated`
+  (an API key on a session-only operation gets `403 session_required`: a key can never manage keys);
+- the credential is verified (bearer JWT bound to its network, session cookie, or signed API key) — failures
+  carry their own catalogued 401 codes;
+- `x-cooud-permission` is checked against what the credential holds (`403 forbidden`), then invite gating
+  (`403 invite_required` for trading permissions).
+The principal is left in `scope["cooud.principal"]` for handlers and the idempotency layer.
+"""
+
+from __future__ import annotations
+
+from http.cookies import CookieError, SimpleCookie
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from generated.operations import OPERATIONS
+from impl.errors import ApiError
+from impl.security import AuthError
+
+SCHEME_KIND = {"bearerAuth": "bearer", "apiKey": "apikey", "apiKeyTimestamp": "apikey", "apiKeySignature": "apikey",
+               "sessionCookie": "cookie"}
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+
+
+def presented_credential(headers: dict[str, str]) -> tuple[str, str] | None:
+    """(kind, value) of the credential a request brings, bearer first, then API key, then cookie."""
+    auth = headers.get("authorization", "")
+    if auth[:7].lower() == "bearer ":
+        return "bearer", auth[7:].strip()
+    if "x-cooud-key" in headers:
+        return "apikey", headers["x-cooud-key"]
+    if "cookie" in headers:
+        try:
+            jar = SimpleCookie(headers["cookie"])
+        except CookieError:
+            return None
+        if "cooud_session" in jar:
+            return "cookie", jar["cooud_session"].value
+    return None
+
+
+def request_target(scope: Scope) -> bytes:
+    """The request target as sent: raw (percent-encoded) path plus '?' and the raw query when non-empty."""
+    path = scope.get("raw_path") or scope["path"].encode()
+    query = scope.get("query_string", b"")
+    return path + (b"?" + query if query else b"")
+
+
+class AuthMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            op_id = scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
+            op = OPERATIONS.get(op_id or "")
+            if op is not None and op.security:
+                scope["cooud.principal"] = self._authenticate(scope, op)
+        await self.app(scope, receive, send)
+
+    def _authenticate(self, scope: Scope, op):
+        services = scope["cooud.services"]
+        identity, now = services.identity, services.now_ms()
+        headers = _headers(scope)
+        accepted = {SCHEME_KIND[name] for requirement in op.security for name in requirement}
+        credential = presented_credential(headers)
+        if credential is None:
+            raise ApiError("unauthenticated", "This operation needs credentials: " + ", ".join(sorted(accepted)) + ".")
+        kind, value = credential
+        if kind not in accepted:
+            if kind == "apikey" and op.permission == "session":
+                raise ApiError("session_required", "API keys cannot manage keys or sessions; use a session.")
+            raise ApiError("unauthenticated", f"This operation does not accept {kind} credentials.")
+        try:
+            if kind == "bearer":
+                principal = identity.authenticate_bearer(value, scope["cooud.network"], now)
+            elif kind == "cookie":
+                principal = identity.authenticate_cookie(value, now)
+            else:
+                principal = identity.authenticate_key(
+                    value, headers.get("x-cooud-timestamp", ""), headers.get("x-cooud-signature", ""),
+                    scope["method"], request_target(scope), scope.get("cooud.raw_body", b""),
+                    scope["cooud.client_ip"], now)
+            if not principal.holds(op.permission):
+                raise ApiError("forbidden", f"This credential lacks the {op.permission!r} permission.")
+            identity.check_invite(principal, op.permission)
+        except AuthError as exc:
+            raise ApiError(exc.code, exc.message) from None
+        return principal

@@ -1,0 +1,86 @@
+"""Idempotency-Key handling for every operation the spec marks as requiring it (generated operation table).
+
+Keyed per account. The first request with a key reserves it (atomically, in the store) and runs; its
+response — status, headers (all but X-Request-Id) and body — is stored for 24 hours. Then:
+- the same key and the same request (method, target and body) -> the stored response, with
+  `Idempotent-Replayed: true`, and the operation does not run again;
+- the same key while the first is still running -> `409 idempotency_in_flight` (retry shortly, same key);
+- the same key with a different request -> `422 idempotency_key_reused`.
+A response with status >= 500, or an exception, releases the key so that a retry can run the operation: such
+a failure has, by the store's transactions, applied nothing. Runs after request validation, so invalid
+requests never consume a key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from generated.operations import OPERATIONS
+from impl.errors import ApiError
+from impl.middleware.auth import request_target
+
+TTL_MS = 24 * 3_600_000
+_NOT_STORED = {b"x-request-id", b"content-length"}
+
+
+def fingerprint(scope: Scope) -> str:
+    digest = hashlib.sha256(scope["method"].encode() + b" " + request_target(scope) + b"\n")
+    digest.update(scope.get("cooud.raw_body", b""))
+    return digest.hexdigest()
+
+
+class IdempotencyMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        op_id = scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
+        op = OPERATIONS.get(op_id or "") if scope["type"] == "http" else None
+        if op is None or not op.idempotency_required:
+            await self.app(scope, receive, send)
+            return
+        key = next(v.decode("latin-1") for k, v in scope["headers"] if k == b"idempotency-key")  # validated
+        account = scope["cooud.principal"].user_id
+        services = scope["cooud.services"]
+        store, now = services.store, services.now_ms()
+        existing = store.reserve_idempotency_key(account, key, fingerprint(scope), now, TTL_MS)
+        if existing is not None:
+            await _answer_existing(existing, fingerprint(scope), send)
+            return
+        captured: dict = {"body": b""}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["status"] = message["status"]
+                captured["headers"] = message.get("headers", [])
+            elif message["type"] == "http.response.body":
+                captured["body"] += message.get("body", b"")
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        except BaseException:
+            store.release_idempotency_key(account, key)
+            raise
+        if captured.get("status", 500) >= 500:
+            store.release_idempotency_key(account, key)
+            return
+        headers = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in captured["headers"]
+                   if k.lower() not in _NOT_STORED]
+        store.complete_idempotency_key(account, key, captured["status"], json.dumps(headers), captured["body"])
+
+
+async def _answer_existing(existing, request_fingerprint: str, send: Send) -> None:
+    stored_fingerprint, state, status, headers_json, body = existing
+    if stored_fingerprint != request_fingerprint:
+        raise ApiError("idempotency_key_reused",
+                       "This Idempotency-Key was used for a different request; use a fresh key per operation.")
+    if state == "in_flight":
+        raise ApiError("idempotency_in_flight", "A request with this Idempotency-Key is still being processed.")
+    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in json.loads(headers_json)]
+    headers += [(b"idempotent-replayed", b"true"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,188 @@
+"""SQLite tables of identity and access (mixed into SQLiteStore): users, sessions, refresh tokens, wallet
+nonces, invites, API keys and idempotency records.
+
+Invariants: single-use things (nonces, invites, refresh-token rotation, idempotency reservations) are
+claimed with one conditional UPDATE/INSERT inside the store lock, so two concurrent claims can never both
+succeed. Secrets never reach these tables in the clear (see migrations/0002_identity.sql).
+"""
+
+from __future__ import annotations
+
+import json
+
+from impl.domain.identity_model import ApiKey, Session, User
+
+_USER_COLS = ("id, email, password_hash, wallet_address, totp_sealed, totp_pending, totp_last_step, invite_status,"
+              " fee_tier, created_at_ms")
+_KEY_COLS = ("id, user_id, label, scopes, ip_allowlist, status, generation, created_at_ms, expires_at_ms,"
+             " rotated_at_ms")
+
+
+def _key(row) -> ApiKey:
+    return ApiKey(row[0], row[1], row[2], tuple(row[3].split(",")), tuple(json.loads(row[4])), *row[5:])
+
+
+class IdentityTables:
+    """Requires `self._db` (sqlite3 connection in autocommit mode), `self._lock` and `self._tx()`."""
+
+    # -- users ------------------------------------------------------------------------------------------------
+    def add_user(self, user: User) -> None:
+        with self._lock, self._tx():
+            self._db.execute(f"INSERT INTO users ({_USER_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                             (user.id, user.email, user.password_hash, user.wallet_address, user.totp_sealed,
+                              user.totp_pending, user.totp_last_step, user.invite_status, user.fee_tier,
+                              user.created_at_ms))
+
+    def user_by(self, column: str, value: str) -> User | None:
+        assert column in ("id", "email", "wallet_address")
+        with self._lock:
+            row = self._db.execute(f"SELECT {_USER_COLS} FROM users WHERE {column} = ?", (value,)).fetchone()
+        return User(*row) if row else None
+
+    def update_user(self, user_id: str, **fields) -> None:
+        allowed = {"totp_sealed", "totp_pending", "totp_last_step", "invite_status", "password_hash"}
+        assert fields and set(fields) <= allowed
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        with self._lock, self._tx():
+            self._db.execute(f"UPDATE users SET {sets} WHERE id = ?", (*fields.values(), user_id))
+
+    def advance_totp_step(self, user_id: str, step: int) -> bool:
+        """Record `step` as the last used TOTP step unless an equal or later one was used (replay)."""
+        with self._lock, self._tx():
+            cur = self._db.execute(
+                "UPDATE users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
+                (step, user_id, step))
+            return cur.rowcount == 1
+
+    # -- sessions and refresh tokens ---------------------------------------------------------------------------
+    def add_session(self, session: Session, cookie_hash: str | None = None) -> None:
+        with self._lock, self._tx():
+            self._db.execute(
+                "INSERT INTO sessions (id, user_id, kind, network, cookie_hash, created_at_ms, expires_at_ms,"
+                " revoked_at_ms) VALUES (?,?,?,?,?,?,?,?)",
+                (session.id, session.user_id, session.kind, session.network, cookie_hash, session.created_at_ms,
+                 session.expires_at_ms, session.revoked_at_ms))
+
+    def session(self, session_id: str) -> Session | None:
+        return self._session_where("id = ?", session_id)
+
+    def session_by_cookie(self, cookie_hash: str) -> Session | None:
+        return self._session_where("cookie_hash = ?", cookie_hash)
+
+    def _session_where(self, where: str, value: str) -> Session | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, user_id, kind, network, created_at_ms, expires_at_ms, revoked_at_ms FROM sessions"
+                f" WHERE {where}", (value,)).fetchone()
+        return Session(*row) if row else None
+
+    def revoke_session(self, session_id: str, now_ms: int) -> None:
+        with self._lock, self._tx():
+            self._db.execute("UPDATE sessions SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL",
+                             (now_ms, session_id))
+
+    def add_refresh_token(self, token_hash: str, session_id: str, now_ms: int, expires_at_ms: int) -> None:
+        with self._lock, self._tx():
+            self._db.execute("INSERT INTO refresh_tokens VALUES (?,?,?,?,NULL)",
+                             (token_hash, session_id, now_ms, expires_at_ms))
+
+    def rotate_refresh_token(self, token_hash: str, now_ms: int) -> tuple[str, str] | None:
+        """Mark a refresh token rotated. Returns (session_id, outcome) with outcome "rotated" when this call
+        rotated it, "reused" when it was already rotated (a replay), or None for an unknown/expired token."""
+        with self._lock, self._tx():
+            row = self._db.execute("SELECT session_id, expires_at_ms, rotated_at_ms FROM refresh_tokens"
+                                   " WHERE token_hash = ?", (token_hash,)).fetchone()
+            if row is None or row[1] <= now_ms:
+                return None
+            if row[2] is not None:
+                return row[0], "reused"
+            self._db.execute("UPDATE refresh_tokens SET rotated_at_ms = ? WHERE token_hash = ?", (now_ms, token_hash))
+            return row[0], "rotated"
+
+    # -- wallet nonces and invites -----------------------------------------------------------------------------
+    def add_nonce(self, nonce: str, expires_at_ms: int) -> None:
+        with self._lock, self._tx():
+            self._db.execute("DELETE FROM siwe_nonces WHERE expires_at_ms < ?", (expires_at_ms - 86_400_000,))
+            self._db.execute("INSERT INTO siwe_nonces VALUES (?, ?, NULL)", (nonce, expires_at_ms))
+
+    def consume_nonce(self, nonce: str, now_ms: int) -> bool:
+        with self._lock, self._tx():
+            cur = self._db.execute("UPDATE siwe_nonces SET used_at_ms = ? WHERE nonce = ? AND used_at_ms IS NULL"
+                                   " AND expires_at_ms > ?", (now_ms, nonce, now_ms))
+            return cur.rowcount == 1
+
+    def add_invite(self, code: str, now_ms: int) -> None:
+        with self._lock, self._tx():
+            self._db.execute("INSERT INTO invites VALUES (?, ?, NULL, NULL)", (code, now_ms))
+
+    def redeem_invite(self, code: str, user_id: str, now_ms: int) -> bool:
+        with self._lock, self._tx():
+            cur = self._db.execute("UPDATE invites SET redeemed_by = ?, redeemed_at_ms = ? WHERE code = ?"
+                                   " AND redeemed_by IS NULL", (user_id, now_ms, code))
+            if cur.rowcount != 1:
+                return False
+            self._db.execute("UPDATE users SET invite_status = 'redeemed' WHERE id = ?", (user_id,))
+            return True
+
+    # -- API keys ----------------------------------------------------------------------------------------------
+    def add_api_key(self, key: ApiKey) -> None:
+        with self._lock, self._tx():
+            self._db.execute(f"INSERT INTO api_keys ({_KEY_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                             (key.id, key.user_id, key.label, ",".join(key.scopes), json.dumps(list(key.ip_allowlist)),
+                              key.status, key.generation, key.created_at_ms, key.expires_at_ms, key.rotated_at_ms))
+
+    def api_key(self, key_id: str) -> ApiKey | None:
+        with self._lock:
+            row = self._db.execute(f"SELECT {_KEY_COLS} FROM api_keys WHERE id = ?", (key_id,)).fetchone()
+        return _key(row) if row else None
+
+    def api_keys(self, user_id: str, limit: int, before_id: str | None) -> list[ApiKey]:
+        sql, args = f"SELECT {_KEY_COLS} FROM api_keys WHERE user_id = ?", [user_id]
+        if before_id:
+            sql += " AND id < ?"
+            args.append(before_id)
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
+        return [_key(r) for r in rows]
+
+    def count_api_keys(self, user_id: str) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM api_keys WHERE user_id = ?", (user_id,)).fetchone()[0]
+
+    def replace_api_key(self, key: ApiKey) -> None:
+        with self._lock, self._tx():
+            self._db.execute(
+                "UPDATE api_keys SET label = ?, scopes = ?, ip_allowlist = ?, status = ?, generation = ?,"
+                " expires_at_ms = ?, rotated_at_ms = ? WHERE id = ?",
+                (key.label, ",".join(key.scopes), json.dumps(list(key.ip_allowlist)), key.status, key.generation,
+                 key.expires_at_ms, key.rotated_at_ms, key.id))
+
+    def delete_api_keys(self, user_id: str, key_id: str | None = None) -> int:
+        with self._lock, self._tx():
+            if key_id is None:
+                return self._db.execute("DELETE FROM api_keys WHERE user_id = ?", (user_id,)).rowcount
+            return self._db.execute("DELETE FROM api_keys WHERE user_id = ? AND id = ?", (user_id, key_id)).rowcount
+
+    # -- idempotency -------------------------------------------------------------------------------------------
+    def reserve_idempotency_key(self, account_id: str, key: str, fingerprint: str, now_ms: int, ttl_ms: int):
+        """Atomically claim (account, key). Returns None when claimed, else the existing record as
+        (fingerprint, state, status, headers_json, body). Records older than ttl_ms are forgotten first."""
+        with self._lock, self._tx():
+            self._db.execute("DELETE FROM idempotency_keys WHERE created_at_ms <= ?", (now_ms - ttl_ms,))
+            cur = self._db.execute(
+                "INSERT OR IGNORE INTO idempotency_keys VALUES (?, ?, ?, 'in_flight', NULL, NULL, NULL, ?)",
+                (account_id, key, fingerprint, now_ms))
+            if cur.rowcount == 1:
+                return None
+            return self._db.execute("SELECT fingerprint, state, status, headers, body FROM idempotency_keys"
+                                    " WHERE account_id = ? AND key = ?", (account_id, key)).fetchone()
+
+    def complete_idempotency_key(self, account_id: str, key: str, status: int, headers: str, body: bytes) -> None:
+        with self._lock, self._tx():
+            self._db.execute("UPDATE idempotency_keys SET state = 'done', status = ?, headers = ?, body = ?"
+                             " WHERE account_id = ? AND key = ?", (status, headers, body, account_id, key))
+
+    def release_idempotency_key(self, account_id: str, key: str) -> None:
+        with self._lock, self._tx():
+            self._db.execute("DELETE FROM idempotency_keys WHERE account_id = ? AND key = ? AND state = 'in_flight'",
+                             (account_id, key))
