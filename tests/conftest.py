@@ -25,9 +25,16 @@ def client(app):
         yield c
 
 
+class LiveServer(str):
+    """The live server's base URL (`http://127.0.0.1:PORT`, a plain str for `f"{live_server}/v1/..."`) that also
+    carries `.database`, its SQLite file, for provisioning with the operator CLI (`COOUD_DATABASE=...`)."""
+
+    database: str
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """`make run` on a free port over a database holding a few recorded BTC/USDT trades."""
+    """`make run` on a free port over a database holding a few recorded BTC/USDT trades; yields a `LiveServer`."""
     import time
 
     from impl import demo
@@ -47,4 +54,6 @@ def live_server(tmp_path_factory):
     ])
     store.close()
     with running_server(root / "cooud.sqlite3", root / "server.log") as base:
-        yield base
+        server = LiveServer(base)
+        server.database = str(root / "cooud.sqlite3")
+        yield server

@@ -1,0 +1,30 @@
+"""cooud_sdk: a small hand-written layer over the generated `cooud_exchange_client`.
+
+`CooudClient.with_api_key(...)`, `CooudClient.login(...)` or `CooudClient.login_with_wallet(...)` returns an
+object whose `.client` is the generated `AuthenticatedClient`; call the generated operation functions with it.
+Signing, sessions, Idempotency-Key and retries happen in `CooudTransport`. This package never imports the server
+(`impl`): the signing recipe is re-implemented from spec/openapi.yaml and proved on spec/signing/vectors.json.
+"""
+
+from .auth import ApiKeyAuth, CookieAuth, Credential, SessionAuth
+from .client import CooudClient
+from .errors import ApiError, CooudError, SessionExpiredError
+from .signing import canonical_message, request_target, signature
+from .siwe import siwe_message
+from .transport import CooudTransport
+
+__all__ = [
+    "ApiError",
+    "ApiKeyAuth",
+    "CookieAuth",
+    "CooudClient",
+    "CooudError",
+    "CooudTransport",
+    "Credential",
+    "SessionAuth",
+    "SessionExpiredError",
+    "canonical_message",
+    "request_target",
+    "signature",
+    "siwe_message",
+]
