@@ -31,7 +31,7 @@ check: $(PY_OK) $(NODE_OK)
 	$(BIN)/python -m tools.lint
 	$(BIN)/python -m tools.codegen --check
 	$(BIN)/python -m tools.breaking
-	$(BIN)/ruff check impl tools tests
+	$(BIN)/ruff check impl tools tests clients
 
 test: check
 	$(BIN)/python -m pytest -q

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-API_VERSION = '1.0.0'
+API_VERSION = '1.1.0'
 BASE_PATH = '/v1'
 
 

@@ -5,6 +5,8 @@ mounts connexion at `/` beside the WebSocket route (added by the streaming work)
 operations under `/v1` with strict request validation, response validation when configured (always in
 tests), Swagger UI at `/v1/ui/`, and resolves each operationId to `impl.api.<tag>.<snake_case(operationId)>`.
 Nothing happens at import time; `create_app` opens the store, applies migrations and seeds demo listings.
+The store belongs to whoever built the app (it outlives any one ASGI lifespan: test clients start and stop
+lifespans freely); `cooud serve` closes it when the server stops.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
 
@@ -111,14 +112,8 @@ def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None
     )
     error_handlers.install(cx, PathIndex(OPERATIONS.values(), BASE_PATH))
 
-    @asynccontextmanager
-    async def lifespan(_app):
-        yield
-        services.store.close()
-
     outer = Starlette(
         routes=[Mount("/", app=cx)],
-        lifespan=lifespan,
         # Paths the mount cannot even match (e.g. an encoded newline) never reach connexion: same envelope.
         exception_handlers={HTTPException: _outer_http_error},
     )

@@ -30,7 +30,10 @@ def serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = create_app(config)
     print(f"cooud: serving on http://{config.host}:{config.port}/v1 (database {config.database})", flush=True)
-    uvicorn.run(app, host=config.host, port=config.port, log_level=config.log_level, lifespan="on")
+    try:
+        uvicorn.run(app, host=config.host, port=config.port, log_level=config.log_level, lifespan="on")
+    finally:
+        app.services.store.close()
     return 0
 
 

@@ -44,10 +44,9 @@ async def create_siwe_nonce():
 
 
 async def verify_siwe(body: dict):
-    svc = services()
-    user, cookie, expires = svc.identity.sign_in_with_ethereum(body["message"], body["signature"], network(),
-                                                               svc.now_ms())
-    age = (expires - svc.now_ms()) // 1000
+    svc, now = services(), services().now_ms()
+    user, cookie, expires = svc.identity.sign_in_with_ethereum(body["message"], body["signature"], network(), now)
+    age = (expires - now) // 1000
     payload = {"account": wire.account(user), "expires_at": wire.timestamp(expires)}
     return payload, 200, {"Set-Cookie": COOKIE.format(value=cookie, age=age)}
 

@@ -1,20 +1,101 @@
 """Schemathesis hooks shared by the in-process and the live (CLI, SCHEMATHESIS_HOOKS) conformance runs.
 
+`CooudAuth` gives private operations real credentials, the way an integrator would get them: it signs in
+with a password (POST /auth/login), replaces the account's API keys with one fresh read+trade key, and then
+sends either a bearer JWT (session-only operations) or an HMAC signature over the exact bytes the request
+will carry (everything else). Credentials come from `configure()` (in-process) or the COOUD_ST_EMAIL /
+COOUD_ST_PASSWORD environment variables (CLI). A 401 (the run itself may log out or delete keys) makes
+schemathesis fetch fresh ones. `ignored_auth` then proves that without these credentials the same requests
+are refused.
+
 `error_envelope_conformance`: every 4xx/5xx response carries the one envelope, its code exists in the
 spec's error catalogue with exactly this HTTP status, the operation lists the code in `x-cooud-errors`, and
-`error.request_id` equals the `X-Request-Id` header. The spec's catalogue is read from the document under
-test, so this holds the server to the same text integrators read.
+`error.request_id` equals the `X-Request-Id` header.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import time
+import uuid
 from pathlib import Path
 
+import requests
 import schemathesis
 import yaml
 
+from generated.operations import OPERATIONS
+from impl.security import signing
+
 _SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
 _CATALOGUE = yaml.safe_load(_SPEC.read_text())["x-cooud-error-catalogue"]
+_CREDENTIALS = {"email": os.environ.get("COOUD_ST_EMAIL"), "password": os.environ.get("COOUD_ST_PASSWORD")}
+
+
+def configure(email: str, password: str) -> None:
+    _CREDENTIALS.update(email=email, password=password)
+
+
+def _http(ctx, case):
+    if ctx.app is not None:
+        from starlette.testclient import TestClient
+
+        return TestClient(ctx.app, base_url="http://localhost")
+    import httpx
+
+    return httpx.Client(base_url=case.operation.base_url.rsplit("/v1", 1)[0])
+
+
+@schemathesis.auth()
+class CooudAuth:
+    def get(self, case, ctx):
+        if not _CREDENTIALS["email"]:
+            return None
+        with _http(ctx, case) as http:
+            login = http.post("/v1/auth/login", json={"email": _CREDENTIALS["email"],
+                                                      "password": _CREDENTIALS["password"]})
+            login.raise_for_status()
+            bearer = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            http.delete("/v1/account/api-keys", headers={**bearer, "Idempotency-Key": str(uuid.uuid4())})
+            key = http.post("/v1/account/api-keys", headers=bearer,
+                            json={"label": "schemathesis", "scopes": ["read", "trade"]})
+            key.raise_for_status()
+        return {"bearer": bearer["Authorization"], "key_id": key.json()["id"], "secret": key.json()["secret"]}
+
+    def set(self, case, data, ctx):
+        op = OPERATIONS[case.operation.definition.raw["operationId"]]
+        schemes = {name for requirement in op.security for name in requirement}
+        if "apiKey" in schemes and op.permission != "session":
+            prepared = requests.Request(**_request_kwargs(case)).prepare()
+            body = prepared.body or b""
+            body = body.encode() if isinstance(body, str) else body
+            timestamp = str(int(time.time()))
+            case.headers = {
+                **(case.headers or {}),
+                "X-Cooud-Key": data["key_id"],
+                "X-Cooud-Timestamp": timestamp,
+                "X-Cooud-Signature": signing.sign(data["secret"], timestamp, prepared.method, prepared.path_url, body),
+            }
+        elif "bearerAuth" in schemes:
+            case.headers = {**(case.headers or {}), "Authorization": data["bearer"]}
+
+
+def _request_kwargs(case) -> dict:
+    kwargs = case.as_transport_kwargs(base_url="http://localhost/v1")
+    return {k: kwargs[k] for k in ("method", "url", "params", "json", "data", "headers") if k in kwargs}
+
+
+_UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    """A client uses a fresh Idempotency-Key per logical operation. Generation repeats a few valid values (the
+    spec's example, boundary UUIDs) across different requests, which the server rightly refuses with 422
+    idempotency_key_reused; so a valid key becomes a fresh one. Invalid keys (negative tests) are kept."""
+    if case.headers and _UUID4.match(str(case.headers.get("Idempotency-Key", ""))):
+        case.headers["Idempotency-Key"] = str(uuid.uuid4())
 
 
 @schemathesis.check

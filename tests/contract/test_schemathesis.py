@@ -9,17 +9,18 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 
-import tests.contract.hooks  # noqa: F401  (registers error_envelope_conformance)
+from tests.contract import hooks  # registers CooudAuth and error_envelope_conformance
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_engine(app) -> tuple[list[str], dict[str, int], set[str]]:
+def run_engine(app) -> tuple[list[str], dict[str, int], set[str], dict[str, set[int]]]:
     config = SchemathesisConfig.from_path(ROOT / "schemathesis.toml")
     schema = schemathesis.openapi.from_asgi("/v1/openapi.json", app, config=config)
     failures: list[str] = []
     checks: dict[str, int] = {}
     phases: set[str] = set()
+    statuses: dict[str, set[int]] = {}
     for event in from_schema(schema).execute():
         if isinstance(event, (events.NonFatalError, events.FatalError)):
             failures.append(f"error: {event!r}")
@@ -27,20 +28,37 @@ def run_engine(app) -> tuple[list[str], dict[str, int], set[str]]:
             phases.add(f"{event.phase.name.value}:{event.status.value}")
         if not isinstance(event, events.ScenarioFinished):
             continue
+        for case_id, interaction in event.recorder.interactions.items():
+            if interaction.response is not None:
+                label = event.recorder.cases[case_id].value.operation.label
+                statuses.setdefault(label, set()).add(interaction.response.status_code)
         for results in event.recorder.checks.values():
             for result in results:
                 checks[result.name] = checks.get(result.name, 0) + 1
                 if result.status.value != "success":
                     info = result.failure_info and result.failure_info.failure
                     failures.append(f"{event.label}: {result.name}: {str(info)[:300]}")
-    return failures, checks, phases
+    return failures, checks, phases, statuses
 
 
 def test_schemathesis_all_checks_all_phases(app):
-    failures, checks, phases = run_engine(app)
+    email, password = "schemathesis@example.com", "conformance-password"
+    app.services.identity.create_user(email, password, app.services.now_ms())
+    hooks.configure(email, password)
+    failures, checks, phases, statuses = run_engine(app)
     assert failures == []
+    # Private operations were exercised with valid credentials, not only refused.
+    def succeeded(label: str) -> bool:
+        return any(200 <= s < 300 for s in statuses.get(label, ()))
+
+    for label in ("GET /account", "GET /account/api-keys", "POST /account/api-keys", "POST /auth/2fa/enroll"):
+        assert succeeded(label), (label, statuses.get(label))
+    # Operations on one key need an id the server issued: reached through the spec's links (stateful phase).
+    by_id = [label for label in statuses if "{key_id}" in label and succeeded(label)]
+    assert by_id, {label: statuses[label] for label in statuses if "{key_id}" in label}
+    assert 401 in statuses["GET /account"]  # ... and refused without them (ignored_auth probes, bad signatures)
     # The run really exercised the API: every built-in check and our envelope check ran many times.
-    for name in ("not_a_server_error", "response_schema_conformance", "negative_data_rejection",
+    for name in ("not_a_server_error", "ignored_auth", "response_schema_conformance", "negative_data_rejection",
                  "positive_data_acceptance", "unsupported_method", "allow_header_conformance",
                  "error_envelope_conformance"):
         assert checks.get(name, 0) > 50, (name, checks)
