@@ -1,7 +1,6 @@
 # generated from spec/openapi.yaml by tools/codegen.py — do not edit; change the spec and run `make generate`
 from http import HTTPStatus
 from typing import Any, cast
-from uuid import UUID
 
 import httpx
 
@@ -13,7 +12,7 @@ from ...types import Response
 
 def _get_kwargs(
     *,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     headers["Idempotency-Key"] = idempotency_key
@@ -95,7 +94,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Response[Any | ErrorEnvelope]:
     """Delete all API keys
 
@@ -104,7 +103,7 @@ def sync_detailed(
     fail from then on.
 
     Args:
-        idempotency_key (UUID):
+        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -128,7 +127,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Any | ErrorEnvelope | None:
     """Delete all API keys
 
@@ -137,7 +136,7 @@ def sync(
     fail from then on.
 
     Args:
-        idempotency_key (UUID):
+        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,7 +155,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Response[Any | ErrorEnvelope]:
     """Delete all API keys
 
@@ -165,7 +164,7 @@ async def asyncio_detailed(
     fail from then on.
 
     Args:
-        idempotency_key (UUID):
+        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -187,7 +186,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Any | ErrorEnvelope | None:
     """Delete all API keys
 
@@ -196,7 +195,7 @@ async def asyncio(
     fail from then on.
 
     Args:
-        idempotency_key (UUID):
+        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

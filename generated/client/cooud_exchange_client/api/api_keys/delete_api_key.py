@@ -2,7 +2,6 @@
 from http import HTTPStatus
 from typing import Any, cast
 from urllib.parse import quote
-from uuid import UUID
 
 import httpx
 
@@ -15,7 +14,7 @@ from ...types import Response
 def _get_kwargs(
     key_id: str,
     *,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     headers["Idempotency-Key"] = idempotency_key
@@ -105,7 +104,7 @@ def sync_detailed(
     key_id: str,
     *,
     client: AuthenticatedClient,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Response[Any | ErrorEnvelope]:
     """Delete an API key
 
@@ -114,7 +113,7 @@ def sync_detailed(
     Args:
         key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
             key_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
-        idempotency_key (UUID):
+        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,7 +139,7 @@ def sync(
     key_id: str,
     *,
     client: AuthenticatedClient,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Any | ErrorEnvelope | None:
     """Delete an API key
 
@@ -149,7 +148,7 @@ def sync(
     Args:
         key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
             key_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
-        idempotency_key (UUID):
+        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,7 +169,7 @@ async def asyncio_detailed(
     key_id: str,
     *,
     client: AuthenticatedClient,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Response[Any | ErrorEnvelope]:
     """Delete an API key
 
@@ -179,7 +178,7 @@ async def asyncio_detailed(
     Args:
         key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
             key_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
-        idempotency_key (UUID):
+        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -203,7 +202,7 @@ async def asyncio(
     key_id: str,
     *,
     client: AuthenticatedClient,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Any | ErrorEnvelope | None:
     """Delete an API key
 
@@ -212,7 +211,7 @@ async def asyncio(
     Args:
         key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
             key_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
-        idempotency_key (UUID):
+        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -2,7 +2,6 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
-from uuid import UUID
 
 import httpx
 
@@ -18,7 +17,7 @@ def _get_kwargs(
     key_id: str,
     *,
     body: ApiKeyUpdateRequest,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     headers["Idempotency-Key"] = idempotency_key
@@ -116,7 +115,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ApiKeyUpdateRequest,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Response[ApiKey | ErrorEnvelope]:
     """Update an API key
 
@@ -127,7 +126,7 @@ def sync_detailed(
     Args:
         key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
             key_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
-        idempotency_key (UUID):
+        idempotency_key (str):
         body (ApiKeyUpdateRequest):
 
     Raises:
@@ -156,7 +155,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ApiKeyUpdateRequest,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> ApiKey | ErrorEnvelope | None:
     """Update an API key
 
@@ -167,7 +166,7 @@ def sync(
     Args:
         key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
             key_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
-        idempotency_key (UUID):
+        idempotency_key (str):
         body (ApiKeyUpdateRequest):
 
     Raises:
@@ -191,7 +190,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ApiKeyUpdateRequest,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Response[ApiKey | ErrorEnvelope]:
     """Update an API key
 
@@ -202,7 +201,7 @@ async def asyncio_detailed(
     Args:
         key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
             key_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
-        idempotency_key (UUID):
+        idempotency_key (str):
         body (ApiKeyUpdateRequest):
 
     Raises:
@@ -229,7 +228,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ApiKeyUpdateRequest,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> ApiKey | ErrorEnvelope | None:
     """Update an API key
 
@@ -240,7 +239,7 @@ async def asyncio(
     Args:
         key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
             key_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
-        idempotency_key (UUID):
+        idempotency_key (str):
         body (ApiKeyUpdateRequest):
 
     Raises:

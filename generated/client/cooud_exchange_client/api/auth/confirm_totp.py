@@ -1,7 +1,6 @@
 # generated from spec/openapi.yaml by tools/codegen.py — do not edit; change the spec and run `make generate`
 from http import HTTPStatus
 from typing import Any, cast
-from uuid import UUID
 
 import httpx
 
@@ -15,7 +14,7 @@ from ...types import Response
 def _get_kwargs(
     *,
     body: TotpConfirmRequest,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     headers["Idempotency-Key"] = idempotency_key
@@ -97,7 +96,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: TotpConfirmRequest,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Response[Any | ErrorEnvelope]:
     """Confirm TOTP enrolment
 
@@ -106,7 +105,7 @@ def sync_detailed(
     with a password needs a code too.
 
     Args:
-        idempotency_key (UUID):
+        idempotency_key (str):
         body (TotpConfirmRequest):
 
     Raises:
@@ -133,7 +132,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: TotpConfirmRequest,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Any | ErrorEnvelope | None:
     """Confirm TOTP enrolment
 
@@ -142,7 +141,7 @@ def sync(
     with a password needs a code too.
 
     Args:
-        idempotency_key (UUID):
+        idempotency_key (str):
         body (TotpConfirmRequest):
 
     Raises:
@@ -164,7 +163,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: TotpConfirmRequest,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Response[Any | ErrorEnvelope]:
     """Confirm TOTP enrolment
 
@@ -173,7 +172,7 @@ async def asyncio_detailed(
     with a password needs a code too.
 
     Args:
-        idempotency_key (UUID):
+        idempotency_key (str):
         body (TotpConfirmRequest):
 
     Raises:
@@ -198,7 +197,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: TotpConfirmRequest,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Any | ErrorEnvelope | None:
     """Confirm TOTP enrolment
 
@@ -207,7 +206,7 @@ async def asyncio(
     with a password needs a code too.
 
     Args:
-        idempotency_key (UUID):
+        idempotency_key (str):
         body (TotpConfirmRequest):
 
     Raises:

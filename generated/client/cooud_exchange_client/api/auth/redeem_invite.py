@@ -1,7 +1,6 @@
 # generated from spec/openapi.yaml by tools/codegen.py — do not edit; change the spec and run `make generate`
 from http import HTTPStatus
 from typing import Any, cast
-from uuid import UUID
 
 import httpx
 
@@ -15,7 +14,7 @@ from ...types import Response
 def _get_kwargs(
     *,
     body: RedeemInviteRequest,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     headers["Idempotency-Key"] = idempotency_key
@@ -97,7 +96,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: RedeemInviteRequest,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Response[Any | ErrorEnvelope]:
     """Redeem an invite code
 
@@ -108,7 +107,7 @@ def sync_detailed(
     changes nothing.
 
     Args:
-        idempotency_key (UUID):
+        idempotency_key (str):
         body (RedeemInviteRequest):
 
     Raises:
@@ -135,7 +134,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: RedeemInviteRequest,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Any | ErrorEnvelope | None:
     """Redeem an invite code
 
@@ -146,7 +145,7 @@ def sync(
     changes nothing.
 
     Args:
-        idempotency_key (UUID):
+        idempotency_key (str):
         body (RedeemInviteRequest):
 
     Raises:
@@ -168,7 +167,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: RedeemInviteRequest,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Response[Any | ErrorEnvelope]:
     """Redeem an invite code
 
@@ -179,7 +178,7 @@ async def asyncio_detailed(
     changes nothing.
 
     Args:
-        idempotency_key (UUID):
+        idempotency_key (str):
         body (RedeemInviteRequest):
 
     Raises:
@@ -204,7 +203,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: RedeemInviteRequest,
-    idempotency_key: UUID,
+    idempotency_key: str,
 ) -> Any | ErrorEnvelope | None:
     """Redeem an invite code
 
@@ -215,7 +214,7 @@ async def asyncio(
     changes nothing.
 
     Args:
-        idempotency_key (UUID):
+        idempotency_key (str):
         body (RedeemInviteRequest):
 
     Raises:
