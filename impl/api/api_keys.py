@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from impl.api import wire
 from impl.api.context import principal, services
-from impl.domain.market_data import decode_cursor, encode_cursor
-
-_KEY_ID = re.compile(r"^key_[0-9A-HJKMNP-TV-Z]{26}$")
 
 
 async def list_api_keys(limit: int = 100, cursor: str | None = None) -> dict:
-    before = decode_cursor(cursor, _KEY_ID) if cursor else None
-    keys = services().store.api_keys(principal().user_id, limit + 1, before)
-    more = len(keys) > limit
-    keys = keys[:limit]
-    return {"data": [wire.api_key(k) for k in keys], "next_cursor": encode_cursor(keys[-1].id) if more else None}
+    page = services().identity.list_api_keys(principal().user_id, limit, cursor)
+    return {"data": [wire.api_key(k) for k in page.items], "next_cursor": page.next_cursor}
 
 
 async def create_api_key(body: dict):

@@ -15,11 +15,14 @@ Time is passed in (`now_ms`); nothing here reads the clock.
 from __future__ import annotations
 
 import ipaddress
+import re
 import secrets as pysecrets
 from dataclasses import dataclass, replace
 
 from impl.domain.errors import DomainError, InvalidArgument, NotFound
 from impl.domain.identity_model import SCOPES, ApiKey, Principal, Session, User
+from impl.domain.market_data import decode_cursor, page_of
+from impl.domain.model import Page
 from impl.ids import new_id
 from impl.security import AuthError, passwords, signing, siwe, totp
 from impl.security.sealing import seal, unseal
@@ -32,6 +35,7 @@ COOKIE_TTL_MS = 7 * 86_400_000
 NONCE_TTL_MS = 5 * 60_000
 KEY_LIMIT = 50
 DAY_MS = 86_400_000
+_KEY_ID = re.compile(r"^key_[0-9A-HJKMNP-TV-Z]{26}$")
 
 
 class ApiKeyNotFound(NotFound):
@@ -208,6 +212,10 @@ class Identity:
         _check_withdraw_allowlist(key)
         self._store.add_api_key(key)
         return key, derive_secret(self._master, key.id, key.generation)
+
+    def list_api_keys(self, user_id: str, limit: int, cursor: str | None) -> Page:
+        before = decode_cursor(cursor, _KEY_ID) if cursor else None
+        return page_of(self._store.api_keys(user_id, limit + 1, before), limit)
 
     def api_key(self, user_id: str, key_id: str) -> ApiKey:
         key = self._store.api_key(key_id)

@@ -27,6 +27,13 @@ def encode_cursor(last_id: str) -> str:
     return base64.urlsafe_b64encode(last_id.encode()).decode().rstrip("=")
 
 
+def page_of(rows: list, limit: int) -> Page:
+    """A page from rows fetched with `limit + 1`: the first `limit`, and a cursor after the last when more exist."""
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, encode_cursor(rows[-1].id) if more else None)
+
+
 def decode_cursor(cursor: str, pattern: re.Pattern = _TRADE_ID) -> str:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
@@ -93,10 +100,7 @@ class MarketData:
     def trades(self, symbol: str, limit: int, cursor: str | None) -> Page:
         self.market(symbol)
         before = decode_cursor(cursor) if cursor else None
-        rows = self._store.list_trades(symbol, limit + 1, before)
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return Page(rows, encode_cursor(rows[-1].id) if more else None)
+        return page_of(self._store.list_trades(symbol, limit + 1, before), limit)
 
     def candles(
         self, symbol: str, interval: str, start: str | None, end: str | None, limit: int

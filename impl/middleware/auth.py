@@ -17,8 +17,8 @@ from http.cookies import CookieError, SimpleCookie
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from generated.operations import OPERATIONS
 from impl.errors import ApiError
+from impl.middleware import routed_operation
 from impl.security import AuthError
 
 SCHEME_KIND = {"bearerAuth": "bearer", "apiKey": "apikey", "apiKeyTimestamp": "apikey", "apiKeySignature": "apikey",
@@ -58,11 +58,9 @@ class AuthMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            op_id = scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
-            op = OPERATIONS.get(op_id or "")
-            if op is not None and op.security:
-                scope["cooud.principal"] = self._authenticate(scope, op)
+        op = routed_operation(scope)
+        if op is not None and op.security:
+            scope["cooud.principal"] = self._authenticate(scope, op)
         await self.app(scope, receive, send)
 
     def _authenticate(self, scope: Scope, op):

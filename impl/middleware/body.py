@@ -13,15 +13,9 @@ import json
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from generated.operations import BASE_PATH, OPERATIONS
+from generated.operations import BASE_PATH
 from impl.errors import ApiError
-
-
-def _media_type(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", []):
-        if name == b"content-type":
-            return value.decode("latin-1").split(";", 1)[0].strip().lower()
-    return None
+from impl.middleware import header, routed_operation
 
 
 class BodyPolicyMiddleware:
@@ -29,12 +23,11 @@ class BodyPolicyMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            routing = scope.get("extensions", {}).get("connexion_routing", {})
-            op = OPERATIONS.get(routing.get("operation_id") or "")
-            if op is not None:
-                body = scope.get("cooud.raw_body", b"")
-                check(op.method, op.path, op.request_content_types, _media_type(scope), body)
+        op = routed_operation(scope)
+        if op is not None:
+            content_type = header(scope, b"content-type")
+            media_type = content_type.split(";", 1)[0].strip().lower() if content_type is not None else None
+            check(op.method, op.path, op.request_content_types, media_type, scope.get("cooud.raw_body", b""))
         await self.app(scope, receive, send)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from generated.operations import OPERATIONS
+from impl.middleware import header, routed_operation
 
 
 class CorsMiddleware:
@@ -18,10 +18,8 @@ class CorsMiddleware:
         self.allowed_origins = allowed_origins
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        origin = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"origin"), None)
-        op_id = scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
-        op = OPERATIONS.get(op_id or "")
-        if scope["type"] != "http" or origin is None or op is None:
+        op, origin = routed_operation(scope), header(scope, b"origin")
+        if origin is None or op is None:
             await self.app(scope, receive, send)
             return
         if op.permission == "public":

@@ -18,8 +18,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from generated.operations import OPERATIONS
 from impl.errors import ApiError
+from impl.middleware import header, routed_operation
 from impl.middleware.auth import request_target
 
 TTL_MS = 24 * 3_600_000
@@ -37,18 +37,17 @@ class IdempotencyMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        op_id = scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
-        op = OPERATIONS.get(op_id or "") if scope["type"] == "http" else None
+        op = routed_operation(scope)
         if op is None or not op.idempotency_required:
             await self.app(scope, receive, send)
             return
-        key = next(v.decode("latin-1") for k, v in scope["headers"] if k == b"idempotency-key")  # validated
+        key = header(scope, b"idempotency-key")  # present and well-formed: request validation ran first
         account = scope["cooud.principal"].user_id
         services = scope["cooud.services"]
-        store, now = services.store, services.now_ms()
-        existing = store.reserve_idempotency_key(account, key, fingerprint(scope), now, TTL_MS)
+        store, request = services.store, fingerprint(scope)
+        existing = store.reserve_idempotency_key(account, key, request, services.now_ms(), TTL_MS)
         if existing is not None:
-            await _answer_existing(existing, fingerprint(scope), send)
+            await _answer_existing(existing, request, send)
             return
         captured: dict = {"body": b""}
 

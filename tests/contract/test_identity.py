@@ -14,7 +14,6 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 from starlette.testclient import TestClient
 
-import impl.middleware.auth as auth_layer
 from generated.operations import OPERATIONS
 from impl.app import create_app
 from impl.config import Config
@@ -327,7 +326,7 @@ def test_permission_and_invite_gating_come_from_the_operation_table(tmp_path, mo
     c = client(app)
     tokens = login(c)
     read_key, trade_key = new_key(c, tokens, scopes=("read",)), new_key(c, tokens, scopes=("read", "trade"))
-    monkeypatch.setitem(auth_layer.OPERATIONS, "getAccount", replace(OPERATIONS["getAccount"], permission="trade"))
+    monkeypatch.setitem(OPERATIONS, "getAccount", replace(OPERATIONS["getAccount"], permission="trade"))
     r = c.get("/v1/account", headers=signed(read_key, "GET", "/v1/account"))
     assert (r.status_code, code_of(r)) == (403, "forbidden")
     r = c.get("/v1/account", headers=signed(trade_key, "GET", "/v1/account"))
