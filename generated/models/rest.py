@@ -630,6 +630,271 @@ class ApiKeyUpdateRequest(BaseModel):
     status: Status | None = None
 
 
+class OrderId(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="Order identifier, `ord_` and a ULID.",
+            examples=["ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6"],
+            max_length=30,
+            min_length=30,
+            pattern="^ord_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+
+
+class FillId(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="Fill identifier, `fill_` and a ULID.",
+            examples=["fill_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6"],
+            max_length=31,
+            min_length=31,
+            pattern="^fill_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+
+
+class ClientOrderId(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="Your own id for an order, unique per account over all its orders.",
+            examples=["mm-42"],
+            max_length=36,
+            min_length=1,
+            pattern="^[A-Za-z0-9_-]{1,36}$",
+        ),
+    ]
+
+
+class OrderType(StrEnum):
+    limit = "limit"
+    market = "market"
+
+
+class TimeInForce(StrEnum):
+    GTC = "GTC"
+    IOC = "IOC"
+    FOK = "FOK"
+
+
+class OrderStatus(StrEnum):
+    open = "open"
+    partially_filled = "partially_filled"
+    filled = "filled"
+    cancelled = "cancelled"
+    expired = "expired"
+
+
+class Liquidity(StrEnum):
+    maker = "maker"
+    taker = "taker"
+
+
+class OrderRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    symbol: Symbol
+    side: Side
+    type: OrderType
+    price: Annotated[
+        Decimal | None,
+        Field(
+            description="Limit price in the quote asset; a multiple of the market's tick size."
+        ),
+    ] = None
+    size: Annotated[
+        Decimal | None,
+        Field(
+            description="Size in the base asset; a multiple of the market's step size."
+        ),
+    ] = None
+    quote_size: Annotated[
+        Decimal | None,
+        Field(
+            description="Market buys only — the amount of the quote asset to spend, in its precision."
+        ),
+    ] = None
+    tif: TimeInForce | None = None
+    post_only: Annotated[
+        bool,
+        Field(
+            description="Refuse the order (`post_only_would_take`) rather than let any of it take liquidity."
+        ),
+    ] = False
+    client_order_id: ClientOrderId | None = None
+
+
+class OrderAmendRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    price: Annotated[
+        Decimal | None,
+        Field(description="New limit price; a multiple of the tick size."),
+    ] = None
+    size: Annotated[
+        Decimal | None,
+        Field(
+            description="New total size (filled + remaining); more than what has filled, a multiple of the step size."
+        ),
+    ] = None
+
+
+class Order(BaseModel):
+    id: OrderId
+    client_order_id: Annotated[
+        str | None,
+        Field(
+            description="Your id for the order, or null.",
+            max_length=36,
+            pattern="^[A-Za-z0-9_-]{1,36}$",
+        ),
+    ]
+    symbol: Symbol
+    side: Side
+    type: OrderType
+    tif: TimeInForce
+    post_only: bool
+    price: NullableDecimal | None
+    size: NullableDecimal | None
+    quote_size: NullableDecimal | None
+    status: OrderStatus
+    filled: Annotated[
+        Decimal, Field(description="Size filled so far, in the base asset.")
+    ]
+    remaining: Annotated[
+        Decimal,
+        Field(
+            description="Size still open on the book; 0 once the order is filled, cancelled or expired."
+        ),
+    ]
+    average_price: NullableDecimal | None
+    fee: Annotated[Decimal, Field(description="Fees charged so far, in `fee_asset`.")]
+    fee_asset: Annotated[
+        AssetCode,
+        Field(
+            description="The asset fees are charged in — the one the order receives (base for a buy, quote for a sell)."
+        ),
+    ]
+    cancel_reason: Annotated[
+        str | None,
+        Field(
+            description="Why a cancelled order was cancelled — `requested` (by you) or `self_trade_prevention` — otherwise null.",
+            max_length=32,
+            pattern="^[a-z_]{1,32}$",
+        ),
+    ]
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class OrderList(BaseModel):
+    data: Annotated[list[Order], Field(max_length=1000)]
+    next_cursor: NextCursor | None
+
+
+class CancelledOrders(BaseModel):
+    data: Annotated[list[Order], Field(max_length=100000)]
+
+
+class BatchPlaceRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    orders: Annotated[list[OrderRequest], Field(max_length=20, min_length=1)]
+
+
+class BatchCancelRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    order_ids: Annotated[list[OrderId], Field(max_length=100, min_length=1)]
+
+
+class PreviewFill(BaseModel):
+    price: Decimal
+    size: Decimal
+
+
+class OrderPreview(BaseModel):
+    symbol: Symbol
+    side: Side
+    type: OrderType
+    fills: Annotated[
+        list[PreviewFill],
+        Field(
+            description="The fills the order would get now, best price first (self-trade prevention applied).",
+            max_length=10000,
+        ),
+    ]
+    filled: Annotated[Decimal, Field(description="Total size of those fills.")]
+    rests: Annotated[Decimal, Field(description="Size that would rest on the book.")]
+    unfilled: Annotated[
+        Decimal,
+        Field(description="Size that would be expired (IOC, FOK or market remainder)."),
+    ]
+    average_price: NullableDecimal | None
+    notional: Annotated[Decimal, Field(description="Quote amount of the fills.")]
+    fee: Annotated[
+        Decimal, Field(description="Taker fee on the fills, in `fee_asset`.")
+    ]
+    fee_asset: AssetCode
+    reserve_asset: AssetCode
+    reserve_amount: Annotated[
+        Decimal, Field(description="Funds the order would reserve on acceptance.")
+    ]
+    available: Annotated[
+        Decimal, Field(description="Your free balance of `reserve_asset` now.")
+    ]
+    covered: Annotated[
+        bool,
+        Field(
+            description="Whether `available` covers `reserve_amount`; placing would otherwise fail with `insufficient_balance`."
+        ),
+    ]
+
+
+class Fill(BaseModel):
+    id: FillId
+    order_id: OrderId
+    trade_id: TradeId
+    symbol: Symbol
+    side: Side
+    price: Decimal
+    size: Decimal
+    quote_amount: Annotated[
+        Decimal, Field(description="price × size, in the quote asset.")
+    ]
+    fee: Annotated[
+        Decimal, Field(description="Fee charged on this fill, in `fee_asset`.")
+    ]
+    fee_asset: AssetCode
+    liquidity: Liquidity
+    created_at: Timestamp
+
+
+class FillList(BaseModel):
+    data: Annotated[list[Fill], Field(max_length=1000)]
+    next_cursor: NextCursor | None
+
+
+class Balance(BaseModel):
+    asset: AssetCode
+    total: Annotated[Decimal, Field(description="free + locked.")]
+    free: Annotated[
+        Decimal, Field(description="Available for new orders and withdrawals.")
+    ]
+    locked: Annotated[Decimal, Field(description="Reserved by open orders.")]
+
+
+class BalanceList(BaseModel):
+    data: Annotated[list[Balance], Field(max_length=1000)]
+
+
 class Error(BaseModel):
     code: Annotated[
         str,
@@ -665,6 +930,41 @@ class TradeList(BaseModel):
 class WalletSession(BaseModel):
     account: Account
     expires_at: Timestamp
+
+
+class BatchPlaceItem(BaseModel):
+    status: Annotated[
+        int,
+        Field(
+            description="The HTTP status `POST /orders` would have answered for this order alone.",
+            ge=200,
+            le=599,
+        ),
+    ]
+    order: Order | None = None
+    error: Error | None = None
+
+
+class BatchPlaceResult(BaseModel):
+    data: Annotated[list[BatchPlaceItem], Field(max_length=20)]
+
+
+class BatchCancelItem(BaseModel):
+    order_id: OrderId
+    status: Annotated[
+        int,
+        Field(
+            description="The HTTP status `DELETE /orders/{order_id}` would have answered for this order alone.",
+            ge=200,
+            le=599,
+        ),
+    ]
+    order: Order | None = None
+    error: Error | None = None
+
+
+class BatchCancelResult(BaseModel):
+    data: Annotated[list[BatchCancelItem], Field(max_length=100)]
 
 
 class ErrorEnvelope(BaseModel):

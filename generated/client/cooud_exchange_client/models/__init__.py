@@ -11,6 +11,15 @@ from .api_key_status import ApiKeyStatus
 from .api_key_update_request import ApiKeyUpdateRequest
 from .api_key_update_request_status import ApiKeyUpdateRequestStatus
 from .api_key_with_secret import ApiKeyWithSecret
+from .balance import Balance
+from .balance_list import BalanceList
+from .batch_cancel_item import BatchCancelItem
+from .batch_cancel_request import BatchCancelRequest
+from .batch_cancel_result import BatchCancelResult
+from .batch_place_item import BatchPlaceItem
+from .batch_place_request import BatchPlaceRequest
+from .batch_place_result import BatchPlaceResult
+from .cancelled_orders import CancelledOrders
 from .candle import Candle
 from .candle_interval import CandleInterval
 from .candle_series import CandleSeries
@@ -18,11 +27,22 @@ from .error import Error
 from .error_detail import ErrorDetail
 from .error_envelope import ErrorEnvelope
 from .fee_tier import FeeTier
+from .fill import Fill
+from .fill_list import FillList
+from .liquidity import Liquidity
 from .login_request import LoginRequest
 from .market import Market
 from .market_list import MarketList
 from .market_status import MarketStatus
+from .order import Order
+from .order_amend_request import OrderAmendRequest
 from .order_book import OrderBook
+from .order_list import OrderList
+from .order_preview import OrderPreview
+from .order_request import OrderRequest
+from .order_status import OrderStatus
+from .order_type import OrderType
+from .preview_fill import PreviewFill
 from .public_trade import PublicTrade
 from .redeem_invite_request import RedeemInviteRequest
 from .refresh_request import RefreshRequest
@@ -33,6 +53,7 @@ from .side import Side
 from .siwe_nonce import SiweNonce
 from .siwe_verify_request import SiweVerifyRequest
 from .ticker import Ticker
+from .time_in_force import TimeInForce
 from .totp_confirm_request import TotpConfirmRequest
 from .totp_enrollment import TotpEnrollment
 from .trade_list import TradeList
@@ -50,6 +71,15 @@ __all__ = (
     "ApiKeyUpdateRequest",
     "ApiKeyUpdateRequestStatus",
     "ApiKeyWithSecret",
+    "Balance",
+    "BalanceList",
+    "BatchCancelItem",
+    "BatchCancelRequest",
+    "BatchCancelResult",
+    "BatchPlaceItem",
+    "BatchPlaceRequest",
+    "BatchPlaceResult",
+    "CancelledOrders",
     "Candle",
     "CandleInterval",
     "CandleSeries",
@@ -57,11 +87,22 @@ __all__ = (
     "ErrorDetail",
     "ErrorEnvelope",
     "FeeTier",
+    "Fill",
+    "FillList",
+    "Liquidity",
     "LoginRequest",
     "Market",
     "MarketList",
     "MarketStatus",
+    "Order",
+    "OrderAmendRequest",
     "OrderBook",
+    "OrderList",
+    "OrderPreview",
+    "OrderRequest",
+    "OrderStatus",
+    "OrderType",
+    "PreviewFill",
     "PublicTrade",
     "RedeemInviteRequest",
     "RefreshRequest",
@@ -72,6 +113,7 @@ __all__ = (
     "SiweNonce",
     "SiweVerifyRequest",
     "Ticker",
+    "TimeInForce",
     "TotpConfirmRequest",
     "TotpEnrollment",
     "TradeList",

@@ -1,0 +1,383 @@
+# generated from spec/openapi.yaml by tools/codegen.py — do not edit; change the spec and run `make generate`
+import datetime
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_envelope import ErrorEnvelope
+from ...models.order_list import OrderList
+from ...models.order_status import OrderStatus
+from ...models.side import Side
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    symbol: str | Unset = UNSET,
+    status: OrderStatus | Unset = UNSET,
+    side: Side | Unset = UNSET,
+    client_order_id: str | Unset = UNSET,
+    start: datetime.datetime | Unset = UNSET,
+    end: datetime.datetime | Unset = UNSET,
+    limit: int | Unset = 100,
+    cursor: str | Unset = UNSET,
+    idempotency_key: str,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["Idempotency-Key"] = idempotency_key
+
+    params: dict[str, Any] = {}
+
+    params["symbol"] = symbol
+
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status.value
+
+    params["status"] = json_status
+
+    json_side: str | Unset = UNSET
+    if not isinstance(side, Unset):
+        json_side = side.value
+
+    params["side"] = json_side
+
+    params["client_order_id"] = client_order_id
+
+    json_start: str | Unset = UNSET
+    if not isinstance(start, Unset):
+        json_start = start.isoformat()
+    params["start"] = json_start
+
+    json_end: str | Unset = UNSET
+    if not isinstance(end, Unset):
+        json_end = end.isoformat()
+    params["end"] = json_end
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/orders",
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | OrderList | None:
+    if response.status_code == 200:
+        response_200 = OrderList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 413:
+        response_413 = ErrorEnvelope.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorEnvelope.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = ErrorEnvelope.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorEnvelope.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorEnvelope | OrderList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    symbol: str | Unset = UNSET,
+    status: OrderStatus | Unset = UNSET,
+    side: Side | Unset = UNSET,
+    client_order_id: str | Unset = UNSET,
+    start: datetime.datetime | Unset = UNSET,
+    end: datetime.datetime | Unset = UNSET,
+    limit: int | Unset = 100,
+    cursor: str | Unset = UNSET,
+    idempotency_key: str,
+) -> Response[ErrorEnvelope | OrderList]:
+    """List orders
+
+     Your orders, newest first: open ones and finished ones (filled, cancelled, expired). Filter by
+    market,
+    status, side, client order id and creation time (`start` inclusive, `end` exclusive).
+
+    Args:
+        symbol (str | Unset):
+        status (OrderStatus | Unset): `open`: resting, nothing filled yet. `partially_filled`:
+            resting, partly filled. `filled`: completely
+            filled. `cancelled`: cancelled by you or by self-trade prevention (see `cancel_reason`);
+            may have partly
+            filled before. `expired`: ended by its time in force (IOC/FOK or market remainder); may
+            have partly filled.
+        side (Side | Unset):
+        client_order_id (str | Unset): Your own id for an order, unique per account over all its
+            orders. Example: mm-42.
+        start (datetime.datetime | Unset): RFC 3339 UTC timestamp; milliseconds optional. Example:
+            2026-05-18T12:00:00Z.
+        end (datetime.datetime | Unset): RFC 3339 UTC timestamp; milliseconds optional. Example:
+            2026-05-18T12:00:00Z.
+        limit (int | Unset):  Default: 100.
+        cursor (str | Unset):
+        idempotency_key (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | OrderList]
+    """
+
+    kwargs = _get_kwargs(
+        symbol=symbol,
+        status=status,
+        side=side,
+        client_order_id=client_order_id,
+        start=start,
+        end=end,
+        limit=limit,
+        cursor=cursor,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    symbol: str | Unset = UNSET,
+    status: OrderStatus | Unset = UNSET,
+    side: Side | Unset = UNSET,
+    client_order_id: str | Unset = UNSET,
+    start: datetime.datetime | Unset = UNSET,
+    end: datetime.datetime | Unset = UNSET,
+    limit: int | Unset = 100,
+    cursor: str | Unset = UNSET,
+    idempotency_key: str,
+) -> ErrorEnvelope | OrderList | None:
+    """List orders
+
+     Your orders, newest first: open ones and finished ones (filled, cancelled, expired). Filter by
+    market,
+    status, side, client order id and creation time (`start` inclusive, `end` exclusive).
+
+    Args:
+        symbol (str | Unset):
+        status (OrderStatus | Unset): `open`: resting, nothing filled yet. `partially_filled`:
+            resting, partly filled. `filled`: completely
+            filled. `cancelled`: cancelled by you or by self-trade prevention (see `cancel_reason`);
+            may have partly
+            filled before. `expired`: ended by its time in force (IOC/FOK or market remainder); may
+            have partly filled.
+        side (Side | Unset):
+        client_order_id (str | Unset): Your own id for an order, unique per account over all its
+            orders. Example: mm-42.
+        start (datetime.datetime | Unset): RFC 3339 UTC timestamp; milliseconds optional. Example:
+            2026-05-18T12:00:00Z.
+        end (datetime.datetime | Unset): RFC 3339 UTC timestamp; milliseconds optional. Example:
+            2026-05-18T12:00:00Z.
+        limit (int | Unset):  Default: 100.
+        cursor (str | Unset):
+        idempotency_key (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | OrderList
+    """
+
+    return sync_detailed(
+        client=client,
+        symbol=symbol,
+        status=status,
+        side=side,
+        client_order_id=client_order_id,
+        start=start,
+        end=end,
+        limit=limit,
+        cursor=cursor,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    symbol: str | Unset = UNSET,
+    status: OrderStatus | Unset = UNSET,
+    side: Side | Unset = UNSET,
+    client_order_id: str | Unset = UNSET,
+    start: datetime.datetime | Unset = UNSET,
+    end: datetime.datetime | Unset = UNSET,
+    limit: int | Unset = 100,
+    cursor: str | Unset = UNSET,
+    idempotency_key: str,
+) -> Response[ErrorEnvelope | OrderList]:
+    """List orders
+
+     Your orders, newest first: open ones and finished ones (filled, cancelled, expired). Filter by
+    market,
+    status, side, client order id and creation time (`start` inclusive, `end` exclusive).
+
+    Args:
+        symbol (str | Unset):
+        status (OrderStatus | Unset): `open`: resting, nothing filled yet. `partially_filled`:
+            resting, partly filled. `filled`: completely
+            filled. `cancelled`: cancelled by you or by self-trade prevention (see `cancel_reason`);
+            may have partly
+            filled before. `expired`: ended by its time in force (IOC/FOK or market remainder); may
+            have partly filled.
+        side (Side | Unset):
+        client_order_id (str | Unset): Your own id for an order, unique per account over all its
+            orders. Example: mm-42.
+        start (datetime.datetime | Unset): RFC 3339 UTC timestamp; milliseconds optional. Example:
+            2026-05-18T12:00:00Z.
+        end (datetime.datetime | Unset): RFC 3339 UTC timestamp; milliseconds optional. Example:
+            2026-05-18T12:00:00Z.
+        limit (int | Unset):  Default: 100.
+        cursor (str | Unset):
+        idempotency_key (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | OrderList]
+    """
+
+    kwargs = _get_kwargs(
+        symbol=symbol,
+        status=status,
+        side=side,
+        client_order_id=client_order_id,
+        start=start,
+        end=end,
+        limit=limit,
+        cursor=cursor,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    symbol: str | Unset = UNSET,
+    status: OrderStatus | Unset = UNSET,
+    side: Side | Unset = UNSET,
+    client_order_id: str | Unset = UNSET,
+    start: datetime.datetime | Unset = UNSET,
+    end: datetime.datetime | Unset = UNSET,
+    limit: int | Unset = 100,
+    cursor: str | Unset = UNSET,
+    idempotency_key: str,
+) -> ErrorEnvelope | OrderList | None:
+    """List orders
+
+     Your orders, newest first: open ones and finished ones (filled, cancelled, expired). Filter by
+    market,
+    status, side, client order id and creation time (`start` inclusive, `end` exclusive).
+
+    Args:
+        symbol (str | Unset):
+        status (OrderStatus | Unset): `open`: resting, nothing filled yet. `partially_filled`:
+            resting, partly filled. `filled`: completely
+            filled. `cancelled`: cancelled by you or by self-trade prevention (see `cancel_reason`);
+            may have partly
+            filled before. `expired`: ended by its time in force (IOC/FOK or market remainder); may
+            have partly filled.
+        side (Side | Unset):
+        client_order_id (str | Unset): Your own id for an order, unique per account over all its
+            orders. Example: mm-42.
+        start (datetime.datetime | Unset): RFC 3339 UTC timestamp; milliseconds optional. Example:
+            2026-05-18T12:00:00Z.
+        end (datetime.datetime | Unset): RFC 3339 UTC timestamp; milliseconds optional. Example:
+            2026-05-18T12:00:00Z.
+        limit (int | Unset):  Default: 100.
+        cursor (str | Unset):
+        idempotency_key (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | OrderList
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            symbol=symbol,
+            status=status,
+            side=side,
+            client_order_id=client_order_id,
+            start=start,
+            end=end,
+            limit=limit,
+            cursor=cursor,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed
