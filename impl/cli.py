@@ -1,5 +1,7 @@
 """Operator CLI: `cooud serve` runs the service; `cooud migrate` prepares the database; `cooud user create`,
-`cooud api-key create` and `cooud invite create` provision accounts, keys and invite codes (printing JSON).
+`cooud api-key create` and `cooud invite create` provision accounts, keys and invite codes, `cooud deposit` credits
+an account (a journal entry from the deposit account) and `cooud ledger check` verifies the ledger invariants — all
+printing JSON.
 
 Both read the same environment configuration as the service (impl/config.py); flags override it.
 """
@@ -86,6 +88,34 @@ def invite_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def deposit(args: argparse.Namespace) -> int:
+    svc = _services(args)
+    user = svc.store.user_by("email", args.email)
+    if user is None:
+        print(json.dumps({"error": f"no account with email {args.email!r}"}), file=sys.stderr)
+        return 1
+    from impl.domain.errors import DomainError
+
+    try:
+        free, locked = svc.trading.deposit(user.id, args.asset, args.amount, args.reference or f"cli-{_now()}")
+    except DomainError as exc:
+        print(json.dumps({"error": exc.message}), file=sys.stderr)
+        return 1
+    precision = svc.trading.assets[args.asset]
+    from impl.domain.units import to_string
+
+    print(json.dumps({"user_id": user.id, "asset": args.asset, "amount": args.amount,
+                      "free": to_string(free, precision), "locked": to_string(locked, precision)}))
+    return 0
+
+
+def ledger_check(args: argparse.Namespace) -> int:
+    report = _services(args).store.ledger_report()
+    problems = {k: v for k, v in report.items() if k != "asset_totals" and v}
+    print(json.dumps({"ok": not problems, **report}, default=str))
+    return 0 if not problems else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cooud", description="Cooud exchange operator CLI (prints JSON)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -113,6 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--days", type=int, default=30)
     invites = sub.add_parser("invite", help="invite codes").add_subparsers(dest="action", required=True)
     command("create", invite_create, "create a single-use invite code", invites)
+    p = command("deposit", deposit, "credit an account with a deposit (from the deposit system account)")
+    p.add_argument("--email", required=True)
+    p.add_argument("--asset", required=True)
+    p.add_argument("--amount", required=True, help="decimal string, e.g. 1000.5")
+    p.add_argument("--reference", help="what the deposit is about (default cli-<time>)")
+    ledger = sub.add_parser("ledger", help="the ledger").add_subparsers(dest="action", required=True)
+    command("check", ledger_check, "verify the ledger invariants (exit 1 when one is broken)", ledger)
     args = parser.parse_args(argv)
     return args.func(args)
 

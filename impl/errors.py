@@ -48,12 +48,18 @@ def _clip(text: str, limit: int = 500) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def envelope(code: str, message: str, details: list[dict] | None = None) -> tuple[int, bytes]:
-    """(status, body) for an error; uncatalogued codes are a server bug and degrade to internal_error."""
+def error_object(code: str, message: str, details: list[dict] | None = None) -> tuple[int, dict]:
+    """(status, the envelope's `error` object); uncatalogued codes are a server bug and degrade to internal_error."""
     if code not in ERROR_CATALOGUE:
         log.error("uncatalogued error code %r (%s) — add it to x-cooud-error-catalogue", code, message)
         code, message, details = "internal_error", "An unexpected error occurred.", None
     error: dict = {"code": code, "message": _clip(message), "request_id": request_id_var.get()}
     if details:
         error["details"] = [{**d, "reason": _clip(d["reason"])} for d in details[:100]]
-    return status_of(code), json.dumps({"error": error}, separators=(",", ":")).encode()
+    return status_of(code), error
+
+
+def envelope(code: str, message: str, details: list[dict] | None = None) -> tuple[int, bytes]:
+    """(status, body) for an error response."""
+    status, error = error_object(code, message, details)
+    return status, json.dumps({"error": error}, separators=(",", ":")).encode()

@@ -5,11 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from impl import demo
 from impl.config import Config
+from impl.domain.book import L2Book
 from impl.domain.identity import Identity, SiweConfig
+from impl.domain.identity_model import FEE_TIERS
 from impl.domain.market_data import MarketData
+from impl.domain.trading import Trading
+from impl.ids import new_id
 from impl.security import passwords
 from impl.security.secrets import load_or_create_master_key
 from impl.store.sqlite import SQLiteStore
@@ -21,6 +26,7 @@ class Services:
     store: SQLiteStore
     market_data: MarketData
     identity: Identity
+    trading: Trading
     now_ms: Callable[[], int]
 
 
@@ -34,5 +40,19 @@ def build_services(config: Config, now_ms: Callable[[], int] | None = None, pass
         store, load_or_create_master_key(config.master_key_path),
         siwe_config=SiweConfig(config.siwe_expected_domain, config.siwe_expected_uri, config.siwe_chain_id),
         invite_gating=config.invite_gating, password_hasher=password_hasher or passwords.DEFAULT_HASHER)
-    return Services(config=config, store=store, market_data=MarketData(store, {}, clock), identity=identity,
+    books: dict[str, L2Book] = {}
+    market_data = MarketData(store, books, clock)
+    trading = Trading(store, market_data.markets(), store.list_assets(), books, _fee_rates(store), clock, new_id)
+    return Services(config=config, store=store, market_data=market_data, identity=identity, trading=trading,
                     now_ms=clock)
+
+
+def _fee_rates(store) -> Callable[[str], tuple[Fraction, Fraction]]:
+    """(maker, taker) fee rates of an account's fee tier."""
+
+    def rates(account: str) -> tuple[Fraction, Fraction]:
+        user = store.user_by("id", account)
+        maker, taker = FEE_TIERS[user.fee_tier if user else 0]
+        return Fraction(maker), Fraction(taker)
+
+    return rates

@@ -135,3 +135,87 @@ def api_key(key) -> dict:
         "expires_at": timestamp(key.expires_at_ms),
         "rotated_at": None if key.rotated_at_ms is None else timestamp(key.rotated_at_ms),
     }
+
+
+# -- trading ---------------------------------------------------------------------------------------------------
+def _avg_price(filled: int, filled_quote: int, u) -> str | None:
+    """Volume-weighted average fill price, to the quote asset's precision (half-even)."""
+    if not filled:
+        return None
+    value = (Decimal(filled_quote) * Decimal(10) ** u.market.size_precision
+             / (Decimal(filled) * Decimal(10) ** u.quote_precision))
+    return str(value.quantize(Decimal(1).scaleb(-u.quote_precision), rounding=ROUND_HALF_EVEN))
+
+
+def order(o, u) -> dict:
+    m = u.market
+    pp, sp = m.price_precision, m.size_precision
+    fee_asset = m.base if o.side == "buy" else m.quote
+    return {
+        "id": o.id,
+        "client_order_id": o.client_order_id,
+        "symbol": o.symbol,
+        "side": o.side,
+        "type": o.type,
+        "tif": o.tif,
+        "post_only": o.post_only,
+        "price": _opt(o.price, pp),
+        "size": _opt(o.size, sp),
+        "quote_size": _opt(o.quote_size, u.quote_precision),
+        "status": o.status,
+        "filled": to_string(o.filled, sp),
+        "remaining": to_string(o.remaining, sp),
+        "average_price": _avg_price(o.filled, o.filled_quote, u),
+        "fee": to_string(o.fee, u.base_precision if o.side == "buy" else u.quote_precision),
+        "fee_asset": fee_asset,
+        "cancel_reason": o.cancel_reason,
+        "created_at": timestamp(o.created_at_ms),
+        "updated_at": timestamp(o.updated_at_ms),
+    }
+
+
+def fill(f, u) -> dict:
+    m = u.market
+    return {
+        "id": f.id,
+        "order_id": f.order_id,
+        "trade_id": f.trade_id,
+        "symbol": f.symbol,
+        "side": f.side,
+        "price": to_string(f.price, m.price_precision),
+        "size": to_string(f.size, m.size_precision),
+        "quote_amount": to_string(f.quote, u.quote_precision),
+        "fee": to_string(f.fee, u.base_precision if f.side == "buy" else u.quote_precision),
+        "fee_asset": m.base if f.side == "buy" else m.quote,
+        "liquidity": f.liquidity,
+        "created_at": timestamp(f.ts_ms),
+    }
+
+
+def balance(asset: str, free: int, locked: int, precision: int) -> dict:
+    return {"asset": asset, "total": to_string(free + locked, precision), "free": to_string(free, precision),
+            "locked": to_string(locked, precision)}
+
+
+def preview(p, u, assets: dict[str, int]) -> dict:
+    m = u.market
+    pp, sp = m.price_precision, m.size_precision
+    notional_units = sum(price * size for price, size in p.fills)
+    filled = sum(size for _, size in p.fills)
+    return {
+        "symbol": m.symbol,
+        "side": p.order.side,
+        "type": p.order.type,
+        "fills": [{"price": to_string(price, pp), "size": to_string(size, sp)} for price, size in p.fills],
+        "filled": to_string(filled, sp),
+        "rests": to_string(p.rests, sp),
+        "unfilled": to_string(p.unfilled, sp),
+        "average_price": _avg_price(filled, notional_units * u.quote_factor, u),
+        "notional": to_string(p.notional, u.quote_precision),
+        "fee": to_string(p.fee, assets[p.fee_asset]),
+        "fee_asset": p.fee_asset,
+        "reserve_asset": p.reserve_asset,
+        "reserve_amount": to_string(p.reserve_amount, assets[p.reserve_asset]),
+        "available": to_string(p.available, assets[p.reserve_asset]),
+        "covered": p.available >= p.reserve_amount,
+    }

@@ -1,8 +1,9 @@
 """Aggregated (L2) view of a market's resting orders, with a sequence number.
 
 Invariants: every level has a positive size; `sequence` increases by exactly one per change and never
-decreases; bids are returned highest price first, asks lowest first. The matching engine (spot trading)
-owns the books and applies its changes here; until then every book is empty at sequence 0.
+decreases (it is persisted with every change and restored at start-up); bids are returned highest price first,
+asks lowest first. The trading service owns the order books (impl/domain/matching.py) and applies their level
+changes here; a market that never traded has an empty book at sequence 0.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ class L2Book:
             levels[price] = size
         self.sequence += 1
         return self.sequence
+
+    def restore(self, bids: list[tuple[int, int]], asks: list[tuple[int, int]], sequence: int) -> None:
+        """Replace the levels and the sequence at once (start-up rebuild); not a change, so no new sequence."""
+        self._bids, self._asks, self.sequence = dict(bids), dict(asks), sequence
 
     def best(self, side: str) -> tuple[int, int] | None:
         levels = self._bids if side == "buy" else self._asks

@@ -31,3 +31,19 @@ class MarketNotFound(NotFound):
 
     def __init__(self, symbol: str) -> None:
         super().__init__(f"No market {symbol!r}.", field="symbol")
+
+
+# -- spot trading ----------------------------------------------------------------------------------------------
+class OrderNotFound(NotFound):
+    code = "order_not_found"
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__(f"No order {order_id!r}.", field="order_id")
+
+
+class OrderRejected(DomainError):
+    """An order (or amend, or cancel) refused by a rule of the exchange; `code` names the rule."""
+
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.code = code

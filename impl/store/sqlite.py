@@ -17,11 +17,12 @@ from pathlib import Path
 from impl.domain.candles import INTERVAL_MS, apply_trade, bucket
 from impl.domain.model import Candle, Market, Trade
 from impl.store.identity import IdentityTables
+from impl.store.trading import TradingTables
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
-class SQLiteStore(IdentityTables):
+class SQLiteStore(IdentityTables, TradingTables):
     def __init__(self, path: str) -> None:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -91,20 +92,24 @@ class SQLiteStore(IdentityTables):
     # -- trades and candles ----------------------------------------------------------------------------------
     def record_trades(self, trades: Sequence[Trade]) -> None:
         with self._lock, self._tx():
-            for t in trades:
+            self._insert_trades(trades)
+
+    def _insert_trades(self, trades: Sequence[Trade]) -> None:
+        """Insert trades and fold them into the candles, inside the caller's transaction."""
+        for t in trades:
+            self._db.execute(
+                "INSERT INTO trades VALUES (?,?,?,?,?,?)",
+                (t.id, t.symbol, t.price, t.size, t.taker_side, t.ts_ms),
+            )
+            for interval in INTERVAL_MS:
+                open_time = bucket(t.ts_ms, interval)
+                current = self._candle(t.symbol, interval, open_time)
+                c = apply_trade(current, open_time, t.price, t.size)
                 self._db.execute(
-                    "INSERT INTO trades VALUES (?,?,?,?,?,?)",
-                    (t.id, t.symbol, t.price, t.size, t.taker_side, t.ts_ms),
+                    "INSERT OR REPLACE INTO candles VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (t.symbol, interval, c.open_time_ms, c.open, c.high, c.low, c.close, c.volume,
+                     str(c.quote_volume), c.trades),
                 )
-                for interval in INTERVAL_MS:
-                    open_time = bucket(t.ts_ms, interval)
-                    current = self._candle(t.symbol, interval, open_time)
-                    c = apply_trade(current, open_time, t.price, t.size)
-                    self._db.execute(
-                        "INSERT OR REPLACE INTO candles VALUES (?,?,?,?,?,?,?,?,?,?)",
-                        (t.symbol, interval, c.open_time_ms, c.open, c.high, c.low, c.close, c.volume,
-                         str(c.quote_volume), c.trades),
-                    )
 
     def list_trades(self, symbol: str, limit: int, before_id: str | None) -> list[Trade]:
         sql = "SELECT id, symbol, price, size, taker_side, ts_ms FROM trades WHERE symbol = ?"

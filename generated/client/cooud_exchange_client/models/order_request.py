@@ -18,7 +18,7 @@ T = TypeVar("T", bound="OrderRequest")
 class OrderRequest:
     """A new order. Limit orders need `price` and `size`; market orders take no `price` and exactly one of
     `size` and `quote_size` (`quote_size` for buys only). `tif` defaults to `GTC` for limit orders and to
-    `IOC` for market orders (which cannot be `GTC`); `post_only` needs a `GTC` limit order.
+    `IOC` for market orders (which cannot be `GTC`; `FOK` needs `size`); `post_only` needs a `GTC` limit order.
 
         Attributes:
             symbol (str): Market symbol, `BASE/QUOTE`. Example: BTC/USDT.

@@ -14,11 +14,7 @@ from ...types import Response
 
 def _get_kwargs(
     order_id: str,
-    *,
-    idempotency_key: str,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -27,7 +23,6 @@ def _get_kwargs(
         ),
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -98,7 +93,6 @@ def sync_detailed(
     order_id: str,
     *,
     client: AuthenticatedClient,
-    idempotency_key: str,
 ) -> Response[ErrorEnvelope | Order]:
     """Get an order
 
@@ -107,7 +101,6 @@ def sync_detailed(
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
-        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -119,7 +112,6 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         order_id=order_id,
-        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -133,7 +125,6 @@ def sync(
     order_id: str,
     *,
     client: AuthenticatedClient,
-    idempotency_key: str,
 ) -> ErrorEnvelope | Order | None:
     """Get an order
 
@@ -142,7 +133,6 @@ def sync(
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
-        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -155,7 +145,6 @@ def sync(
     return sync_detailed(
         order_id=order_id,
         client=client,
-        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -163,7 +152,6 @@ async def asyncio_detailed(
     order_id: str,
     *,
     client: AuthenticatedClient,
-    idempotency_key: str,
 ) -> Response[ErrorEnvelope | Order]:
     """Get an order
 
@@ -172,7 +160,6 @@ async def asyncio_detailed(
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
-        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -184,7 +171,6 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         order_id=order_id,
-        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -196,7 +182,6 @@ async def asyncio(
     order_id: str,
     *,
     client: AuthenticatedClient,
-    idempotency_key: str,
 ) -> ErrorEnvelope | Order | None:
     """Get an order
 
@@ -205,7 +190,6 @@ async def asyncio(
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
-        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -219,6 +203,5 @@ async def asyncio(
         await asyncio_detailed(
             order_id=order_id,
             client=client,
-            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -20,10 +20,7 @@ def _get_kwargs(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
-    idempotency_key: str,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    headers["Idempotency-Key"] = idempotency_key
 
     params: dict[str, Any] = {}
 
@@ -53,7 +50,6 @@ def _get_kwargs(
         "params": params,
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -126,7 +122,6 @@ def sync_detailed(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
-    idempotency_key: str,
 ) -> Response[ErrorEnvelope | FillList]:
     """List your fills
 
@@ -145,7 +140,6 @@ def sync_detailed(
             2026-05-18T12:00:00Z.
         limit (int | Unset):  Default: 100.
         cursor (str | Unset):
-        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -162,7 +156,6 @@ def sync_detailed(
         end=end,
         limit=limit,
         cursor=cursor,
-        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -181,7 +174,6 @@ def sync(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
-    idempotency_key: str,
 ) -> ErrorEnvelope | FillList | None:
     """List your fills
 
@@ -200,7 +192,6 @@ def sync(
             2026-05-18T12:00:00Z.
         limit (int | Unset):  Default: 100.
         cursor (str | Unset):
-        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -218,7 +209,6 @@ def sync(
         end=end,
         limit=limit,
         cursor=cursor,
-        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -231,7 +221,6 @@ async def asyncio_detailed(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
-    idempotency_key: str,
 ) -> Response[ErrorEnvelope | FillList]:
     """List your fills
 
@@ -250,7 +239,6 @@ async def asyncio_detailed(
             2026-05-18T12:00:00Z.
         limit (int | Unset):  Default: 100.
         cursor (str | Unset):
-        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -267,7 +255,6 @@ async def asyncio_detailed(
         end=end,
         limit=limit,
         cursor=cursor,
-        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -284,7 +271,6 @@ async def asyncio(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
-    idempotency_key: str,
 ) -> ErrorEnvelope | FillList | None:
     """List your fills
 
@@ -303,7 +289,6 @@ async def asyncio(
             2026-05-18T12:00:00Z.
         limit (int | Unset):  Default: 100.
         cursor (str | Unset):
-        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -322,6 +307,5 @@ async def asyncio(
             end=end,
             limit=limit,
             cursor=cursor,
-            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -24,10 +24,7 @@ def _get_kwargs(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
-    idempotency_key: str,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    headers["Idempotency-Key"] = idempotency_key
 
     params: dict[str, Any] = {}
 
@@ -69,7 +66,6 @@ def _get_kwargs(
         "params": params,
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -144,7 +140,6 @@ def sync_detailed(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
-    idempotency_key: str,
 ) -> Response[ErrorEnvelope | OrderList]:
     """List orders
 
@@ -169,7 +164,6 @@ def sync_detailed(
             2026-05-18T12:00:00Z.
         limit (int | Unset):  Default: 100.
         cursor (str | Unset):
-        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,7 +182,6 @@ def sync_detailed(
         end=end,
         limit=limit,
         cursor=cursor,
-        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -209,7 +202,6 @@ def sync(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
-    idempotency_key: str,
 ) -> ErrorEnvelope | OrderList | None:
     """List orders
 
@@ -234,7 +226,6 @@ def sync(
             2026-05-18T12:00:00Z.
         limit (int | Unset):  Default: 100.
         cursor (str | Unset):
-        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -254,7 +245,6 @@ def sync(
         end=end,
         limit=limit,
         cursor=cursor,
-        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -269,7 +259,6 @@ async def asyncio_detailed(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
-    idempotency_key: str,
 ) -> Response[ErrorEnvelope | OrderList]:
     """List orders
 
@@ -294,7 +283,6 @@ async def asyncio_detailed(
             2026-05-18T12:00:00Z.
         limit (int | Unset):  Default: 100.
         cursor (str | Unset):
-        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -313,7 +301,6 @@ async def asyncio_detailed(
         end=end,
         limit=limit,
         cursor=cursor,
-        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -332,7 +319,6 @@ async def asyncio(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
-    idempotency_key: str,
 ) -> ErrorEnvelope | OrderList | None:
     """List orders
 
@@ -357,7 +343,6 @@ async def asyncio(
             2026-05-18T12:00:00Z.
         limit (int | Unset):  Default: 100.
         cursor (str | Unset):
-        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -378,6 +363,5 @@ async def asyncio(
             end=end,
             limit=limit,
             cursor=cursor,
-            idempotency_key=idempotency_key,
         )
     ).parsed

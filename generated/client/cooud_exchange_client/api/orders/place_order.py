@@ -145,7 +145,7 @@ def sync_detailed(
     both or
     neither of `size` and `quote_size`, `quote_size` on a sell, `post_only` with `IOC`/`FOK`, `GTC` on a
     market
-    order) answer `400 invalid_request` naming the field.
+    order, `FOK` with `quote_size`) answer `400 invalid_request` naming the field.
 
     Args:
         idempotency_key (str):
@@ -153,7 +153,8 @@ def sync_detailed(
             no `price` and exactly one of
             `size` and `quote_size` (`quote_size` for buys only). `tif` defaults to `GTC` for limit
             orders and to
-            `IOC` for market orders (which cannot be `GTC`); `post_only` needs a `GTC` limit order.
+            `IOC` for market orders (which cannot be `GTC`; `FOK` needs `size`); `post_only` needs a
+            `GTC` limit order.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -219,7 +220,7 @@ def sync(
     both or
     neither of `size` and `quote_size`, `quote_size` on a sell, `post_only` with `IOC`/`FOK`, `GTC` on a
     market
-    order) answer `400 invalid_request` naming the field.
+    order, `FOK` with `quote_size`) answer `400 invalid_request` naming the field.
 
     Args:
         idempotency_key (str):
@@ -227,7 +228,8 @@ def sync(
             no `price` and exactly one of
             `size` and `quote_size` (`quote_size` for buys only). `tif` defaults to `GTC` for limit
             orders and to
-            `IOC` for market orders (which cannot be `GTC`); `post_only` needs a `GTC` limit order.
+            `IOC` for market orders (which cannot be `GTC`; `FOK` needs `size`); `post_only` needs a
+            `GTC` limit order.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -288,7 +290,7 @@ async def asyncio_detailed(
     both or
     neither of `size` and `quote_size`, `quote_size` on a sell, `post_only` with `IOC`/`FOK`, `GTC` on a
     market
-    order) answer `400 invalid_request` naming the field.
+    order, `FOK` with `quote_size`) answer `400 invalid_request` naming the field.
 
     Args:
         idempotency_key (str):
@@ -296,7 +298,8 @@ async def asyncio_detailed(
             no `price` and exactly one of
             `size` and `quote_size` (`quote_size` for buys only). `tif` defaults to `GTC` for limit
             orders and to
-            `IOC` for market orders (which cannot be `GTC`); `post_only` needs a `GTC` limit order.
+            `IOC` for market orders (which cannot be `GTC`; `FOK` needs `size`); `post_only` needs a
+            `GTC` limit order.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -360,7 +363,7 @@ async def asyncio(
     both or
     neither of `size` and `quote_size`, `quote_size` on a sell, `post_only` with `IOC`/`FOK`, `GTC` on a
     market
-    order) answer `400 invalid_request` naming the field.
+    order, `FOK` with `quote_size`) answer `400 invalid_request` naming the field.
 
     Args:
         idempotency_key (str):
@@ -368,7 +371,8 @@ async def asyncio(
             no `price` and exactly one of
             `size` and `quote_size` (`quote_size` for buys only). `tif` defaults to `GTC` for limit
             orders and to
-            `IOC` for market orders (which cannot be `GTC`); `post_only` needs a `GTC` limit order.
+            `IOC` for market orders (which cannot be `GTC`; `FOK` needs `size`); `post_only` needs a
+            `GTC` limit order.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

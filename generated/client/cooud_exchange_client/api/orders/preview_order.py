@@ -115,7 +115,8 @@ def sync_detailed(
             no `price` and exactly one of
             `size` and `quote_size` (`quote_size` for buys only). `tif` defaults to `GTC` for limit
             orders and to
-            `IOC` for market orders (which cannot be `GTC`); `post_only` needs a `GTC` limit order.
+            `IOC` for market orders (which cannot be `GTC`; `FOK` needs `size`); `post_only` needs a
+            `GTC` limit order.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -155,7 +156,8 @@ def sync(
             no `price` and exactly one of
             `size` and `quote_size` (`quote_size` for buys only). `tif` defaults to `GTC` for limit
             orders and to
-            `IOC` for market orders (which cannot be `GTC`); `post_only` needs a `GTC` limit order.
+            `IOC` for market orders (which cannot be `GTC`; `FOK` needs `size`); `post_only` needs a
+            `GTC` limit order.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,7 +192,8 @@ async def asyncio_detailed(
             no `price` and exactly one of
             `size` and `quote_size` (`quote_size` for buys only). `tif` defaults to `GTC` for limit
             orders and to
-            `IOC` for market orders (which cannot be `GTC`); `post_only` needs a `GTC` limit order.
+            `IOC` for market orders (which cannot be `GTC`; `FOK` needs `size`); `post_only` needs a
+            `GTC` limit order.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -228,7 +231,8 @@ async def asyncio(
             no `price` and exactly one of
             `size` and `quote_size` (`quote_size` for buys only). `tif` defaults to `GTC` for limit
             orders and to
-            `IOC` for market orders (which cannot be `GTC`); `post_only` needs a `GTC` limit order.
+            `IOC` for market orders (which cannot be `GTC`; `FOK` needs `size`); `post_only` needs a
+            `GTC` limit order.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -11,19 +11,13 @@ from ...models.error_envelope import ErrorEnvelope
 from ...types import Response
 
 
-def _get_kwargs(
-    *,
-    idempotency_key: str,
-) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    headers["Idempotency-Key"] = idempotency_key
+def _get_kwargs() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/wallet/balances",
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -90,16 +84,12 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    idempotency_key: str,
 ) -> Response[BalanceList | ErrorEnvelope]:
     """Balances
 
      Total, free and locked balance of every asset listed on the exchange (zero when you hold none).
     `locked` is
     reserved by open orders; `total = free + locked`, exact decimal strings in each asset's precision.
-
-    Args:
-        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -109,9 +99,7 @@ def sync_detailed(
         Response[BalanceList | ErrorEnvelope]
     """
 
-    kwargs = _get_kwargs(
-        idempotency_key=idempotency_key,
-    )
+    kwargs = _get_kwargs()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -123,16 +111,12 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    idempotency_key: str,
 ) -> BalanceList | ErrorEnvelope | None:
     """Balances
 
      Total, free and locked balance of every asset listed on the exchange (zero when you hold none).
     `locked` is
     reserved by open orders; `total = free + locked`, exact decimal strings in each asset's precision.
-
-    Args:
-        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,23 +128,18 @@ def sync(
 
     return sync_detailed(
         client=client,
-        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    idempotency_key: str,
 ) -> Response[BalanceList | ErrorEnvelope]:
     """Balances
 
      Total, free and locked balance of every asset listed on the exchange (zero when you hold none).
     `locked` is
     reserved by open orders; `total = free + locked`, exact decimal strings in each asset's precision.
-
-    Args:
-        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,9 +149,7 @@ async def asyncio_detailed(
         Response[BalanceList | ErrorEnvelope]
     """
 
-    kwargs = _get_kwargs(
-        idempotency_key=idempotency_key,
-    )
+    kwargs = _get_kwargs()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -182,16 +159,12 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    idempotency_key: str,
 ) -> BalanceList | ErrorEnvelope | None:
     """Balances
 
      Total, free and locked balance of every asset listed on the exchange (zero when you hold none).
     `locked` is
     reserved by open orders; `total = free + locked`, exact decimal strings in each asset's precision.
-
-    Args:
-        idempotency_key (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -204,6 +177,5 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
-            idempotency_key=idempotency_key,
         )
     ).parsed

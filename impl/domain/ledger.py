@@ -1,0 +1,117 @@
+"""The double-entry ledger: balances change only through journal entries whose postings sum to zero per asset.
+
+A balance is kept per (account, asset) in two buckets, `free` and `locked`, as integer minor units of the asset
+(10^-precision); `total = free + locked` by definition. Accounts are user ids (`usr_…`) and two system accounts:
+`sys:deposits` (the outside world: a deposit moves value from it to a user, so it goes negative by what was
+credited) and `sys:fees` (collects fees).
+
+Invariants, checked on every `post` before anything changes:
+- the postings of one entry sum to zero per asset (value is only moved, never created or destroyed);
+- no bucket of any account other than `sys:deposits` ever goes below zero.
+
+A `Journal` is the working set of one store transaction: it reads balances through `read` (the store, inside
+the transaction), keeps the changed ones in memory, and hands the entries and the changed balances to the store
+to write. It knows nothing of orders or markets; `impl.domain.trading` builds the entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+DEPOSITS = "sys:deposits"
+FEES = "sys:fees"
+BUCKETS = ("free", "locked")
+ENTRY_KINDS = ("deposit", "reserve", "release", "fill")
+
+
+class LedgerViolation(AssertionError):
+    """An entry that would break an invariant: a bug in the caller, never a user error."""
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    account: str
+    asset: str
+    bucket: str
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    kind: str
+    ref: str  # what it is about: an order id, a trade id, a deposit reference
+    ts_ms: int
+    postings: tuple[Posting, ...]
+
+
+@dataclass
+class Journal:
+    read: Callable[[str, str], tuple[int, int]]  # (account, asset) -> (free, locked) as stored
+    entries: list[Entry] = field(default_factory=list)
+    balances: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # read or changed: [free, locked]
+    changed: set[tuple[str, str]] = field(default_factory=set)
+
+    def balance(self, account: str, asset: str) -> tuple[int, int]:
+        current = self._slot(account, asset)
+        return current[0], current[1]
+
+    def post(self, kind: str, ref: str, ts_ms: int, postings: list[Posting]) -> None:
+        postings = [p for p in postings if p.amount != 0]
+        if not postings:
+            return
+        if kind not in ENTRY_KINDS:
+            raise LedgerViolation(f"unknown entry kind {kind!r}")
+        sums: dict[str, int] = {}
+        for p in postings:
+            if p.bucket not in BUCKETS:
+                raise LedgerViolation(f"unknown bucket {p.bucket!r}")
+            sums[p.asset] = sums.get(p.asset, 0) + p.amount
+        unbalanced = {asset: total for asset, total in sums.items() if total != 0}
+        if unbalanced:
+            raise LedgerViolation(f"entry {kind} {ref} does not sum to zero: {unbalanced}")
+        after: dict[tuple[str, str], list[int]] = {}
+        for p in postings:
+            slot = after.setdefault((p.account, p.asset), list(self._slot(p.account, p.asset)))
+            slot[BUCKETS.index(p.bucket)] += p.amount
+        for (account, asset), (free, locked) in after.items():
+            if account != DEPOSITS and (free < 0 or locked < 0):
+                raise LedgerViolation(f"entry {kind} {ref} would make {account} {asset} negative")
+        self.balances.update(after)
+        self.changed.update(after)
+        self.entries.append(Entry(kind, ref, ts_ms, tuple(postings)))
+
+    # -- the entries the exchange makes ------------------------------------------------------------------------
+    def deposit(self, account: str, asset: str, amount: int, ref: str, ts_ms: int) -> None:
+        if amount <= 0:
+            raise LedgerViolation("a deposit must be positive")
+        self.post("deposit", ref, ts_ms, [Posting(DEPOSITS, asset, "free", -amount),
+                                          Posting(account, asset, "free", amount)])
+
+    def reserve(self, account: str, asset: str, amount: int, ref: str, ts_ms: int) -> None:
+        self.post("reserve", ref, ts_ms, [Posting(account, asset, "free", -amount),
+                                          Posting(account, asset, "locked", amount)])
+
+    def release(self, account: str, asset: str, amount: int, ref: str, ts_ms: int) -> None:
+        self.post("release", ref, ts_ms, [Posting(account, asset, "locked", -amount),
+                                          Posting(account, asset, "free", amount)])
+
+    def settle_fill(self, *, buyer: str, seller: str, base: str, quote: str, base_amount: int, quote_amount: int,
+                    buyer_fee: int, seller_fee: int, ref: str, ts_ms: int) -> None:
+        """A trade: the buyer's locked quote pays the seller, the seller's locked base goes to the buyer; each
+        side's fee is taken from what it receives and credited to `sys:fees`."""
+        self.post("fill", ref, ts_ms, [
+            Posting(buyer, quote, "locked", -quote_amount),
+            Posting(seller, quote, "free", quote_amount - seller_fee),
+            Posting(FEES, quote, "free", seller_fee),
+            Posting(seller, base, "locked", -base_amount),
+            Posting(buyer, base, "free", base_amount - buyer_fee),
+            Posting(FEES, base, "free", buyer_fee),
+        ])
+
+    def _slot(self, account: str, asset: str) -> list[int]:
+        slot = self.balances.get((account, asset))
+        if slot is None:
+            slot = list(self.read(account, asset))
+            self.balances[(account, asset)] = slot
+        return slot
