@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PY_OK  := $(VENV)/.installed
 NODE_OK := node_modules/.installed
 
-.PHONY: run test check generate lint fmt clean
+.PHONY: run test check generate lint fmt clean demo
 
 $(PY_OK): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,14 @@ $(NODE_OK): package.json package-lock.json
 
 run: $(PY_OK)
 	$(BIN)/cooud serve
+
+# Demo liquidity (tools/demo_maker.py): installs the generated client and the SDK into the venv (editable, so
+# they follow generated/ and clients/python; skipped when already there), starts the service on COOUD_PORT if
+# nothing answers, and runs a market maker + taker until Ctrl-C. Options: make demo DEMO_ARGS='--seed 1'.
+demo: $(PY_OK)
+	@$(BIN)/python -c "import cooud_exchange_client, cooud_sdk" 2>/dev/null || \
+	  $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e generated/client -e clients/python
+	$(BIN)/python -m tools.demo_maker $(DEMO_ARGS)
 
 generate: $(PY_OK)
 	$(BIN)/python -m tools.codegen
