@@ -43,6 +43,8 @@ from impl.middleware.body import BodyPolicyMiddleware
 from impl.middleware.context import RequestContextMiddleware, RequestIdHeaderMiddleware
 from impl.middleware.cors import CorsMiddleware
 from impl.middleware.idempotency import IdempotencyMiddleware
+from impl.middleware.methods import MethodGuardMiddleware
+from impl.middleware.validation import VALIDATOR_MAP
 from impl.routing import PathIndex
 from impl.services import build_services
 
@@ -73,6 +75,7 @@ def _middlewares(config: Config) -> list:
         ServerErrorMiddleware,
         ExceptionMiddleware,
         SwaggerUIMiddleware,
+        partial(MethodGuardMiddleware, paths=PathIndex(OPERATIONS.values(), BASE_PATH)),
         RoutingMiddleware,
         BodyPolicyMiddleware,
         partial(CorsMiddleware, allowed_origins=config.cors_origins),
@@ -109,6 +112,7 @@ def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None
         resolver=OperationTableResolver(),
         strict_validation=True,
         validate_responses=config.validate_responses,
+        validator_map=VALIDATOR_MAP,  # connexion's validators, built once per schema instead of per request
     )
     error_handlers.install(cx, PathIndex(OPERATIONS.values(), BASE_PATH))
 

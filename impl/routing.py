@@ -1,7 +1,8 @@
 """Match request paths against the spec's path templates (from the generated operation table).
 
 Used where connexion's own routing does not help: the `Allow` header of a 405 must list every method of the
-matched path (connexion's router reports only one route's methods).
+matched path (connexion's router reports only one route's methods), and concrete paths match before templated
+ones, as OpenAPI requires (`/orders/preview` before `/orders/{order_id}`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class PathIndex:
             if "GET" in allowed:
                 allowed = allowed | {"HEAD"}
             self._entries.append((re.compile(regex), frozenset(allowed)))
+        # concrete first: fewer templated segments win
+        self._entries.sort(key=lambda entry: entry[0].pattern.count("[^/]+"))
 
     def allowed_methods(self, path: str) -> frozenset[str] | None:
         """Methods the path supports, or None when no operation's template matches it."""

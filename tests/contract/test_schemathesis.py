@@ -43,7 +43,9 @@ def run_engine(app) -> tuple[list[str], dict[str, int], set[str], dict[str, set[
 
 def test_schemathesis_all_checks_all_phases(app):
     email, password = "schemathesis@example.com", "conformance-password"
-    app.services.identity.create_user(email, password, app.services.now_ms())
+    user = app.services.identity.create_user(email, password, app.services.now_ms())
+    for asset, amount in (("BTC", "1000"), ("ETH", "10000"), ("SOL", "100000"), ("USDT", "100000000")):
+        app.services.trading.deposit(user.id, asset, amount, f"schemathesis-{asset}")  # so that orders can place
     hooks.configure(email, password)
     failures, checks, phases, statuses = run_engine(app)
     assert failures == []
@@ -51,11 +53,15 @@ def test_schemathesis_all_checks_all_phases(app):
     def succeeded(label: str) -> bool:
         return any(200 <= s < 300 for s in statuses.get(label, ()))
 
-    for label in ("GET /account", "GET /account/api-keys", "POST /account/api-keys", "POST /auth/2fa/enroll"):
+    for label in ("GET /account", "GET /account/api-keys", "POST /account/api-keys", "POST /auth/2fa/enroll",
+                  "POST /orders", "POST /orders/preview", "GET /wallet/balances", "GET /orders", "GET /fills"):
         assert succeeded(label), (label, statuses.get(label))
     # Operations on one key need an id the server issued: reached through the spec's links (stateful phase).
     by_id = [label for label in statuses if "{key_id}" in label and succeeded(label)]
     assert by_id, {label: statuses[label] for label in statuses if "{key_id}" in label}
+    for label in ("GET /orders/{order_id}", "DELETE /orders/{order_id}"):  # place -> get -> cancel, by links
+        assert succeeded(label), (label, statuses.get(label))
+    assert app.services.store.ledger_report()["unbalanced_entries"] == []
     assert 401 in statuses["GET /account"]  # ... and refused without them (ignored_auth probes, bad signatures)
     # The run really exercised the API: every built-in check and our envelope check ran many times.
     for name in ("not_a_server_error", "ignored_auth", "response_schema_conformance", "negative_data_rejection",
