@@ -105,6 +105,34 @@ class Fill:
     size: int
 
 
+# A frozen dataclass's generated __init__ sets each field through object.__setattr__ (about 1 µs for a Fill);
+# the engine builds Fills by writing the slots directly, which is about twice as fast and gives an equal object.
+_fill_slots = tuple(Fill.__dict__[name].__set__ for name in Fill.__slots__)
+assert Fill.__slots__ == ("maker_id", "maker_account", "taker_id", "taker_account", "price", "size")
+
+
+def _new_fill(
+    maker_id: str,
+    maker_account: str,
+    taker_id: str,
+    taker_account: str,
+    price: int,
+    size: int,
+    _new=object.__new__,
+    _cls=Fill,
+    _slots=_fill_slots,
+) -> Fill:
+    fill = _new(_cls)
+    s_maker_id, s_maker_account, s_taker_id, s_taker_account, s_price, s_size = _slots
+    s_maker_id(fill, maker_id)
+    s_maker_account(fill, maker_account)
+    s_taker_id(fill, taker_id)
+    s_taker_account(fill, taker_account)
+    s_price(fill, price)
+    s_size(fill, size)
+    return fill
+
+
 @dataclass(slots=True)
 class Result:
     fills: list[Fill]
@@ -118,9 +146,9 @@ class Result:
 class _Level:
     __slots__ = ("orders", "total", "dead")
 
-    def __init__(self) -> None:
-        self.orders: deque[Order] = deque()
-        self.total = 0  # sum of live orders' remaining
+    def __init__(self, first: Order) -> None:
+        self.orders: deque[Order] = deque((first,))
+        self.total = first.remaining  # sum of live orders' remaining
         self.dead = 0  # cancelled entries still in `orders`
 
 
@@ -172,6 +200,16 @@ class _Side:
                     heappush(frontier, (heap[child + 1], child + 1))
 
 
+def _limit_error(price: object, size: object, quote: object, tif: str) -> str:
+    if type(price) is not int or price <= 0:
+        return "price must be a positive int"
+    if type(size) is not int or size <= 0:
+        return "a limit order needs a positive int size"
+    if quote is not None:
+        return "quote is only for market buys"
+    return "post_only requires tif GTC"
+
+
 class OrderBook:
     """The order book and matching engine of one market. Not thread-safe."""
 
@@ -197,38 +235,52 @@ class OrderBook:
         post_only: bool = False,
         dry_run: bool = False,
     ) -> Result:
-        if order_id in self._index:
+        index = self._index
+        if order_id in index:
             raise ValueError(f"order {order_id!r} is already resting")
         if side == "buy":
             own = self._bids
             opp = self._asks
+            limit_key = price
         elif side == "sell":
             own = self._asks
             opp = self._bids
+            limit_key = -price if price is not None else None
         else:
             raise ValueError(f"unknown side {side!r}")
         if tif not in _TIFS:
             raise ValueError(f"unknown time in force {tif!r}")
 
         if price is not None:
-            if type(price) is not int or price <= 0:
-                raise ValueError("price must be a positive int")
-            if type(size) is not int or size <= 0:
-                raise ValueError("a limit order needs a positive int size")
-            if quote is not None:
-                raise ValueError("quote is only for market buys")
-            if post_only and tif != "GTC":
-                raise ValueError("post_only requires tif GTC")
-            limit_key = price if own.sign == -1 else -price
+            # One combined test on the hot path; the specific message is worked out only on failure.
+            if (
+                type(price) is not int
+                or type(size) is not int
+                or price <= 0
+                or size <= 0
+                or quote is not None
+                or (post_only and tif != "GTC")
+            ):
+                raise ValueError(_limit_error(price, size, quote, tif))
             heap = opp.heap
             if not heap or heap[0] > limit_key:
-                # Fast path: nothing crosses.
+                # Fast path: nothing crosses, so a GTC order rests right away.
                 if tif == "GTC":
+                    levels = own.levels
+                    level = levels.get(price)
                     if dry_run:
-                        level = own.levels.get(price)
-                        total = (level.total if level is not None else 0) + size
-                    else:
-                        total = self._rest(own, order_id, account, side, price, size)
+                        return Result([], size, 0, None, [], [(side, price, (level.total if level else 0) + size)])
+                    self._seq = seq = self._seq + 1
+                    order = index[order_id] = Order(order_id, account, side, price, size, seq)
+                    if level is None:
+                        levels[price] = _Level(order)
+                        key = -limit_key  # own side's heap key (limit_key is the opposite side's)
+                        if key not in own.in_heap:
+                            heappush(own.heap, key)
+                            own.in_heap.add(key)
+                        return Result([], size, 0, None, [], [(side, price, size)])
+                    level.orders.append(order)
+                    total = level.total = level.total + size
                     return Result([], size, 0, None, [], [(side, price, total)])
                 if tif == "IOC":
                     return Result([], 0, size, REASON_IOC_REMAINDER, [], [])
@@ -380,11 +432,12 @@ class OrderBook:
         self._index[order_id] = order
         level = own.levels.get(price)
         if level is None:
-            level = own.levels[price] = _Level()
+            own.levels[price] = _Level(order)
             key = price * own.sign
             if key not in own.in_heap:
                 heappush(own.heap, key)
                 own.in_heap.add(key)
+            return size
         level.orders.append(order)
         total = level.total = level.total + size
         return total
@@ -423,7 +476,7 @@ class OrderBook:
                         break
                     continue
                 if rem <= size:
-                    fills.append(Fill(o.id, o.account, order_id, account, mprice, rem))
+                    fills.append(_new_fill(o.id, o.account, order_id, account, mprice, rem))
                     size -= rem
                     total -= rem
                     q.popleft()
@@ -431,7 +484,7 @@ class OrderBook:
                     if not total:
                         break
                 else:
-                    fills.append(Fill(o.id, o.account, order_id, account, mprice, size))
+                    fills.append(_new_fill(o.id, o.account, order_id, account, mprice, size))
                     o.remaining = rem - size
                     total -= size
                     size = 0
@@ -464,7 +517,7 @@ class OrderBook:
                     total -= rem
                     continue
                 take = rem if rem <= size else size
-                fills.append(Fill(o.id, o.account, order_id, account, mprice, take))
+                fills.append(_new_fill(o.id, o.account, order_id, account, mprice, take))
                 total -= take
                 size -= take
                 if not size:
@@ -515,7 +568,7 @@ class OrderBook:
                         break
                     continue
                 if rem <= afford:
-                    fills.append(Fill(o.id, o.account, order_id, account, mprice, rem))
+                    fills.append(_new_fill(o.id, o.account, order_id, account, mprice, rem))
                     afford -= rem
                     quote -= rem * mprice
                     total -= rem
@@ -524,7 +577,7 @@ class OrderBook:
                     if not total:
                         break
                 else:
-                    fills.append(Fill(o.id, o.account, order_id, account, mprice, afford))
+                    fills.append(_new_fill(o.id, o.account, order_id, account, mprice, afford))
                     o.remaining = rem - afford
                     quote -= afford * mprice
                     total -= afford
@@ -557,7 +610,7 @@ class OrderBook:
                     total -= rem
                     continue
                 take = rem if rem <= afford else afford
-                fills.append(Fill(o.id, o.account, order_id, account, mprice, take))
+                fills.append(_new_fill(o.id, o.account, order_id, account, mprice, take))
                 afford -= take
                 quote -= take * mprice
                 total -= take
