@@ -8,6 +8,7 @@ a dry run, which must equal the real result and leave the book untouched.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import defaultdict
 from dataclasses import dataclass
@@ -654,3 +655,12 @@ def test_levels_report_each_changed_level_once_with_its_final_size():
     assert r.levels == [("sell", 100, 2)]
     r = book.submit("u", "t", "buy", price=101, size=9)
     assert r.levels == [("sell", 100, 0), ("sell", 101, 0), ("buy", 101, 6)]
+
+
+def test_fills_are_ordinary_frozen_dataclasses():
+    book = book_with(("s1", "m", "sell", 100, 2))
+    (fill,) = book.submit("b", "t", "buy", price=100, size=2).fills
+    assert fill == Fill("s1", "m", "b", "t", 100, 2) and hash(fill) == hash(Fill("s1", "m", "b", "t", 100, 2))
+    assert dataclasses.asdict(fill)["price"] == 100
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fill.size = 3
