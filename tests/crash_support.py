@@ -85,12 +85,12 @@ trading, point = app.services.trading, os.environ["COOUD_CRASH_AT"]
 real_place = trading.place
 
 
-def place(account, request):
+def place(account, request, receipt=None):
     if request.get("client_order_id") != "crash-here":
-        return real_place(account, request)
+        return real_place(account, request, receipt)
     if point == "before_commit":
         os._exit(137)
-    real_place(account, request)
+    real_place(account, request, receipt)
     os._exit(137)
 
 

@@ -19,3 +19,8 @@ def principal() -> Principal:
 
 def network() -> str:
     return scope["cooud.network"]
+
+
+def idempotency_key() -> str | None:
+    """The request's Idempotency-Key once the idempotency layer has claimed it (None on exempt operations)."""
+    return scope.get("cooud.idempotency_key")

@@ -7,10 +7,13 @@ handlers in a worker thread, so a commit never blocks the event loop. Symbols in
 
 from __future__ import annotations
 
+import json
+
 from impl.api import wire
-from impl.api.context import principal, services
+from impl.api.context import idempotency_key, principal, services
 from impl.domain.errors import DomainError
 from impl.domain.market_data import parse_timestamp
+from impl.domain.trading import Receipt
 from impl.errors import error_object
 
 
@@ -20,6 +23,15 @@ def _symbol(query_symbol: str | None) -> str | None:
 
 def _order(o) -> dict:
     return wire.order(o, services().trading.units(o.symbol))
+
+
+def _receipt(status: int, render) -> Receipt | None:
+    """The answer to store with the operation's effect (see impl/domain/trading.py), written the way connexion
+    writes a JSON body."""
+    key = idempotency_key()
+    if key is None:
+        return None
+    return Receipt(principal().user_id, key, lambda outcome: (status, (json.dumps(render(outcome)) + "\n").encode()))
 
 
 def _failure(exc: DomainError) -> tuple[int, dict]:
@@ -32,7 +44,7 @@ def _window(start: str | None, end: str | None) -> dict:
 
 
 def place_order(body: dict):
-    return _order(services().trading.place(principal().user_id, body)), 201
+    return _order(services().trading.place(principal().user_id, body, _receipt(201, _order))), 201
 
 
 def preview_order(body: dict) -> dict:
@@ -41,9 +53,9 @@ def preview_order(body: dict) -> dict:
     return wire.preview(p, trading.units(p.order.symbol), trading.assets)
 
 
-def place_order_batch(body: dict) -> dict:
+def _placed(outcomes: list) -> dict:
     items = []
-    for outcome in services().trading.place_batch(principal().user_id, body["orders"]):
+    for outcome in outcomes:
         if isinstance(outcome, DomainError):
             status, error = _failure(outcome)
             items.append({"status": status, "error": error})
@@ -52,16 +64,24 @@ def place_order_batch(body: dict) -> dict:
     return {"data": items}
 
 
+def place_order_batch(body: dict) -> dict:
+    return _placed(services().trading.place_batch(principal().user_id, body["orders"], _receipt(200, _placed)))
+
+
 def cancel_order_batch(body: dict) -> dict:
-    items = []
     ids = body["order_ids"]
-    for order_id, outcome in zip(ids, services().trading.cancel_batch(principal().user_id, ids), strict=True):
-        if isinstance(outcome, DomainError):
-            status, error = _failure(outcome)
-            items.append({"order_id": order_id, "status": status, "error": error})
-        else:
-            items.append({"order_id": order_id, "status": 200, "order": _order(outcome)})
-    return {"data": items}
+
+    def cancelled(outcomes: list) -> dict:
+        items = []
+        for order_id, outcome in zip(ids, outcomes, strict=True):
+            if isinstance(outcome, DomainError):
+                status, error = _failure(outcome)
+                items.append({"order_id": order_id, "status": status, "error": error})
+            else:
+                items.append({"order_id": order_id, "status": 200, "order": _order(outcome)})
+        return {"data": items}
+
+    return cancelled(services().trading.cancel_batch(principal().user_id, ids, _receipt(200, cancelled)))
 
 
 def get_order(order_id: str) -> dict:
@@ -69,15 +89,21 @@ def get_order(order_id: str) -> dict:
 
 
 def amend_order(order_id: str, body: dict) -> dict:
-    return _order(services().trading.amend(principal().user_id, order_id, body.get("price"), body.get("size")))
+    return _order(services().trading.amend(principal().user_id, order_id, body.get("price"), body.get("size"),
+                                           _receipt(200, _order)))
 
 
 def cancel_order(order_id: str) -> dict:
-    return _order(services().trading.cancel(principal().user_id, order_id))
+    return _order(services().trading.cancel(principal().user_id, order_id, _receipt(200, _order)))
+
+
+def _cancelled_all(orders: list) -> dict:
+    return {"data": [_order(o) for o in orders]}
 
 
 def cancel_all_orders(symbol: str, side: str | None = None) -> dict:
-    return {"data": [_order(o) for o in services().trading.cancel_all(principal().user_id, _symbol(symbol), side)]}
+    return _cancelled_all(services().trading.cancel_all(principal().user_id, _symbol(symbol), side,
+                                                        _receipt(200, _cancelled_all)))
 
 
 def list_orders(symbol: str | None = None, status: str | None = None, side: str | None = None,

@@ -16,6 +16,11 @@ of the base asset. When a buy fills below its limit the difference is released a
 has exactly `remaining × price` (buy) or `remaining` (sell) locked. Fees are charged in the asset received, at the
 account's rate (the lower of the market's published rate and the account's fee-tier rate), rounded up.
 Self-trade prevention is the engine's "cancel resting" policy.
+
+Exactly once across crashes: an operation may carry a `Receipt` (the caller's idempotency key and how to render
+the answer). The rendered answer is stored with the key in the same transaction as the effect, so a retry after
+a crash between commit and response replays it instead of acting again; a key whose operation never committed
+is released at start-up (impl/app.py) so the retry runs. A batch is one transaction for the same reason.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from impl.domain.book import L2Book
-from impl.domain.errors import InvalidArgument, OrderNotFound, OrderRejected
+from impl.domain.errors import DomainError, InvalidArgument, OrderNotFound, OrderRejected
 from impl.domain.ledger import Journal
 from impl.domain.market_data import decode_cursor, page_of
 from impl.domain.matching import Fill, Order, OrderBook, Result
@@ -59,6 +64,16 @@ class Changes:
     trades: list[Trade] = field(default_factory=list)
     levels: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)  # symbol -> L2 level changes
     sequences: dict[str, int] = field(default_factory=dict)  # symbol -> book sequence after the changes
+    receipt: tuple[str, str, int, bytes] | None = None  # (account, idempotency key, status, body) of the answer
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """Store the answer to an idempotent request with its effect: `render(outcome) -> (status, body bytes)`."""
+
+    account: str
+    key: str
+    render: Callable[[object], tuple[int, bytes]]
 
 
 @dataclass(frozen=True)
@@ -107,35 +122,48 @@ class Trading:
         return self._units.get(symbol)
 
     # -- operations --------------------------------------------------------------------------------------------
-    def place(self, account: str, request: dict) -> OrderState:
+    def place(self, account: str, request: dict, receipt: Receipt | None = None) -> OrderState:
         order = validate(request, self._units.get(request["symbol"]))
-        return self._run(lambda journal, changes, now: self._place(account, order, journal, changes, now))
+        return self._run(lambda journal, changes, now: self._place(account, order, journal, changes, now), receipt)
 
-    def place_batch(self, account: str, requests: list[dict]) -> list[OrderState | Exception]:
-        results: list[OrderState | Exception] = []
-        for request in requests:
-            try:
-                results.append(self.place(account, request))
-            except (OrderRejected, InvalidArgument) as exc:
-                results.append(exc)
-        return results
+    def place_batch(self, account: str, requests: list[dict],
+                    receipt: Receipt | None = None) -> list[OrderState | DomainError]:
+        """Each order as `place` would, in order, in one transaction; a refused one changes nothing."""
 
-    def cancel(self, account: str, order_id: str) -> OrderState:
+        def run(journal: Journal, changes: Changes, now: int) -> list[OrderState | DomainError]:
+            results: list[OrderState | DomainError] = []
+            for request in requests:
+                try:
+                    order = validate(request, self._units.get(request["symbol"]))
+                    results.append(self._place(account, order, journal, changes, now))
+                except (OrderRejected, InvalidArgument) as exc:
+                    results.append(exc)
+            return results
+
+        return self._run(run, receipt)
+
+    def cancel(self, account: str, order_id: str, receipt: Receipt | None = None) -> OrderState:
         def run(journal: Journal, changes: Changes, now: int) -> OrderState:
             return self._cancel(self._open_order(account, order_id), "requested", journal, changes, now)
 
-        return self._run(run)
+        return self._run(run, receipt)
 
-    def cancel_batch(self, account: str, order_ids: list[str]) -> list[OrderState | Exception]:
-        results: list[OrderState | Exception] = []
-        for order_id in order_ids:
-            try:
-                results.append(self.cancel(account, order_id))
-            except (OrderRejected, OrderNotFound) as exc:
-                results.append(exc)
-        return results
+    def cancel_batch(self, account: str, order_ids: list[str],
+                     receipt: Receipt | None = None) -> list[OrderState | DomainError]:
+        def run(journal: Journal, changes: Changes, now: int) -> list[OrderState | DomainError]:
+            results: list[OrderState | DomainError] = []
+            for order_id in order_ids:
+                try:
+                    results.append(self._cancel(self._open_order(account, order_id), "requested", journal, changes,
+                                                now))
+                except (OrderRejected, OrderNotFound) as exc:
+                    results.append(exc)
+            return results
 
-    def cancel_all(self, account: str, symbol: str, side: str | None) -> list[OrderState]:
+        return self._run(run, receipt)
+
+    def cancel_all(self, account: str, symbol: str, side: str | None,
+                   receipt: Receipt | None = None) -> list[OrderState]:
         if symbol not in self._units:
             raise OrderRejected("unknown_market", f"No market {symbol!r} is listed.", field="symbol")
 
@@ -144,11 +172,12 @@ class Trading:
                            and side in (None, o.side)), key=lambda o: o.id)
             return [self._cancel(o, "requested", journal, changes, now) for o in mine]
 
-        return self._run(run)
+        return self._run(run, receipt)
 
-    def amend(self, account: str, order_id: str, price: str | None, size: str | None) -> OrderState:
+    def amend(self, account: str, order_id: str, price: str | None, size: str | None,
+              receipt: Receipt | None = None) -> OrderState:
         return self._run(lambda journal, changes, now: self._amend(account, order_id, price, size, journal, changes,
-                                                                   now))
+                                                                   now), receipt)
 
     def preview(self, account: str, request: dict) -> Preview:
         order = validate(request, self._units.get(request["symbol"]))
@@ -209,13 +238,15 @@ class Trading:
             return {symbol: sorted(book.orders(), key=lambda o: o.seq) for symbol, book in self._books.items()}
 
     # -- the transaction around every change -------------------------------------------------------------------
-    def _run(self, operation):
+    def _run(self, operation, receipt: Receipt | None = None):
         with self._lock:
             self._dirty = False  # set before the first change to a book
             try:
                 with self._store.transaction():
                     journal, changes, now = Journal(self._store.balance), Changes(), self._now_ms()
                     outcome = operation(journal, changes, now)
+                    if receipt is not None:
+                        changes.receipt = (receipt.account, receipt.key, *receipt.render(outcome))
                     for symbol, levels in changes.levels.items():
                         changes.sequences[symbol] = self._l2[symbol].sequence + len(levels)
                     self._store.write_trading(journal, changes)
@@ -247,7 +278,8 @@ class Trading:
 
     def _place(self, account: str, order: NewOrder, journal: Journal, changes: Changes, now: int) -> OrderState:
         u = self._units[order.symbol]
-        if order.client_order_id and self._store.client_order_id_taken(account, order.client_order_id):
+        if order.client_order_id and (self._store.client_order_id_taken(account, order.client_order_id) or any(
+                o.account == account and o.client_order_id == order.client_order_id for o in changes.orders.values())):
             raise OrderRejected("duplicate_client_order_id",
                                 f"client_order_id {order.client_order_id!r} is already used.", field="client_order_id")
         needs_estimate = order.side == "buy" and order.price is None and order.quote_size is None

@@ -7,8 +7,10 @@ response — status, headers (all but X-Request-Id) and body — is stored for 2
 - the same key while the first is still running -> `409 idempotency_in_flight` (retry shortly, same key);
 - the same key with a different request -> `422 idempotency_key_reused`.
 A response with status >= 500, or an exception, releases the key so that a retry can run the operation: such
-a failure has, by the store's transactions, applied nothing. Runs after request validation, so invalid
-requests never consume a key.
+a failure has, by the store's transactions, applied nothing — except where a trading operation committed and
+stored its answer with its effect (then the key is already `done` and a retry replays that answer). Keys left
+`in_flight` by a process that died are released when the service starts (nothing of theirs committed). Runs
+after request validation, so invalid requests never consume a key.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class IdempotencyMiddleware:
         if existing is not None:
             await _answer_existing(existing, request, send)
             return
+        scope["cooud.idempotency_key"] = key  # trading stores its answer with its effect (impl/domain/trading.py)
         captured: dict = {"body": b""}
 
         async def capture(message: Message) -> None:

@@ -182,6 +182,13 @@ class IdentityTables:
             self._db.execute("UPDATE idempotency_keys SET state = 'done', status = ?, headers = ?, body = ?"
                              " WHERE account_id = ? AND key = ?", (status, headers, body, account_id, key))
 
+    def release_unfinished_idempotency_keys(self) -> int:
+        """At start-up: keys still `in_flight` belong to requests a previous process never finished. Their
+        operations did not commit (a committed trading operation stores its answer with its effect), so the keys are
+        released and a retry runs afresh. Single-process only: another live process's in-flight keys would be lost."""
+        with self._lock, self._tx():
+            return self._db.execute("DELETE FROM idempotency_keys WHERE state = 'in_flight'").rowcount
+
     def release_idempotency_key(self, account_id: str, key: str) -> None:
         with self._lock, self._tx():
             self._db.execute("DELETE FROM idempotency_keys WHERE account_id = ? AND key = ? AND state = 'in_flight'",

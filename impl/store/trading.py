@@ -2,12 +2,15 @@
 
 Invariants: `write_trading` writes everything one trading operation changed — orders, fills, public trades with
 their candles, journal entries with their postings, the balances they changed and the L2 book sequences — inside
-the caller's `transaction()`, so it commits or vanishes whole. Balances are a materialisation of the postings;
-`ledger_report` recomputes them from the journal so that tests and operators can check they agree.
+the caller's `transaction()`, so it commits or vanishes whole — and with them, when given, the answer to the
+idempotent request that caused them (so that a retry after a crash replays it rather than acting twice).
+Balances are a materialisation of the postings; `ledger_report` recomputes them from the journal so that tests
+and operators can check they agree.
 """
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 
 from impl.domain.ledger import Journal
@@ -65,6 +68,11 @@ class TradingTables:
                        [(account, asset, *journal.balances[(account, asset)])
                         for account, asset in sorted(journal.changed)])
         db.executemany("INSERT OR REPLACE INTO book_sequences VALUES (?, ?)", sorted(changes.sequences.items()))
+        if changes.receipt is not None:
+            account, key, status, body = changes.receipt
+            db.execute("UPDATE idempotency_keys SET state = 'done', status = ?, headers = ?, body = ?"
+                       " WHERE account_id = ? AND key = ?",
+                       (status, json.dumps([["content-type", "application/json"]]), body, account, key))
 
     # -- orders and fills --------------------------------------------------------------------------------------
     def open_orders(self) -> list[OrderState]:

@@ -145,9 +145,9 @@ def test_fifty_concurrent_placements_with_one_key_place_one_order(exchange, monk
     trading = exchange.app.services.trading
     real_place = trading.place
 
-    def slow_place(account, request):
+    def slow_place(account, request, *rest):
         time.sleep(0.3)  # keeps the first request in flight while the others arrive (see module docstring)
-        return real_place(account, request)
+        return real_place(account, request, *rest)
 
     monkeypatch.setattr(trading, "place", slow_place)
     key, body = new_key(), json.dumps({**ORDER, "client_order_id": "once"}).encode()
