@@ -98,6 +98,7 @@ async def _outer_http_error(request: Request, exc: HTTPException) -> Response:
 def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None = None, password_hasher=None):
     config = config or Config.from_env()
     services = build_services(config, now_ms, password_hasher)
+    services.store.release_unfinished_idempotency_keys()  # a previous process's unfinished requests (see there)
     spec_dir = Path(config.spec_dir)
 
     cx = connexion.AsyncApp(
