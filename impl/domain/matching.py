@@ -172,11 +172,16 @@ class _Side:
         while heap and heap[0] * sign not in levels:
             self.in_heap.discard(heappop(heap))
         if len(heap) > 2 * len(levels) + _HEAP_SLACK:
-            # In place: a caller in the middle of matching holds a reference to this list.
-            heap[:] = [p * sign for p in levels]
-            heapify(heap)
-            self.in_heap.clear()
-            self.in_heap.update(heap)
+            self.rebuild_heap()
+
+    def rebuild_heap(self) -> None:
+        """Forget the dead keys. In place, so that references held by a caller stay valid."""
+        heap = self.heap
+        sign = self.sign
+        heap[:] = [p * sign for p in self.levels]
+        heapify(heap)
+        self.in_heap.clear()
+        self.in_heap.update(heap)
 
     def walk(self, limit_key: float):
         """Yield (price, level) best first while the key is <= limit_key, without mutating anything."""
@@ -444,15 +449,21 @@ class OrderBook:
         return total
 
     def _take(self, order_id, account, side, price, size, tif, own, opp, limit_key) -> Result:
-        """Match for real (limit or market by size); rests a GTC limit remainder."""
+        """Match for real (limit or market by size); rests a GTC limit remainder.
+
+        The hot path of crossing orders: Fill construction and level removal are written out inline here (the
+        same steps as `_new_fill` and `_Side.drop_level`), which is worth several percent of the benchmark."""
         index = self._index
         levels = opp.levels
         heap = opp.heap
+        in_heap = opp.in_heap
         sign = opp.sign
         oside = opp.name
         fills: list[Fill] = []
         stp: list[Order] = []
         changes: list[tuple[str, int, int]] = []
+        new = object.__new__
+        set_maker_id, set_maker_account, set_taker_id, set_taker_account, set_price, set_size = _fill_slots
         while size and heap:
             key = heap[0]
             if key > limit_key:
@@ -476,8 +487,15 @@ class OrderBook:
                     if not total:
                         break
                     continue
+                fill = new(Fill)
+                set_maker_id(fill, o.id)
+                set_maker_account(fill, o.account)
+                set_taker_id(fill, order_id)
+                set_taker_account(fill, account)
+                set_price(fill, mprice)
+                fills.append(fill)
                 if rem <= size:
-                    fills.append(_new_fill(o.id, o.account, order_id, account, mprice, rem))
+                    set_size(fill, rem)
                     size -= rem
                     total -= rem
                     q.popleft()
@@ -485,14 +503,20 @@ class OrderBook:
                     if not total:
                         break
                 else:
-                    fills.append(_new_fill(o.id, o.account, order_id, account, mprice, size))
+                    set_size(fill, size)
                     o.remaining = rem - size
                     total -= size
                     size = 0
             level.total = total
             changes.append((oside, mprice, total))
-            if not total:
-                opp.drop_level(mprice)
+            if not total:  # drop the level: it is the heap top, and the top must stay a live level
+                del levels[mprice]
+                heappop(heap)
+                in_heap.discard(key)
+                while heap and heap[0] * sign not in levels:
+                    in_heap.discard(heappop(heap))
+        if len(heap) > 2 * len(levels) + _HEAP_SLACK:
+            opp.rebuild_heap()
         if not size:
             return Result(fills, 0, 0, None, stp, changes)
         if price is not None and tif == "GTC":
