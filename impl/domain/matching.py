@@ -43,11 +43,13 @@ final size, in order of first change; size 0 means the level is gone.
 
 Implementation notes (why it looks the way it does): each side keeps a dict price -> level (a deque of orders
 plus a running total) and a heap of price keys (bids negated) with lazy deletion; the heap top is always a live
-level, so the best price is O(1). Cancels mark orders dead lazily (an order is live iff the id index maps its id
-to that very object); dead entries are skipped when they reach the front of a level and a level is compacted when
-dead entries dominate. A limit order that does not cross rests without entering the matching loop. Dry runs and
-the FOK check walk the book read-only (a best-first traversal of the heap), so the mutating path never pays for
-them.
+level, so the best price is O(1); the heap is rebuilt when dead keys outnumber live ones by far. A cancel pops
+the order if it is first or last in its level and otherwise marks it dead lazily (an order is live iff the id
+index maps its id to that very object); dead entries are skipped when they reach the front of a level, and a level
+is compacted when dead entries dominate. A limit order that does not cross rests without entering the matching
+loop. Dry runs and the FOK check walk the book read-only (a best-first traversal of the heap), so the mutating
+path never pays for them. Fills are built by writing their slots directly (a frozen dataclass's own __init__ is
+about 2-3x slower), and the crossing hot path inlines that and level removal.
 
 Known limits: one thread (no locking); Orders returned by `get`/`orders` are the live objects and must be treated
 as read-only; a process restart needs `restore` from the store.
