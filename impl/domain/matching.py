@@ -249,11 +249,9 @@ class OrderBook:
         if side == "buy":
             own = self._bids
             opp = self._asks
-            limit_key = price
         elif side == "sell":
             own = self._asks
             opp = self._bids
-            limit_key = -price if price is not None else None
         else:
             raise ValueError(f"unknown side {side!r}")
         if tif not in _TIFS:
@@ -270,6 +268,7 @@ class OrderBook:
                 or (post_only and tif != "GTC")
             ):
                 raise ValueError(_limit_error(price, size, quote, tif))
+            limit_key = price if side == "buy" else -price  # the opposite side's heap key at the limit
             heap = opp.heap
             if not heap or heap[0] > limit_key:
                 # Fast path: nothing crosses, so a GTC order rests right away.
