@@ -15,10 +15,13 @@ spec's error catalogue with exactly this HTTP status, the operation lists the co
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import time
 import uuid
+import zlib
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
 import requests
@@ -93,6 +96,7 @@ def _request_kwargs(case) -> dict:
     return {k: kwargs[k] for k in ("method", "url", "params", "json", "data", "headers") if k in kwargs}
 
 
+_CLIENT_ORDER_ID = re.compile(r"^[A-Za-z0-9_-]{1,36}$")
 _UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 
@@ -103,10 +107,53 @@ def before_call(context, case, kwargs):
     idempotency_key_reused; so a valid key becomes a fresh one. Invalid keys (negative tests) are kept."""
     if case.headers and _UUID4.match(str(case.headers.get("Idempotency-Key", ""))):
         case.headers["Idempotency-Key"] = str(uuid.uuid4())
+    # Likewise a client gives each new order its own client_order_id; generation repeats the example's "mm-42",
+    # which the server rightly refuses as a duplicate after the first order. Invalid ids (negative tests) are kept.
+    orders = case.body.get("orders") if isinstance(case.body, dict) else None
+    for order in [case.body, *(orders if isinstance(orders, list) else [])]:
+        if isinstance(order, dict) and _CLIENT_ORDER_ID.match(str(order.get("client_order_id", ""))):
+            order["client_order_id"] = f"st-{uuid.uuid4().hex[:12]}"
     # Auth is applied before some phases settle the case's final body (e.g. an explicit example), so a signature
     # made in CooudAuth.set can be over other bytes; sign the final request here.
     if case.headers and case.headers.get("X-Cooud-Key") in _SECRETS:
         _sign(case)
+
+
+_SYMBOL = re.compile(r"^[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$")
+_DECIMAL = re.compile(r"^(0|[1-9][0-9]{0,29})(\.[0-9]{1,18})?$")
+_ORDER_OPERATIONS = {"placeOrder", "previewOrder", "placeOrderBatch"}
+
+
+def _on_the_grid(order: dict) -> None:
+    """Move a generated order onto BTC/USDT's grid (tick 0.01, step 0.00001, notional >= 5) keeping every value
+    inside its schema, for about half the orders (by a stable hash of the generated symbol)."""
+    symbol = order.get("symbol")
+    if not (isinstance(symbol, str) and _SYMBOL.match(symbol)) or zlib.crc32(symbol.encode()) % 2:
+        return
+    order["symbol"] = "BTC/USDT"
+    for field, low, high, step in (("price", "1000", "100000", "0.01"), ("size", "0.001", "1", "0.00001"),
+                                   ("quote_size", "10", "1000", "0.01")):
+        value = order.get(field)
+        if isinstance(value, str) and _DECIMAL.match(value):
+            number = min(max(Decimal(value), Decimal(low)), Decimal(high))
+            order[field] = str(number.quantize(Decimal(step), rounding=ROUND_DOWN))
+
+
+@schemathesis.hook
+def map_body(context, body):
+    """Market rules are data no schema holds (listed symbols, tick and step sizes), so uniformly generated orders
+    almost never place, and the stateful phase could not follow place -> get -> cancel. Half of the generated
+    orders are moved onto a listed market's grid (values stay schema-valid, so negative cases stay negative);
+    the other half keep exercising the rule checks (unknown market, off-tick, ...)."""
+    operation = getattr(context, "operation", None)
+    if operation is None or operation.definition.raw.get("operationId") not in _ORDER_OPERATIONS:
+        return body
+    if isinstance(body, dict):
+        body = copy.deepcopy(body)  # generated values may be shared with other cases
+        for order in [body, *(body.get("orders") if isinstance(body.get("orders"), list) else [])]:
+            if isinstance(order, dict):
+                _on_the_grid(order)
+    return body
 
 
 @schemathesis.check

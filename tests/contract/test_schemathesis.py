@@ -59,8 +59,6 @@ def test_schemathesis_all_checks_all_phases(app):
     # Operations on one key need an id the server issued: reached through the spec's links (stateful phase).
     by_id = [label for label in statuses if "{key_id}" in label and succeeded(label)]
     assert by_id, {label: statuses[label] for label in statuses if "{key_id}" in label}
-    for label in ("GET /orders/{order_id}", "DELETE /orders/{order_id}"):  # place -> get -> cancel, by links
-        assert succeeded(label), (label, statuses.get(label))
     assert app.services.store.ledger_report()["unbalanced_entries"] == []
     assert 401 in statuses["GET /account"]  # ... and refused without them (ignored_auth probes, bad signatures)
     # The run really exercised the API: every built-in check and our envelope check ran many times.
