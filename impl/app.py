@@ -21,7 +21,6 @@ import connexion
 from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
-from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
@@ -42,9 +41,10 @@ from impl.middleware.auth import AuthMiddleware
 from impl.middleware.body import BodyPolicyMiddleware
 from impl.middleware.context import RequestContextMiddleware, RequestIdHeaderMiddleware
 from impl.middleware.cors import CorsMiddleware
+from impl.middleware.handlers import CachedAsyncApi
 from impl.middleware.idempotency import IdempotencyMiddleware
 from impl.middleware.methods import MethodGuardMiddleware
-from impl.middleware.validation import VALIDATOR_MAP
+from impl.middleware.validation import VALIDATOR_MAP, CachedRequestValidationMiddleware
 from impl.routing import PathIndex
 from impl.services import build_services
 
@@ -80,7 +80,7 @@ def _middlewares(config: Config) -> list:
         BodyPolicyMiddleware,
         partial(CorsMiddleware, allowed_origins=config.cors_origins),
         AuthMiddleware,
-        RequestValidationMiddleware,
+        CachedRequestValidationMiddleware,  # connexion's, with per-operation objects built once
         IdempotencyMiddleware,
         ResponseValidationMiddleware,
         LifespanMiddleware,
@@ -107,6 +107,7 @@ def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
         middlewares=_middlewares(config),
     )
+    cx._middleware_app.api_cls = CachedAsyncApi  # handler chains built once per operation (see its docstring)
     cx.add_api(
         "openapi.yaml",
         base_path=BASE_PATH,
