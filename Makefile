@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PY_OK  := $(VENV)/.installed
 NODE_OK := node_modules/.installed
 
-.PHONY: run test check generate lint fmt clean demo
+.PHONY: run test check generate lint fmt clean demo bench
 
 $(PY_OK): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ check: $(PY_OK) $(NODE_OK)
 
 test: check
 	$(BIN)/python -m pytest -q
+
+# Engine and HTTP benchmarks; writes bench/results/<UTC timestamp>.json and latest.json (docs/BENCHMARKS.md).
+bench: $(PY_OK)
+	$(BIN)/python -m tools.bench
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .hypothesis

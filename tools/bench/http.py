@@ -1,0 +1,725 @@
+"""HTTP benchmark of order placement (`POST /v1/orders`) through three servers, measured in one run.
+
+Servers, each started the same way: its own `python -m tools.bench.http serve …` process running
+`uvicorn.run(app, host="127.0.0.1", port=<free port>, access_log=False, log_level="warning")` (uvicorn picks
+uvloop and httptools when installed — the same for all three) on its own fresh SQLite database in a temp dir,
+stopped (SIGTERM to that process) at the end:
+
+- `real`: `impl.app.create_app(Config(...))` — the whole stack: request context, routing, body policy, CORS,
+  HMAC-signed API key with the `trade` scope, connexion request validation, idempotency (two extra store
+  transactions), the handler in a worker thread, the trading service and its durable commit (`real-uncached`, on
+  request: the same with connexion's own per-request validation and handler chains — the "before" of
+  impl/middleware/validation.py and handlers.py);
+- `bare`: one Starlette route that json-decodes the body and calls the same `services.trading.place(account,
+  body)` in a worker thread and answers the same JSON (`impl.api.wire.order`) with 201;
+- `fastapi`: a FastAPI endpoint (sync, so FastAPI runs it in a worker thread) validating the body with a pydantic
+  model equivalent to the spec's `OrderRequest`, then calling the same service code.
+
+`bare` and `fastapi` do no authentication: they take the account from an `X-Bench-Account` header. Every server
+receives byte-identical requests (signature, Idempotency-Key and that header included) in the same order: limit
+orders on BTC/USDT, buys from account A and sells from account B alternating, prices drawn around a mid price so
+that a share of them match (counted from the responses). Both accounts hold deposits far above what the run can
+lock, so no order is refused; every response must be 201 and anything else is counted as a failure. A 201 whose
+order is live (`open`/`partially_filled`) but whose `filled + remaining != size` is counted as `inconsistent`: the
+order was rendered while another request's fill was changing it.
+
+Load generator: asyncio in this process (uvloop when installed) with one keep-alive HTTP/1.1 connection per
+concurrent client over raw asyncio streams (`--client raw`, the default), or httpx (`--client httpx`) — httpx
+costs about ten times more client CPU per request, which on a small machine is taken from the server. All servers
+run at once (idle while not measured); each is warmed up (not measured), then each phase — a fixed number of
+requests at 1 connection, then at 64 connections — is split into rounds in which the servers take turns, so that
+other load on a shared machine falls on every server alike. Known limit: the load generator runs on the same
+cores as the server, so absolute numbers are lower than on a dedicated client; the client's CPU per request is
+reported so that this share is visible, and the ratios between servers are the point. Server CPU per request is
+read from /proc (10 ms ticks; fine over phases of seconds).
+
+`python -m tools.bench.http profile [real|bare|fastapi|layers]` runs one app in this process (ASGI calls, no
+sockets, handler inline) and reports its CPU time per order and a cProfile; `layers` is the bare route behind our
+own middleware without connexion, which splits the real stack's cost into the service, our layers and connexion.
+
+Storage: by default each database lives on tmpfs (`/dev/shm` when present), where fsync returns at once — this
+measures the HTTP stack and the service's CPU work. `storage="disk"` puts it under the repository's `var/` (the
+disk `make run` uses), where every durable commit (WAL, synchronous=FULL) waits for fsync and dominates; the real
+stack commits three times per order (idempotency reserve, trade, idempotency complete), the baselines once.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVERS = ("real", "bare", "fastapi")
+SYMBOL = "BTC/USDT"
+MID_TICKS = 6_000_000  # 60 000.00 USDT at tick 0.01
+TARGET = "/v1/orders"
+FULL = {"warmup": 300, "c1": 2000, "c64": 6000}
+QUICK = {"warmup": 100, "c1": 300, "c64": 1000}
+DISK = {"warmup": 30, "c1": 150, "c64": 600}  # fsync-bound: a few hundred orders a second at best
+
+
+# -- accounts and requests ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Account:
+    user_id: str
+    key_id: str
+    secret: str
+
+
+def prepare(database: str) -> tuple[Account, Account]:
+    """A fresh database with the demo listings and two funded accounts holding a trade-scoped API key each."""
+    from impl.config import Config
+    from impl.services import build_services
+
+    svc = build_services(Config(database=database))
+    try:
+        now = svc.now_ms()
+        accounts = []
+        for name in ("a", "b"):
+            user = svc.identity.create_user(f"bench-{name}@example.com", "bench password 1234", now)
+            svc.trading.deposit(user.id, "USDT", "1000000000", f"bench-{name}-usdt")
+            svc.trading.deposit(user.id, "BTC", "100000", f"bench-{name}-btc")
+            key, secret = svc.identity.create_api_key(user.id, "bench", ["read", "trade"], [], 30, now)
+            accounts.append(Account(user.id, key.id, secret))
+        return accounts[0], accounts[1]
+    finally:
+        svc.store.close()
+
+
+def order_bodies(count: int, seed: int) -> list[tuple[int, bytes]]:
+    """(account index, JSON body) of `count` limit orders: even = buy (account 0), odd = sell (account 1). Buys are
+    priced 20 ticks below to 5 above the mid, sells 5 below to 20 above, so the books overlap and a share match."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        buy = i % 2 == 0
+        ticks = MID_TICKS + (rng.randint(-20, 5) if buy else rng.randint(-5, 20))
+        size = rng.randint(1, 5) * 100  # 0.001 .. 0.005 BTC (step 0.00001)
+        body = {"symbol": SYMBOL, "side": "buy" if buy else "sell", "type": "limit",
+                "price": f"{ticks // 100}.{ticks % 100:02d}", "size": f"0.{size:05d}",
+                "client_order_id": f"bench-{i}"}
+        out.append((0 if buy else 1, json.dumps(body, separators=(",", ":")).encode()))
+    return out
+
+
+def request_headers(account: Account, body: bytes) -> list[tuple[str, str]]:
+    """The headers of one signed order request (fresh timestamp, signature and Idempotency-Key)."""
+    from impl.security.signing import sign
+
+    timestamp = str(int(time.time()))
+    return [("Content-Type", "application/json"), ("Idempotency-Key", str(uuid.uuid4())),
+            ("X-Cooud-Key", account.key_id), ("X-Cooud-Timestamp", timestamp),
+            ("X-Cooud-Signature", sign(account.secret, timestamp, "POST", TARGET, body)),
+            ("X-Bench-Account", account.user_id)]
+
+
+# -- the three servers ------------------------------------------------------------------------------------------
+def real_app(database: str):
+    from impl.app import create_app
+    from impl.config import Config
+
+    return create_app(Config(database=database, log_level="warning"))
+
+
+def real_uncached_app(database: str):
+    """Measurement only: `real` with connexion's own request validation, validator map and per-request handler
+    chains, i.e. without impl/middleware/validation.py and impl/middleware/handlers.py — the "before" of those
+    changes, measured in the same run."""
+    import connexion.validators
+    from connexion.apps.asynchronous import AsyncApi
+    from connexion.middleware.request_validation import RequestValidationMiddleware
+
+    import impl.app
+
+    impl.app.VALIDATOR_MAP = connexion.validators.VALIDATOR_MAP
+    impl.app.CachedAsyncApi = AsyncApi
+    impl.app.CachedRequestValidationMiddleware = RequestValidationMiddleware
+    return real_app(database)
+
+
+def _place(services, account: str, body: dict) -> dict:
+    from impl.api import wire
+
+    state = services.trading.place(account, body)
+    return wire.order(state, services.trading.units(state.symbol))
+
+
+def bare_app(database: str):
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from impl.config import Config
+    from impl.services import build_services
+
+    services = build_services(Config(database=database))
+
+    async def place_order(request: Request) -> JSONResponse:
+        body = json.loads(await request.body())
+        order = await run_in_threadpool(_place, services, request.headers["x-bench-account"], body)
+        return JSONResponse(order, status_code=201)
+
+    return Starlette(routes=[Route(TARGET, place_order, methods=["POST"])])
+
+
+def fastapi_app(database: str):
+    from typing import Annotated, Literal
+
+    from fastapi import FastAPI, Header
+    from pydantic import BaseModel, ConfigDict, StringConstraints
+
+    from impl.config import Config
+    from impl.services import build_services
+
+    services = build_services(Config(database=database))
+    # No `from __future__ import annotations` in this module: FastAPI must see these annotations as objects.
+    decimal = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,29})(\.[0-9]{1,18})?$", min_length=1,
+                                               max_length=49)]
+
+    class OrderRequest(BaseModel):
+        """spec/openapi.yaml#/components/schemas/OrderRequest: closed, strict types; the optional properties are
+        not nullable (an explicit null is refused: pydantic does not validate defaults, only given values)."""
+
+        model_config = ConfigDict(extra="forbid", strict=True)
+        symbol: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$", min_length=5,
+                                                 max_length=21)]
+        side: Literal["buy", "sell"]
+        type: Literal["limit", "market"]
+        price: decimal = None
+        size: decimal = None
+        quote_size: decimal = None
+        tif: Literal["GTC", "IOC", "FOK"] = None
+        post_only: bool = False
+        client_order_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,36}$", min_length=1,
+                                                          max_length=36)] = None
+
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+
+    @app.post(TARGET, status_code=201)
+    def place_order(order: OrderRequest, x_bench_account: Annotated[str, Header()]) -> dict:
+        return _place(services, x_bench_account, order.model_dump(exclude_unset=True))
+
+    return app
+
+
+def layers_app(database: str):
+    """Profile only: the bare route behind our own middleware (request context, body policy, CORS, API-key
+    authentication, idempotency) without connexion — routing is faked by naming the operation in the scope, and
+    there is no schema validation. With `bare` and `real` it splits the real stack's cost into the service, our
+    layers and connexion."""
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from generated.operations import BASE_PATH
+    from impl.config import Config
+    from impl.middleware.auth import AuthMiddleware
+    from impl.middleware.body import BodyPolicyMiddleware
+    from impl.middleware.context import RequestContextMiddleware
+    from impl.middleware.cors import CorsMiddleware
+    from impl.middleware.idempotency import IdempotencyMiddleware
+    from impl.services import build_services
+
+    config = Config(database=database)
+    services = build_services(config)
+
+    async def place_order(request: Request) -> JSONResponse:
+        body = json.loads(await request.body())
+        order = await run_in_threadpool(_place, services, request.scope["cooud.principal"].user_id, body)
+        return JSONResponse(order, status_code=201)
+
+    inner = Starlette(routes=[Route(TARGET, place_order, methods=["POST"])])
+    stack = BodyPolicyMiddleware(CorsMiddleware(AuthMiddleware(IdempotencyMiddleware(inner)),
+                                                allowed_origins=config.cors_origins))
+
+    async def routed(scope, receive, send):
+        scope.setdefault("extensions", {})["connexion_routing"] = {"operation_id": "placeOrder",
+                                                                   "api_base_path": BASE_PATH}
+        await stack(scope, receive, send)
+
+    return RequestContextMiddleware(routed, max_body_bytes=config.max_body_bytes, services=services)
+
+
+FACTORIES = {"real": real_app, "bare": bare_app, "fastapi": fastapi_app, "real-uncached": real_uncached_app}
+PROFILED = {**FACTORIES, "layers": layers_app}
+
+
+def serve(kind: str, database: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(FACTORIES[kind](database), host="127.0.0.1", port=port, access_log=False, log_level="warning",
+                lifespan="on")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server_process(kind: str, database: str, log_path: Path):
+    """The server `kind` on a free port of 127.0.0.1, as a child process; yields (port, pid). Always stopped."""
+    port = _free_port()
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "tools.bench.http", "serve", kind, database, str(port)],
+                                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"{kind} server did not start:\n{log_path.read_text()}") from None
+                    time.sleep(0.1)
+            yield port, proc.pid
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc (0.0 where there is no /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# -- load generators ----------------------------------------------------------------------------------------------
+class RawConnection:
+    """One keep-alive HTTP/1.1 connection over asyncio streams: writes a request, reads status, headers and a
+    Content-Length (or chunked) body."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+
+    async def post(self, target: str, headers: list[tuple[str, str]], body: bytes) -> tuple[int, bytes]:
+        head = f"POST {target} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nContent-Length: {len(body)}\r\n"
+        head += "".join(f"{k}: {v}\r\n" for k, v in headers)
+        self.writer.write(head.encode("latin-1") + b"\r\n" + body)
+        response = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(response[9:12])
+        length, chunked = None, False
+        for line in response.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"transfer-encoding" and b"chunked" in value.lower():
+                chunked = True
+        if chunked:
+            parts = []
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                data = await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+                parts.append(data[:-2])
+            return status, b"".join(parts)
+        return status, await self.reader.readexactly(length or 0)
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(Exception):
+                await self.writer.wait_closed()
+
+
+class HttpxConnection:
+    """One httpx.AsyncClient limited to a single keep-alive connection."""
+
+    def __init__(self, port: int) -> None:
+        import httpx
+
+        self.client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60,
+                                        limits=httpx.Limits(max_connections=1, max_keepalive_connections=1))
+
+    async def open(self) -> None:
+        pass
+
+    async def post(self, target: str, headers: list[tuple[str, str]], body: bytes) -> tuple[int, bytes]:
+        r = await self.client.post(target, headers=headers, content=body)
+        return r.status_code, r.content
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+CLIENTS = {"raw": RawConnection, "httpx": HttpxConnection}
+
+
+@dataclass
+class PhaseResult:
+    """One server's measurements in one phase, accumulated over the rounds of that phase."""
+
+    requests: int = 0
+    failures: int = 0
+    seconds: float = 0.0
+    latencies_ns: list[int] = field(default_factory=list)
+    matched: int = 0
+    inconsistent: int = 0
+    server_cpu_s: float = 0.0
+    client_cpu_s: float = 0.0
+    first_failure: str | None = None
+
+    def summary(self) -> dict:
+        lat = sorted(self.latencies_ns)
+        ok = self.requests - self.failures
+        return {
+            "requests": self.requests,
+            "failures": self.failures,
+            "seconds": round(self.seconds, 3),
+            "rps": round(self.requests / self.seconds, 1),
+            "p50_ms": round(_pct(lat, 50) / 1e6, 3),
+            "p99_ms": round(_pct(lat, 99) / 1e6, 3),
+            "mean_ms": round(statistics.fmean(lat) / 1e6, 3) if lat else None,
+            "matched_share": round(self.matched / ok, 3) if ok else None,
+            "inconsistent": self.inconsistent,
+            "server_cpu_us_per_req": round(self.server_cpu_s / self.requests * 1e6, 1),
+            "client_cpu_us_per_req": round(self.client_cpu_s / self.requests * 1e6, 1),
+            "first_failure": self.first_failure,
+        }
+
+
+def _pct(sorted_values: list[int], p: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    k = min(len(sorted_values) - 1, max(0, round(p / 100 * len(sorted_values) + 0.5) - 1))  # nearest rank
+    return sorted_values[k]
+
+
+async def run_phase(port: int, pid: int, client: str, connections: int, work: list[tuple[int, bytes]],
+                    accounts: tuple[Account, Account], into: PhaseResult) -> None:
+    """Send `work` over `connections` keep-alive connections (opened before the clock starts); add to `into`."""
+    conns = [CLIENTS[client](port) for _ in range(connections)]
+    await asyncio.gather(*(c.open() for c in conns))
+    state = {"next": 0}
+
+    async def worker(conn) -> None:
+        while state["next"] < len(work):
+            index, body = work[state["next"]]
+            state["next"] += 1
+            headers = request_headers(accounts[index], body)
+            started = time.perf_counter_ns()
+            try:
+                status, content = await conn.post(TARGET, headers, body)
+            except Exception as exc:  # a broken connection is a failure, not the end of the run
+                status, content = 0, repr(exc).encode()
+            into.latencies_ns.append(time.perf_counter_ns() - started)
+            if status != 201:
+                into.failures += 1
+                into.first_failure = into.first_failure or f"{status} {content[:300]!r}"
+                continue
+            order = json.loads(content)
+            filled = Decimal(order["filled"])
+            if filled:  # it filled on arrival (or, see `inconsistent`, just after)
+                into.matched += 1
+            if order["status"] in ("open", "partially_filled") and \
+                    filled + Decimal(order["remaining"]) != Decimal(order["size"]):
+                into.inconsistent += 1  # a torn order: rendered while another request's fill changed it
+
+    server_cpu, client_cpu, wall = _cpu_seconds(pid), time.process_time(), time.perf_counter()
+    await asyncio.gather(*(worker(c) for c in conns))
+    into.seconds += time.perf_counter() - wall
+    into.client_cpu_s += time.process_time() - client_cpu
+    into.server_cpu_s += _cpu_seconds(pid) - server_cpu
+    into.requests += len(work)
+    await asyncio.gather(*(c.close() for c in conns))
+
+
+def _event_loop_runner() -> asyncio.Runner:
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.Runner()
+    return asyncio.Runner(loop_factory=uvloop.new_event_loop)
+
+
+PHASES = (("c1", 1), ("c64", 64))
+
+
+def bench_servers(servers: tuple[str, ...], counts: dict, storage_dir: str, client: str, seed: int, rounds: int,
+                  log: Callable[[str], None]) -> dict:
+    """Start every server (each on its own fresh database), warm each up, then run each phase in `rounds` rounds,
+    the servers taking turns within a round (in a rotating order): a change of load on a shared machine then
+    falls on every server alike instead of on whichever happened to run at that moment."""
+    with contextlib.ExitStack() as stack:
+        targets = {}
+        for kind in servers:
+            workdir = tempfile.mkdtemp(prefix=f"cooud-bench-{kind}-", dir=storage_dir)
+            stack.callback(shutil.rmtree, workdir, ignore_errors=True)
+            database = str(Path(workdir) / "bench.sqlite3")
+            accounts = prepare(database)
+            port, pid = stack.enter_context(server_process(kind, database, Path(workdir) / "server.log"))
+            targets[kind] = (port, pid, accounts)
+        runner = stack.enter_context(_event_loop_runner())
+        bodies = order_bodies(counts["warmup"] + counts["c1"] + counts["c64"], seed)
+        offset = counts["warmup"]
+        for port, pid, accounts in targets.values():
+            runner.run(run_phase(port, pid, client, 8, bodies[:offset], accounts, PhaseResult()))  # not reported
+        results: dict[str, dict] = {kind: {} for kind in servers}
+        for name, connections in PHASES:
+            work = bodies[offset:offset + counts[name]]
+            offset += counts[name]
+            per_round = -(-len(work) // rounds)
+            acc = {kind: PhaseResult() for kind in servers}
+            for r in range(rounds):
+                chunk = work[r * per_round:(r + 1) * per_round]
+                order = servers[r % len(servers):] + servers[:r % len(servers)]
+                for kind in order:
+                    port, pid, accounts = targets[kind]
+                    runner.run(run_phase(port, pid, client, connections, chunk, accounts, acc[kind]))
+            for kind in servers:
+                s = results[kind][name] = acc[kind].summary()
+                log(f"  {kind:13} {name:4} {s['rps']:8.1f} req/s  p50 {s['p50_ms']:7.2f} ms  p99 {s['p99_ms']:7.2f} ms"
+                    f"  failures {s['failures']}  server {s['server_cpu_us_per_req']:.0f} us/req"
+                    f"  client {s['client_cpu_us_per_req']:.0f} us/req"
+                    + (f"  INCONSISTENT {s['inconsistent']}" if s["inconsistent"] else ""))
+        return results
+
+
+def default_storage_dir(storage: str) -> str:
+    """tmpfs: /dev/shm (fsync is free); disk: var/ of the repository, where `make run` keeps its database."""
+    if storage == "tmpfs":
+        return "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+    return str(ROOT / "var")
+
+
+def commit_latency_us(directory: str, commits: int = 100) -> float:
+    """Median time of one small durable SQLite commit (WAL, synchronous=FULL) in `directory`: what each of the
+    server's commits waits for there (near zero on tmpfs; on a shared virtual disk it varies by 10x with load)."""
+    import sqlite3
+
+    workdir = tempfile.mkdtemp(prefix="cooud-fsync-", dir=directory)
+    try:
+        db = sqlite3.connect(str(Path(workdir) / "probe.sqlite3"), isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("CREATE TABLE t (v INTEGER)")
+        times = []
+        for i in range(commits):
+            started = time.perf_counter_ns()
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT INTO t VALUES (?)", (i,))
+            db.execute("COMMIT")
+            times.append(time.perf_counter_ns() - started)
+        db.close()
+        return round(statistics.median(times) / 1000, 1)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(quick: bool = False, storage: str = "tmpfs", client: str = "raw", seed: int = 7,
+        servers: tuple[str, ...] = SERVERS, counts: dict | None = None, rounds: int = 4,
+        log: Callable[[str], None] = print) -> dict:
+    """The whole HTTP benchmark; returns a JSON-able dict with per-server, per-concurrency results and ratios."""
+    counts = dict(counts or (DISK if storage == "disk" else QUICK if quick else FULL))
+    storage_dir = default_storage_dir(storage)
+    os.makedirs(storage_dir, exist_ok=True)
+    commit_us = commit_latency_us(storage_dir)
+    log(f"http: {', '.join(servers)} on {storage} ({storage_dir}, durable commit {commit_us} us), client {client}, "
+        f"{counts['c1']} requests at 1 connection, {counts['c64']} at 64 (warm-up {counts['warmup']})")
+    started = time.perf_counter()
+    results = bench_servers(servers, counts, storage_dir, client, seed, rounds, log)
+    ratios = {}
+    for base in ("bare", "fastapi", "real-uncached"):
+        if "real" in results and base in results:
+            for phase in ("c1", "c64"):
+                ratios[f"real/{base} {phase}"] = round(results["real"][phase]["rps"] / results[base][phase]["rps"], 3)
+    return {"storage": storage, "storage_dir": storage_dir, "commit_us": commit_us, "client": client,
+            "counts": counts, "rounds": rounds, "seed": seed,
+            "servers": results, "ratios": ratios, "seconds": round(time.perf_counter() - started, 1)}
+
+
+# -- in-process profile of the real stack ---------------------------------------------------------------------------
+async def _asgi_post(app, headers: list[tuple[str, str]], body: bytes) -> tuple[int, bytes]:
+    """One request straight into the ASGI app (no sockets, no client library)."""
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": TARGET, "raw_path": TARGET.encode(), "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"127.0.0.1"), (b"content-length", str(len(body)).encode())]
+             + [(k.lower().encode(), v.encode()) for k, v in headers],
+             "client": ("127.0.0.1", 40000), "server": ("127.0.0.1", 8080), "state": {}}
+    sent = False
+    out = {"status": 0, "body": b""}
+
+    async def receive():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await asyncio.sleep(3600)
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            out["status"] = message["status"]
+        elif message["type"] == "http.response.body":
+            out["body"] += message.get("body", b"")
+
+    await app(scope, receive, send)
+    return out["status"], out["body"]
+
+
+def _run_handlers_inline() -> None:
+    """Make connexion, Starlette and FastAPI call sync handlers on the event loop thread instead of a worker
+    thread, so that cProfile (which sees one thread) sees the handler too. Only for the profile: it removes the
+    thread hop from what is measured."""
+    import connexion.decorators.main
+    import fastapi.routing
+    import starlette.concurrency
+
+    async def inline(func, /, *args, **kwargs):
+        return func(*args, **kwargs)
+
+    connexion.decorators.main.run_in_threadpool = inline
+    starlette.concurrency.run_in_threadpool = inline
+    fastapi.routing.run_in_threadpool = inline
+
+
+_COMPONENTS = (  # (label, substring of the code's file name), first match wins
+    ("impl/domain (trading, matching)", "/impl/domain/"),
+    ("impl/store (SQL building)", "/impl/store/"),
+    ("impl/middleware", "/impl/middleware/"),
+    ("impl/security (HMAC, keys)", "/impl/security/"),
+    ("impl/api (handler, wire)", "/impl/api/"),
+    ("impl (other)", "/impl/"),
+    ("connexion", "/connexion/"),
+    ("jsonschema + referencing", "/jsonschema"),
+    ("jsonschema + referencing", "/referencing/"),
+    ("starlette", "/starlette/"),
+    ("fastapi", "/fastapi/"),
+    ("pydantic", "/pydantic"),
+    ("load driver (this module)", "/tools/bench/"),
+)
+
+
+def by_component(stats) -> dict[str, float]:
+    """Share of own (tottime) time per component; C functions (sqlite3, json, hmac…) are named by themselves
+    when they are big, else counted as 'C builtins'."""
+    totals: dict[str, float] = {}
+    for (filename, _line, name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        label = next((lab for lab, part in _COMPONENTS if part in filename), None)
+        if label is None:
+            if filename == "~":
+                label = "sqlite3 (C)" if "sqlite3" in name else "C builtins (json, hmac, re, …)"
+            else:
+                label = "stdlib + other"
+        totals[label] = totals.get(label, 0.0) + tottime
+    whole = sum(totals.values()) or 1.0
+    return {k: v / whole for k, v in sorted(totals.items(), key=lambda kv: -kv[1])}
+
+
+def profile(kind: str = "real", requests: int = 2000, top: int = 40, storage: str = "tmpfs",
+            sort: str = "tottime", repeats: int = 3) -> dict:
+    """In this process (ASGI calls, no sockets, sync handlers inline): the CPU time per order placement through
+    the `kind` app (best of `repeats` rounds of `requests`; CPU time, because wall time on a shared machine
+    includes other people's work), then cProfile one more round and print its top functions (`top=0`: none)."""
+    import cProfile
+    import pstats
+
+    _run_handlers_inline()
+    workdir = tempfile.mkdtemp(prefix="cooud-profile-", dir=default_storage_dir(storage))
+    try:
+        database = str(Path(workdir) / "bench.sqlite3")
+        accounts = prepare(database)
+        app = PROFILED[kind](database)
+        bodies = order_bodies(200 + (repeats + 1) * requests, seed=7)
+
+        async def drive(work):
+            for index, body in work:
+                status, content = await _asgi_post(app, request_headers(accounts[index], body), body)
+                if status != 201:
+                    raise RuntimeError(f"{kind}: {status} {content[:300]!r}")
+
+        rounds = []
+        with _event_loop_runner() as runner:
+            runner.run(drive(bodies[:200]))
+            for r in range(repeats):
+                work = bodies[200 + r * requests:200 + (r + 1) * requests]
+                cpu, wall = time.process_time(), time.perf_counter()
+                runner.run(drive(work))
+                rounds.append(((time.process_time() - cpu) / requests * 1e6,
+                               (time.perf_counter() - wall) / requests * 1e6))
+            if top:
+                profiler = cProfile.Profile()
+                profiler.enable()
+                runner.run(drive(bodies[200 + repeats * requests:]))
+                profiler.disable()
+        cpu_us, wall_us = min(rounds)
+        print(f"{kind}: {cpu_us:.0f} us CPU ({wall_us:.0f} us wall) per order, best of {repeats} x {requests} "
+              f"(in-process, {storage}, handler inline)")
+        if top:
+            stats = pstats.Stats(profiler)
+            print("own time by component (cProfile tottime, all functions):")
+            for name, share in by_component(stats).items():
+                print(f"  {name:34} {share:6.1%}")
+            stats.sort_stats(sort).print_stats(top)
+        return {"kind": kind, "cpu_us": round(cpu_us, 1), "wall_us": round(wall_us, 1)}
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.bench.http")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("serve", help="run one benchmark server (used by the benchmark itself)")
+    p.add_argument("kind", choices=tuple(FACTORIES))
+    p.add_argument("database")
+    p.add_argument("port", type=int)
+    p = sub.add_parser("run", help="the HTTP benchmark alone")
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--storage", choices=("tmpfs", "disk"), default="tmpfs")
+    p.add_argument("--client", choices=tuple(CLIENTS), default="raw")
+    p.add_argument("--servers", default=",".join(SERVERS))
+    p = sub.add_parser("profile", help="cProfile the in-process order path of one server")
+    p.add_argument("kind", choices=tuple(PROFILED), nargs="?", default="real")
+    p.add_argument("--requests", type=int, default=2000)
+    p.add_argument("--top", type=int, default=40)
+    p.add_argument("--storage", choices=("tmpfs", "disk"), default="tmpfs")
+    p.add_argument("--sort", default="tottime")
+    p.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        serve(args.kind, args.database, args.port)
+    elif args.command == "run":
+        print(json.dumps(run(args.quick, args.storage, args.client, servers=tuple(args.servers.split(","))),
+                         indent=2))
+    else:
+        profile(args.kind, args.requests, args.top, args.storage, args.sort, args.repeats)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
