@@ -42,6 +42,25 @@ def machine() -> dict:
             "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
 
 
+def _cpu_times() -> list[int] | None:
+    """The aggregate `cpu` line of /proc/stat (user nice system idle iowait irq softirq steal …), or None."""
+    try:
+        return [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def cpu_share(before: list[int] | None, after: list[int] | None) -> dict:
+    """How the machine's CPU time went during the run: busy (all of it, ours and others'), idle, and steal (taken
+    by the hypervisor for other guests — on a shared VM this is what makes runs differ)."""
+    if not before or not after or len(before) < 8:
+        return {}
+    delta = [b - a for a, b in zip(before, after, strict=False)]
+    total = sum(delta[:8]) or 1
+    return {"busy": round((total - delta[3] - delta[4] - delta[7]) / total, 3), "idle": round(delta[3] / total, 3),
+            "steal": round(delta[7] / total, 3)}
+
+
 def git_commit() -> str | None:
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10)
@@ -120,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help="results directory (default bench/results)")
     args = parser.parse_args(argv)
 
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), _cpu_times()
     now = datetime.now(UTC)
     result: dict = {"started_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "quick": args.quick, "git": git_commit(),
                     "machine": machine()}
@@ -136,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             counts = {"warmup": 10, "c1": 50, "c64": 200} if args.quick else None
             result["http"]["disk"] = http.run(args.quick, "disk", args.client, seed, servers, counts, log=log)
     result["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    result["machine"]["cpu_during_run"] = cpu_share(cpu_before, _cpu_times())
     result["targets"] = targets(result)
     result["seconds"] = round(time.perf_counter() - started, 1)
 
@@ -146,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "latest.json").write_text(document)
     print()
     print(table(result))
+    m = result["machine"]
+    print(f"machine: {m['cpus']} x {m['cpu_model']}, Python {m['python']}; load average {m['loadavg_at_start'][0]} "
+          f"-> {m['loadavg_at_end'][0]}; CPU during the run {m['cpu_during_run']}")
     print(f"\nwritten: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} (and latest.json), "
           f"{result['seconds']} s")
     failures = sum(s["failures"] for run in result.get("http", {}).values() for p in run["servers"].values()

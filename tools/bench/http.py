@@ -146,10 +146,16 @@ def real_uncached_app(database: str):
 
     import impl.app
 
+    names = ("VALIDATOR_MAP", "CachedAsyncApi", "CachedRequestValidationMiddleware")
+    saved = {name: getattr(impl.app, name) for name in names}
     impl.app.VALIDATOR_MAP = connexion.validators.VALIDATOR_MAP
     impl.app.CachedAsyncApi = AsyncApi
     impl.app.CachedRequestValidationMiddleware = RequestValidationMiddleware
-    return real_app(database)
+    try:
+        return real_app(database)
+    finally:
+        for name, value in saved.items():
+            setattr(impl.app, name, value)
 
 
 def _place(services, account: str, body: dict) -> dict:
@@ -641,54 +647,59 @@ def by_component(stats) -> dict[str, float]:
     return {k: v / whole for k, v in sorted(totals.items(), key=lambda kv: -kv[1])}
 
 
-def profile(kind: str = "real", requests: int = 2000, top: int = 40, storage: str = "tmpfs",
-            sort: str = "tottime", repeats: int = 3) -> dict:
+def profile(kinds: tuple[str, ...] = ("real",), requests: int = 1000, top: int = 40, storage: str = "tmpfs",
+            sort: str = "tottime", repeats: int = 5) -> dict:
     """In this process (ASGI calls, no sockets, sync handlers inline): the CPU time per order placement through
-    the `kind` app (best of `repeats` rounds of `requests`; CPU time, because wall time on a shared machine
-    includes other people's work), then cProfile one more round and print its top functions (`top=0`: none)."""
+    each app of `kinds`, in `repeats` rounds of `requests` in which the apps take turns (so that other load on a
+    shared machine falls on all alike; CPU time rather than wall time for the same reason), reported as the best
+    and the median round. With one kind and `top` > 0, cProfile one more round and print the share of own time by
+    component and the top functions."""
     import cProfile
     import pstats
 
     _run_handlers_inline()
-    workdir = tempfile.mkdtemp(prefix="cooud-profile-", dir=default_storage_dir(storage))
-    try:
-        database = str(Path(workdir) / "bench.sqlite3")
-        accounts = prepare(database)
-        app = PROFILED[kind](database)
-        bodies = order_bodies(200 + (repeats + 1) * requests, seed=7)
+    bodies = order_bodies(200 + (repeats + 1) * requests, seed=7)
+    with contextlib.ExitStack() as stack:
+        apps = {}
+        for kind in kinds:
+            workdir = tempfile.mkdtemp(prefix="cooud-profile-", dir=default_storage_dir(storage))
+            stack.callback(shutil.rmtree, workdir, ignore_errors=True)
+            database = str(Path(workdir) / "bench.sqlite3")
+            apps[kind] = (PROFILED[kind](database), prepare(database))
 
-        async def drive(work):
+        async def drive(kind, work):
+            app, accounts = apps[kind]
             for index, body in work:
                 status, content = await _asgi_post(app, request_headers(accounts[index], body), body)
                 if status != 201:
                     raise RuntimeError(f"{kind}: {status} {content[:300]!r}")
 
-        rounds = []
-        with _event_loop_runner() as runner:
-            runner.run(drive(bodies[:200]))
-            for r in range(repeats):
-                work = bodies[200 + r * requests:200 + (r + 1) * requests]
-                cpu, wall = time.process_time(), time.perf_counter()
-                runner.run(drive(work))
-                rounds.append(((time.process_time() - cpu) / requests * 1e6,
-                               (time.perf_counter() - wall) / requests * 1e6))
-            if top:
-                profiler = cProfile.Profile()
-                profiler.enable()
-                runner.run(drive(bodies[200 + repeats * requests:]))
-                profiler.disable()
-        cpu_us, wall_us = min(rounds)
-        print(f"{kind}: {cpu_us:.0f} us CPU ({wall_us:.0f} us wall) per order, best of {repeats} x {requests} "
-              f"(in-process, {storage}, handler inline)")
-        if top:
+        rounds: dict[str, list[float]] = {kind: [] for kind in kinds}
+        runner = stack.enter_context(_event_loop_runner())
+        for kind in kinds:
+            runner.run(drive(kind, bodies[:200]))
+        for r in range(repeats):
+            work = bodies[200 + r * requests:200 + (r + 1) * requests]
+            for kind in kinds[r % len(kinds):] + kinds[:r % len(kinds)]:
+                cpu = time.process_time()
+                runner.run(drive(kind, work))
+                rounds[kind].append((time.process_time() - cpu) / requests * 1e6)
+        result = {kind: {"best_cpu_us": round(min(v), 1), "median_cpu_us": round(statistics.median(v), 1)}
+                  for kind, v in rounds.items()}
+        for kind, v in result.items():
+            print(f"{kind:13} {v['best_cpu_us']:7.0f} us CPU per order (best), {v['median_cpu_us']:7.0f} (median) "
+                  f"of {repeats} x {requests}, in-process, {storage}, handler inline")
+        if top and len(kinds) == 1:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            runner.run(drive(kinds[0], bodies[200 + repeats * requests:]))
+            profiler.disable()
             stats = pstats.Stats(profiler)
             print("own time by component (cProfile tottime, all functions):")
             for name, share in by_component(stats).items():
                 print(f"  {name:34} {share:6.1%}")
             stats.sort_stats(sort).print_stats(top)
-        return {"kind": kind, "cpu_us": round(cpu_us, 1), "wall_us": round(wall_us, 1)}
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -703,13 +714,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--storage", choices=("tmpfs", "disk"), default="tmpfs")
     p.add_argument("--client", choices=tuple(CLIENTS), default="raw")
     p.add_argument("--servers", default=",".join(SERVERS))
-    p = sub.add_parser("profile", help="cProfile the in-process order path of one server")
-    p.add_argument("kind", choices=tuple(PROFILED), nargs="?", default="real")
-    p.add_argument("--requests", type=int, default=2000)
+    p = sub.add_parser("profile", help="CPU per order in-process, several apps interleaved; cProfile of one")
+    p.add_argument("kinds", choices=tuple(PROFILED), nargs="*", default=["real"])
+    p.add_argument("--requests", type=int, default=1000)
     p.add_argument("--top", type=int, default=40)
     p.add_argument("--storage", choices=("tmpfs", "disk"), default="tmpfs")
     p.add_argument("--sort", default="tottime")
-    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args(argv)
     if args.command == "serve":
         serve(args.kind, args.database, args.port)
@@ -717,7 +728,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run(args.quick, args.storage, args.client, servers=tuple(args.servers.split(","))),
                          indent=2))
     else:
-        profile(args.kind, args.requests, args.top, args.storage, args.sort, args.repeats)
+        profile(tuple(args.kinds), args.requests, args.top, args.storage, args.sort, args.repeats)
     return 0
 
 
