@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from impl.domain.book import L2Book
@@ -258,7 +258,8 @@ class Trading:
                 l2 = self._l2[symbol]
                 for side, price, size in levels:
                     l2.set_level(side, price, size)
-            return outcome
+            # A copy: the live orders keep changing under later operations once the lock is released.
+            return _snapshot(outcome)
 
     # -- placing -----------------------------------------------------------------------------------------------
     def _submit(self, u: MarketUnits, order_id: str, account: str, order: NewOrder, dry_run: bool = False) -> Result:
@@ -435,6 +436,15 @@ class Trading:
     def _rates(self, account: str, market: Market) -> tuple[Fraction, Fraction]:
         tier_maker, tier_taker = self._fee_rates(account)
         return min(tier_maker, Fraction(market.maker_fee_rate)), min(tier_taker, Fraction(market.taker_fee_rate))
+
+
+def _snapshot(outcome):
+    """Copies of the orders in an outcome (an order, or a list of orders and refusals)."""
+    if isinstance(outcome, OrderState):
+        return replace(outcome)
+    if isinstance(outcome, list):
+        return [_snapshot(item) for item in outcome]
+    return outcome
 
 
 def _liq(order: OrderState, taker: OrderState) -> str:

@@ -27,8 +27,17 @@ class BodyPolicyMiddleware:
         if op is not None:
             content_type = header(scope, b"content-type")
             media_type = content_type.split(";", 1)[0].strip().lower() if content_type is not None else None
+            if content_type is not None and media_type in op.request_content_types:
+                # Media types are case-insensitive, but connexion looks the body schema up by exact string: pass
+                # it the canonical lower-case type, or an `Application/JSON` body would skip validation.
+                _canonical_content_type(scope, media_type + content_type[len(content_type.split(";", 1)[0]):])
             check(op.method, op.path, op.request_content_types, media_type, scope.get("cooud.raw_body", b""))
         await self.app(scope, receive, send)
+
+
+def _canonical_content_type(scope: Scope, value: str) -> None:
+    scope["headers"] = [(k, value.encode("latin-1") if k.lower() == b"content-type" else v)
+                        for k, v in scope["headers"]]
 
 
 def check(method: str, path: str, accepted: tuple[str, ...], media_type: str | None, body: bytes) -> None:

@@ -4,6 +4,7 @@ nothing, lists filter and paginate, and the public market data moves with trades
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -167,3 +168,14 @@ def test_amend_over_http(ctx):
     assert (r.status_code, code(r)) == (422, "invalid_tick_size")
     r = send(client, "PATCH", f"/v1/orders/{order['id']}", who["alice"], {})
     assert (r.status_code, code(r)) == (400, "invalid_request")
+
+
+def test_media_type_is_case_insensitive_and_the_body_still_validated(ctx):
+    client, who = ctx
+    headers = {**who["alice"], "Content-Type": "Application/JSON; charset=utf-8"}
+    r = client.post("/v1/orders", content=json.dumps(LIMIT),
+                    headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
+    assert r.status_code == 201, r.text
+    r = client.post("/v1/orders", content=json.dumps({"symbol": 5}),
+                    headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
+    assert (r.status_code, code(r)) == (400, "invalid_request")  # validated, not a 500

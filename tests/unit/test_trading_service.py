@@ -163,6 +163,7 @@ def test_a_trade_settles_exactly_with_tier_fees_rounded_up():
     assert store.balance("usr_B", "BTC") == (50 * 10**8 + base - buyer_fee, 0)
     assert store.balance(FEES, "USDT") == (seller_fee, 0) and store.balance(FEES, "BTC") == (buyer_fee, 0)
     assert store.balance(DEPOSITS, "BTC")[0] == -150 * 10**8
+    sell = store.get_order("usr_A", sell.id)  # the answer to the placement is a snapshot from that moment
     assert (sell.status, buy.status, buy.filled, buy.remaining) == ("filled", "partially_filled", 33_333, 16_667)
     check_invariants(store, trading)
 
@@ -263,3 +264,13 @@ def test_l2_sequence_survives_a_restart():
     rates = {a: (Fraction(m), Fraction(t)) for a, (m, t) in TIERS.items()}
     Trading(store, store.list_markets(), store.list_assets(), books, rates.__getitem__, lambda: 0, new_id)
     assert books["BTC/USDT"].sequence == sequence
+
+
+def test_returned_orders_are_snapshots_not_the_live_objects():
+    store, trading = fresh()
+    placed = trading.place("usr_A", {"symbol": "BTC/USDT", "side": "sell", "type": "limit", "price": "100.00",
+                                     "size": "1"})
+    trading.place("usr_B", {"symbol": "BTC/USDT", "side": "buy", "type": "market", "size": "0.4"})
+    # a later fill must not change an answer already handed to a caller (it may be rendering it right now)
+    assert (placed.status, placed.filled, placed.remaining, placed.fee) == ("open", 0, 100_000, 0)
+    assert store.get_order("usr_A", placed.id).filled == 40_000
