@@ -10,6 +10,11 @@ from impl.domain.model import BookSnapshot, Candle, Market, Ticker, Trade
 from impl.domain.units import to_string
 
 
+def symbol(url_symbol: str) -> str:
+    """`BTC-USDT` as written in URL paths and query strings -> `BTC/USDT` as in JSON and the domain."""
+    return url_symbol.replace("-", "/", 1)
+
+
 def timestamp(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
@@ -150,7 +155,7 @@ def _avg_price(filled: int, filled_quote: int, u) -> str | None:
 def order(o, u) -> dict:
     m = u.market
     pp, sp = m.price_precision, m.size_precision
-    fee_asset = m.base if o.side == "buy" else m.quote
+    fee_asset, fee_precision = u.received_asset(o.side)
     return {
         "id": o.id,
         "client_order_id": o.client_order_id,
@@ -166,7 +171,7 @@ def order(o, u) -> dict:
         "filled": to_string(o.filled, sp),
         "remaining": to_string(o.remaining, sp),
         "average_price": _avg_price(o.filled, o.filled_quote, u),
-        "fee": to_string(o.fee, u.base_precision if o.side == "buy" else u.quote_precision),
+        "fee": to_string(o.fee, fee_precision),
         "fee_asset": fee_asset,
         "cancel_reason": o.cancel_reason,
         "created_at": timestamp(o.created_at_ms),
@@ -176,6 +181,7 @@ def order(o, u) -> dict:
 
 def fill(f, u) -> dict:
     m = u.market
+    fee_asset, fee_precision = u.received_asset(f.side)
     return {
         "id": f.id,
         "order_id": f.order_id,
@@ -185,8 +191,8 @@ def fill(f, u) -> dict:
         "price": to_string(f.price, m.price_precision),
         "size": to_string(f.size, m.size_precision),
         "quote_amount": to_string(f.quote, u.quote_precision),
-        "fee": to_string(f.fee, u.base_precision if f.side == "buy" else u.quote_precision),
-        "fee_asset": m.base if f.side == "buy" else m.quote,
+        "fee": to_string(f.fee, fee_precision),
+        "fee_asset": fee_asset,
         "liquidity": f.liquidity,
         "created_at": timestamp(f.ts_ms),
     }

@@ -60,6 +60,14 @@ class MarketUnits:
     def step(self) -> int:
         return to_units(self.market.step_size, self.market.size_precision)
 
+    def reserved_asset(self, side: str) -> str:
+        """What an order of this side locks: the quote asset for a buy, the base asset for a sell."""
+        return self.market.quote if side == "buy" else self.market.base
+
+    def received_asset(self, side: str) -> tuple[str, int]:
+        """What an order of this side receives (and pays its fees in), with that asset's precision."""
+        return (self.market.base, self.base_precision) if side == "buy" else (self.market.quote, self.quote_precision)
+
     def base_amount(self, size: int) -> int:
         return size * self.base_factor
 

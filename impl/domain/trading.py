@@ -194,7 +194,7 @@ class Trading:
             available = self._store.balance(account, reserve_asset)[0]
         quote_order = order.quote_size is not None
         return Preview(order, fills, sum(s for _, s in fills), result.rested, 0 if quote_order else result.unfilled,
-                       notional, fee_of(received, taker_rate), _received_asset(u, order.side), reserve_asset,
+                       notional, fee_of(received, taker_rate), u.received_asset(order.side)[0], reserve_asset,
                        reserve, available)
 
     def deposit(self, account: str, asset: str, amount: str, ref: str) -> tuple[int, int]:
@@ -357,7 +357,7 @@ class Trading:
                now: int) -> OrderState:
         """End an order: release what it still reserves."""
         u = self._units[order.symbol]
-        asset = u.market.quote if order.side == "buy" else u.market.base
+        asset = u.reserved_asset(order.side)
         journal.release(order.account, asset, order.reserved, order.id, now)
         order.reserved, order.remaining, order.status, order.cancel_reason = 0, 0, status, reason
         order.seq, order.updated_at_ms = None, now
@@ -399,7 +399,7 @@ class Trading:
             self._dirty = True
             levels = self._books[order.symbol].reduce(order.id, new_remaining)
             freed = order.reserved - self._reserved_for(u, order.side, new_price, new_remaining)
-            journal.release(account, _reserved_asset(u, order.side), freed, order.id, now)
+            journal.release(account, u.reserved_asset(order.side), freed, order.id, now)
             order.reserved -= freed
             order.size, order.remaining, order.updated_at_ms = new_size, new_remaining, now
             changes.levels.setdefault(order.symbol, []).extend(levels)
@@ -411,7 +411,7 @@ class Trading:
         crosses = best is not None and (best[0] <= new_price if order.side == "buy" else best[0] >= new_price)
         if order.post_only and crosses:
             raise _post_only()
-        asset = _reserved_asset(u, order.side)
+        asset = u.reserved_asset(order.side)
         extra = self._reserved_for(u, order.side, new_price, new_remaining) - order.reserved
         if extra > journal.balance(account, asset)[0]:
             raise OrderRejected("insufficient_balance", f"Account does not have enough {asset} for this amend.")
@@ -449,14 +449,6 @@ def _snapshot(outcome):
 
 def _liq(order: OrderState, taker: OrderState) -> str:
     return "taker" if order is taker else "maker"
-
-
-def _reserved_asset(u: MarketUnits, side: str) -> str:
-    return u.market.quote if side == "buy" else u.market.base
-
-
-def _received_asset(u: MarketUnits, side: str) -> str:
-    return u.market.base if side == "buy" else u.market.quote
 
 
 def _post_only() -> OrderRejected:
