@@ -6,33 +6,29 @@ from impl.api import wire
 from impl.api.context import services
 
 
-def _symbol(path_symbol: str) -> str:
-    return path_symbol.replace("-", "/", 1)
-
-
 async def list_markets() -> dict:
     return {"data": [wire.market(m) for m in services().market_data.markets()]}
 
 
 async def get_market(symbol: str) -> dict:
-    return wire.market(services().market_data.market(_symbol(symbol)))
+    return wire.market(services().market_data.market(wire.symbol(symbol)))
 
 
 async def get_ticker(symbol: str) -> dict:
     md = services().market_data
-    market = md.market(_symbol(symbol))
+    market = md.market(wire.symbol(symbol))
     return wire.ticker(md.ticker(market.symbol), market)
 
 
 async def get_order_book(symbol: str, depth: int = 100) -> dict:
     md = services().market_data
-    market = md.market(_symbol(symbol))
+    market = md.market(wire.symbol(symbol))
     return wire.orderbook(md.orderbook(market.symbol, depth), market)
 
 
 async def list_market_trades(symbol: str, limit: int = 100, cursor: str | None = None) -> dict:
     md = services().market_data
-    market = md.market(_symbol(symbol))
+    market = md.market(wire.symbol(symbol))
     page = md.trades(market.symbol, limit, cursor)
     return {"data": [wire.trade(t, market) for t in page.items], "next_cursor": page.next_cursor}
 
@@ -41,6 +37,6 @@ async def get_candles(
     symbol: str, interval: str, limit: int = 500, start: str | None = None, end: str | None = None
 ) -> dict:
     md = services().market_data
-    market = md.market(_symbol(symbol))
+    market = md.market(wire.symbol(symbol))
     candles = md.candles(market.symbol, interval, start, end, limit)
     return {"symbol": market.symbol, "interval": interval, "data": [wire.candle(c, market) for c in candles]}

@@ -18,7 +18,7 @@ from impl.errors import error_object
 
 
 def _symbol(query_symbol: str | None) -> str | None:
-    return None if query_symbol is None else query_symbol.replace("-", "/", 1)
+    return None if query_symbol is None else wire.symbol(query_symbol)
 
 
 def _order(o) -> dict:
