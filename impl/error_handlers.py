@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 
 from impl.domain.errors import DomainError
 from impl.errors import ApiError, envelope
+from impl.middleware.methods import refusal
 from impl.routing import PathIndex
 from impl.security import AuthError
 
@@ -59,9 +60,7 @@ def install(app, paths: PathIndex) -> None:
         message = str(detail).split("\n\n", 1)[0]  # jsonschema appends the whole schema after a blank line
         headers = {}
         if status == 405:
-            allowed = paths.allowed_methods(request.url.path) or frozenset()
-            headers["Allow"] = ", ".join(sorted(allowed))
-            message = f"{request.method} is not allowed here; use {headers['Allow'] or 'nothing'}."
+            message, headers = refusal(request.method, paths.allowed_methods(request.url.path) or frozenset())
         elif status == 404:
             message = f"No resource at {request.url.path}."
         details = [{"reason": message}] if status == 400 else None

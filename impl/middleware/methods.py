@@ -23,7 +23,12 @@ class MethodGuardMiddleware:
         if scope["type"] == "http":
             allowed = self.paths.allowed_methods(scope["path"])
             if allowed is not None and scope["method"] not in allowed:
-                listed = ", ".join(sorted(allowed))
-                raise ApiError("method_not_allowed", f"{scope['method']} is not allowed here; use {listed}.",
-                               headers={"Allow": listed})
+                message, headers = refusal(scope["method"], allowed)
+                raise ApiError("method_not_allowed", message, headers=headers)
         await self.app(scope, receive, send)
+
+
+def refusal(method: str, allowed: frozenset[str]) -> tuple[str, dict[str, str]]:
+    """The message and `Allow` header of a 405 (also for the 405s connexion raises on paths outside the spec)."""
+    listed = ", ".join(sorted(allowed))
+    return f"{method} is not allowed here; use {listed or 'nothing'}.", {"Allow": listed}
