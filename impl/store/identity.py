@@ -178,9 +178,17 @@ class IdentityTables:
                                     " WHERE account_id = ? AND key = ?", (account_id, key)).fetchone()
 
     def complete_idempotency_key(self, account_id: str, key: str, status: int, headers: str, body: bytes) -> None:
-        with self._lock, self._tx():
-            self._db.execute("UPDATE idempotency_keys SET state = 'done', status = ?, headers = ?, body = ?"
-                             " WHERE account_id = ? AND key = ?", (status, headers, body, account_id, key))
+        """Store the answer of a key still in flight. A trading operation already stored its answer with its effect
+        (the same status, body and Content-Type), so then there is nothing to write — and no second durable commit."""
+        with self._lock:
+            pending = self._db.execute("SELECT 1 FROM idempotency_keys WHERE account_id = ? AND key = ?"
+                                       " AND state = 'in_flight'", (account_id, key)).fetchone()
+            if pending is None:
+                return
+            with self._tx():
+                self._db.execute("UPDATE idempotency_keys SET state = 'done', status = ?, headers = ?, body = ?"
+                                 " WHERE account_id = ? AND key = ? AND state = 'in_flight'",
+                                 (status, headers, body, account_id, key))
 
     def release_unfinished_idempotency_keys(self) -> int:
         """At start-up: keys still `in_flight` belong to requests a previous process never finished. Their
