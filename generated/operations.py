@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-API_VERSION = '1.2.0'
+API_VERSION = '1.3.0'
 BASE_PATH = '/v1'
 
 
@@ -72,6 +72,9 @@ OPERATIONS: dict[str, Operation] = {
     'cancelOrder': Operation(operation_id='cancelOrder', method='DELETE', path='/orders/{order_id}', tag='orders', permission='trade', security=(('bearerAuth',), ('apiKey', 'apiKeySignature', 'apiKeyTimestamp'), ('sessionCookie',)), rate_limit_pool='write', rate_limit_weight=1, idempotency_required=True, request_content_types=(), errors=('invalid_request', 'malformed_body', 'unauthenticated', 'token_expired', 'session_network_changed', 'invalid_signature', 'timestamp_skew', 'signature_replayed', 'api_key_expired', 'api_key_disabled', 'forbidden', 'ip_not_allowed', 'invite_required', 'order_not_found', 'order_not_open', 'idempotency_in_flight', 'idempotency_key_reused', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'internal_error'), deprecated=False, sunset=None),
     'amendOrder': Operation(operation_id='amendOrder', method='PATCH', path='/orders/{order_id}', tag='orders', permission='trade', security=(('bearerAuth',), ('apiKey', 'apiKeySignature', 'apiKeyTimestamp'), ('sessionCookie',)), rate_limit_pool='write', rate_limit_weight=1, idempotency_required=True, request_content_types=('application/json',), errors=('invalid_request', 'malformed_body', 'unauthenticated', 'token_expired', 'session_network_changed', 'invalid_signature', 'timestamp_skew', 'signature_replayed', 'api_key_expired', 'api_key_disabled', 'forbidden', 'ip_not_allowed', 'invite_required', 'order_not_found', 'order_not_open', 'market_halted', 'invalid_tick_size', 'invalid_step_size', 'size_too_small', 'size_too_large', 'notional_too_small', 'price_out_of_range', 'post_only_would_take', 'insufficient_balance', 'idempotency_in_flight', 'idempotency_key_reused', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'internal_error'), deprecated=False, sunset=None),
     'listFills': Operation(operation_id='listFills', method='GET', path='/fills', tag='orders', permission='read', security=(('bearerAuth',), ('apiKey', 'apiKeySignature', 'apiKeyTimestamp'), ('sessionCookie',)), rate_limit_pool='read', rate_limit_weight=1, idempotency_required=False, request_content_types=(), errors=('invalid_request', 'malformed_body', 'unauthenticated', 'token_expired', 'session_network_changed', 'invalid_signature', 'timestamp_skew', 'signature_replayed', 'api_key_expired', 'api_key_disabled', 'forbidden', 'ip_not_allowed', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'internal_error'), deprecated=False, sunset=None),
+    'createListenKey': Operation(operation_id='createListenKey', method='POST', path='/stream/listen-keys', tag='stream', permission='read', security=(('bearerAuth',), ('apiKey', 'apiKeySignature', 'apiKeyTimestamp'), ('sessionCookie',)), rate_limit_pool='write', rate_limit_weight=1, idempotency_required=False, request_content_types=(), errors=('invalid_request', 'malformed_body', 'unauthenticated', 'token_expired', 'session_network_changed', 'invalid_signature', 'timestamp_skew', 'signature_replayed', 'api_key_expired', 'api_key_disabled', 'forbidden', 'ip_not_allowed', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'internal_error'), deprecated=False, sunset=None),
+    'renewListenKey': Operation(operation_id='renewListenKey', method='PUT', path='/stream/listen-keys/{listen_key}', tag='stream', permission='read', security=(('bearerAuth',), ('apiKey', 'apiKeySignature', 'apiKeyTimestamp'), ('sessionCookie',)), rate_limit_pool='write', rate_limit_weight=1, idempotency_required=False, request_content_types=(), errors=('invalid_request', 'malformed_body', 'unauthenticated', 'token_expired', 'session_network_changed', 'invalid_signature', 'timestamp_skew', 'signature_replayed', 'api_key_expired', 'api_key_disabled', 'forbidden', 'ip_not_allowed', 'listen_key_not_found', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'internal_error'), deprecated=False, sunset=None),
+    'closeListenKey': Operation(operation_id='closeListenKey', method='DELETE', path='/stream/listen-keys/{listen_key}', tag='stream', permission='read', security=(('bearerAuth',), ('apiKey', 'apiKeySignature', 'apiKeyTimestamp'), ('sessionCookie',)), rate_limit_pool='write', rate_limit_weight=1, idempotency_required=False, request_content_types=(), errors=('invalid_request', 'malformed_body', 'unauthenticated', 'token_expired', 'session_network_changed', 'invalid_signature', 'timestamp_skew', 'signature_replayed', 'api_key_expired', 'api_key_disabled', 'forbidden', 'ip_not_allowed', 'listen_key_not_found', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'internal_error'), deprecated=False, sunset=None),
 }
 
 ERROR_CATALOGUE: dict[str, ErrorCode] = {
@@ -202,4 +205,11 @@ ERROR_CATALOGUE: dict[str, ErrorCode] = {
         description='A post-only order would have matched on arrival, so it was not placed (or not amended).'),
     'duplicate_client_order_id': ErrorCode(status=422, retryable=False,
         description='Another order of your account already has this client_order_id.'),
+    'listen_key_not_found': ErrorCode(status=404, retryable=False,
+        description='The listen key does not exist, is not yours, has expired or was closed. Create a new one.'),
+    'too_many_channels': ErrorCode(status=422, retryable=False,
+        description=('WebSocket: the subscription would take the connection past its 256 channels. Unsubscribe first '
+ 'or open another connection.')),
+    'too_many_connections': ErrorCode(status=429, retryable=True,
+        description='WebSocket: the credential already authenticates 8 connections. Close one, then authenticate again.'),
 }

@@ -895,6 +895,29 @@ class BalanceList(BaseModel):
     data: Annotated[list[Balance], Field(max_length=1000)]
 
 
+class ListenKeyValue(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits). A credential — keep it private.",
+            examples=["lk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx"],
+            max_length=46,
+            min_length=46,
+            pattern="^lk_[A-Za-z0-9_-]{43}$",
+        ),
+    ]
+
+
+class ListenKey(BaseModel):
+    listen_key: ListenKeyValue
+    expires_at: Annotated[
+        Timestamp,
+        Field(
+            description="When the key stops authenticating new connections unless renewed."
+        ),
+    ]
+
+
 class Error(BaseModel):
     code: Annotated[
         str,

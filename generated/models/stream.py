@@ -993,9 +993,240 @@ class BalanceList(BaseModel):
     data: Annotated[list[Balance], Field(max_length=1000)]
 
 
+class ListenKeyValue(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits). A credential — keep it private.",
+            examples=["lk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx"],
+            max_length=46,
+            min_length=46,
+            pattern="^lk_[A-Za-z0-9_-]{43}$",
+        ),
+    ]
+
+
+class ListenKey(BaseModel):
+    listen_key: ListenKeyValue
+    expires_at: Annotated[
+        Timestamp,
+        Field(
+            description="When the key stops authenticating new connections unless renewed."
+        ),
+    ]
+
+
 class HeartbeatPayload(BaseModel):
     op: Literal["heartbeat"]
     ts: Timestamp
+
+
+class ApiKeyLogin(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    method: Literal["api_key"]
+    key: ApiKeyId
+    timestamp: Annotated[
+        str,
+        Field(
+            description="Unix seconds, a plain decimal integer, within 30 s of the server's clock.",
+            max_length=12,
+            min_length=1,
+            pattern="^(0|[1-9][0-9]{0,11})$",
+        ),
+    ]
+    signature: Annotated[
+        str,
+        Field(
+            description='Lowercase hex HMAC-SHA256 of `timestamp + "GET" + "/v1/ws"` under the key\'s secret.',
+            max_length=64,
+            min_length=64,
+            pattern="^[0-9a-f]{64}$",
+        ),
+    ]
+
+
+class BearerLogin(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    method: Literal["bearer"]
+    token: Annotated[
+        str,
+        Field(
+            description="A session's access token (JWT).", max_length=4096, min_length=1
+        ),
+    ]
+
+
+class ListenKeyLogin(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    method: Literal["listen_key"]
+    listen_key: ListenKeyValue
+
+
+class AuthRequestPayload(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    op: Literal["auth"]
+    id: ClientRequestId | None = None
+    args: ApiKeyLogin | BearerLogin | ListenKeyLogin
+
+
+class Method(StrEnum):
+    api_key = "api_key"
+    bearer = "bearer"
+    listen_key = "listen_key"
+
+
+class Result(BaseModel):
+    user_id: UserId
+    method: Annotated[
+        Method, Field(description="The credential the connection authenticated with.")
+    ]
+
+
+class AuthReplyPayload(BaseModel):
+    op: Literal["auth"]
+    id: ReplyId | None
+    result: Result
+
+
+class OrderbookChannel(RootModel[str]):
+    root: Annotated[
+        str, Field(max_length=31, pattern="^orderbook\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$")
+    ]
+
+
+class TradesChannel(RootModel[str]):
+    root: Annotated[
+        str, Field(max_length=28, pattern="^trades\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$")
+    ]
+
+
+class TickerChannel(RootModel[str]):
+    root: Annotated[
+        str, Field(max_length=28, pattern="^ticker\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$")
+    ]
+
+
+class CandlesChannel(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            max_length=33,
+            pattern="^candles\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}\\.(1m|5m|15m|1h|4h|1d)$",
+        ),
+    ]
+
+
+class BookDelta(BaseModel):
+    symbol: Symbol
+    prev_sequence: Annotated[
+        int,
+        Field(
+            description="The book's sequence before this change; apply the delta to a book at exactly this sequence.",
+            ge=0,
+            le=9007199254740991,
+        ),
+    ]
+    sequence: Annotated[
+        int,
+        Field(
+            description="The book's sequence after this change (greater than `prev_sequence`).",
+            ge=1,
+            le=9007199254740991,
+        ),
+    ]
+    bids: Annotated[list[PriceLevel], Field(max_length=10000)]
+    asks: Annotated[list[PriceLevel], Field(max_length=10000)]
+    ts: Timestamp
+
+
+class BookSnapshotPayload(BaseModel):
+    op: Literal["book_snapshot"]
+    channel: OrderbookChannel
+    data: OrderBook
+
+
+class BookDeltaPayload(BaseModel):
+    op: Literal["book_delta"]
+    channel: OrderbookChannel
+    data: BookDelta
+
+
+class TradeEventPayload(BaseModel):
+    op: Literal["trade"]
+    channel: TradesChannel
+    data: PublicTrade
+
+
+class TickerEventPayload(BaseModel):
+    op: Literal["ticker"]
+    channel: TickerChannel
+    data: Ticker
+
+
+class CandleEventPayload(BaseModel):
+    op: Literal["candle"]
+    channel: CandlesChannel
+    data: Candle
+
+
+class OrderEventPayload(BaseModel):
+    op: Literal["order"]
+    channel: Literal["orders"]
+    data: Order
+
+
+class BalanceEventPayload(BaseModel):
+    op: Literal["balance"]
+    channel: Literal["balances"]
+    data: Balance
+
+
+class Status2(StrEnum):
+    pending = "pending"
+    processing = "processing"
+    broadcast = "broadcast"
+    completed = "completed"
+    rejected = "rejected"
+    failed = "failed"
+
+
+class Withdrawal(BaseModel):
+    id: Annotated[
+        str,
+        Field(
+            description="Withdrawal id, `wd_` and a ULID.",
+            max_length=29,
+            min_length=29,
+            pattern="^wd_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+    asset: AssetCode
+    amount: Decimal
+    fee: Decimal
+    address: Annotated[str, Field(max_length=128, min_length=1)]
+    status: Annotated[
+        Status2,
+        Field(
+            description="`pending` → `processing` → `broadcast` → `completed`, or `rejected` / `failed`."
+        ),
+    ]
+    tx_hash: Annotated[str | None, Field(max_length=128)]
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class WithdrawalEventPayload(BaseModel):
+    op: Literal["withdrawal"]
+    channel: Literal["withdrawals"]
+    data: Withdrawal
 
 
 class PongPayload(BaseModel):

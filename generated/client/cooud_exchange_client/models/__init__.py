@@ -30,6 +30,7 @@ from .fee_tier import FeeTier
 from .fill import Fill
 from .fill_list import FillList
 from .liquidity import Liquidity
+from .listen_key import ListenKey
 from .login_request import LoginRequest
 from .market import Market
 from .market_list import MarketList
@@ -90,6 +91,7 @@ __all__ = (
     "Fill",
     "FillList",
     "Liquidity",
+    "ListenKey",
     "LoginRequest",
     "Market",
     "MarketList",

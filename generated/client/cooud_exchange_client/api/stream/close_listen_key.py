@@ -1,0 +1,215 @@
+# generated from spec/openapi.yaml by tools/codegen.py — do not edit; change the spec and run `make generate`
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_envelope import ErrorEnvelope
+from ...types import Response
+
+
+def _get_kwargs(
+    listen_key: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/stream/listen-keys/{listen_key}".format(
+            listen_key=quote(str(listen_key), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ErrorEnvelope | None:
+    if response.status_code == 204:
+        response_204 = cast(Any, None)
+        return response_204
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = ErrorEnvelope.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorEnvelope.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = ErrorEnvelope.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorEnvelope.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ErrorEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    listen_key: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Any | ErrorEnvelope]:
+    """Close a listen key
+
+     Ends the key's validity at once: new connections can no longer authenticate with it. Connections
+    already
+    authenticated with it are not closed. Closing a key that is already closed, expired or not yours is
+    `404 listen_key_not_found`.
+
+    Args:
+        listen_key (str): A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits).
+            A credential — keep it private. Example: lk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        listen_key=listen_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    listen_key: str,
+    *,
+    client: AuthenticatedClient,
+) -> Any | ErrorEnvelope | None:
+    """Close a listen key
+
+     Ends the key's validity at once: new connections can no longer authenticate with it. Connections
+    already
+    authenticated with it are not closed. Closing a key that is already closed, expired or not yours is
+    `404 listen_key_not_found`.
+
+    Args:
+        listen_key (str): A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits).
+            A credential — keep it private. Example: lk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorEnvelope
+    """
+
+    return sync_detailed(
+        listen_key=listen_key,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    listen_key: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Any | ErrorEnvelope]:
+    """Close a listen key
+
+     Ends the key's validity at once: new connections can no longer authenticate with it. Connections
+    already
+    authenticated with it are not closed. Closing a key that is already closed, expired or not yours is
+    `404 listen_key_not_found`.
+
+    Args:
+        listen_key (str): A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits).
+            A credential — keep it private. Example: lk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        listen_key=listen_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    listen_key: str,
+    *,
+    client: AuthenticatedClient,
+) -> Any | ErrorEnvelope | None:
+    """Close a listen key
+
+     Ends the key's validity at once: new connections can no longer authenticate with it. Connections
+    already
+    authenticated with it are not closed. Closing a key that is already closed, expired or not yours is
+    `404 listen_key_not_found`.
+
+    Args:
+        listen_key (str): A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits).
+            A credential — keep it private. Example: lk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            listen_key=listen_key,
+            client=client,
+        )
+    ).parsed

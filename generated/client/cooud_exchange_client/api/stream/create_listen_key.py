@@ -1,0 +1,209 @@
+# generated from spec/openapi.yaml by tools/codegen.py — do not edit; change the spec and run `make generate`
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_envelope import ErrorEnvelope
+from ...models.listen_key import ListenKey
+from ...types import Response
+
+
+def _get_kwargs() -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/stream/listen-keys",
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | ListenKey | None:
+    if response.status_code == 201:
+        response_201 = ListenKey.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 413:
+        response_413 = ErrorEnvelope.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorEnvelope.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = ErrorEnvelope.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorEnvelope.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorEnvelope | ListenKey]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+) -> Response[ErrorEnvelope | ListenKey]:
+    """Create a listen key for the user stream
+
+     Creates a listen key (seed 002): a short-lived credential that authenticates a WebSocket connection
+    to
+    your user channels (`orders`, `balances`, `withdrawals`) with `{"op": "auth", "args": {"method":
+    "listen_key",
+    "listen_key": "..."}}`, so a stream client needs no API secret. It grants `read` only, is valid 60
+    minutes
+    and is extended by renewing it; closing it ends its validity at once. A connection authenticated
+    with it
+    stays authenticated until it closes (the key is checked when the connection authenticates). See
+    `asyncapi.yaml` for the stream.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | ListenKey]
+    """
+
+    kwargs = _get_kwargs()
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+) -> ErrorEnvelope | ListenKey | None:
+    """Create a listen key for the user stream
+
+     Creates a listen key (seed 002): a short-lived credential that authenticates a WebSocket connection
+    to
+    your user channels (`orders`, `balances`, `withdrawals`) with `{"op": "auth", "args": {"method":
+    "listen_key",
+    "listen_key": "..."}}`, so a stream client needs no API secret. It grants `read` only, is valid 60
+    minutes
+    and is extended by renewing it; closing it ends its validity at once. A connection authenticated
+    with it
+    stays authenticated until it closes (the key is checked when the connection authenticates). See
+    `asyncapi.yaml` for the stream.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | ListenKey
+    """
+
+    return sync_detailed(
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+) -> Response[ErrorEnvelope | ListenKey]:
+    """Create a listen key for the user stream
+
+     Creates a listen key (seed 002): a short-lived credential that authenticates a WebSocket connection
+    to
+    your user channels (`orders`, `balances`, `withdrawals`) with `{"op": "auth", "args": {"method":
+    "listen_key",
+    "listen_key": "..."}}`, so a stream client needs no API secret. It grants `read` only, is valid 60
+    minutes
+    and is extended by renewing it; closing it ends its validity at once. A connection authenticated
+    with it
+    stays authenticated until it closes (the key is checked when the connection authenticates). See
+    `asyncapi.yaml` for the stream.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | ListenKey]
+    """
+
+    kwargs = _get_kwargs()
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+) -> ErrorEnvelope | ListenKey | None:
+    """Create a listen key for the user stream
+
+     Creates a listen key (seed 002): a short-lived credential that authenticates a WebSocket connection
+    to
+    your user channels (`orders`, `balances`, `withdrawals`) with `{"op": "auth", "args": {"method":
+    "listen_key",
+    "listen_key": "..."}}`, so a stream client needs no API secret. It grants `read` only, is valid 60
+    minutes
+    and is extended by renewing it; closing it ends its validity at once. A connection authenticated
+    with it
+    stays authenticated until it closes (the key is checked when the connection authenticates). See
+    `asyncapi.yaml` for the stream.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | ListenKey
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+        )
+    ).parsed
