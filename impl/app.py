@@ -1,7 +1,9 @@
 """The one app factory: configuration, store and clock in; a ready ASGI application out.
 
 Shape: `RequestContextMiddleware` (request id, body limit, last-resort 500) wraps an outer Starlette app that
-mounts connexion at `/` beside the WebSocket route (added by the streaming work); connexion serves the spec's
+mounts connexion at `/` beside the WebSocket gateway at `/v1/ws` (impl/ws/, spec/asyncapi.yaml), the stream's
+HTML docs at `/v1/ui/stream/` and its document at `/v1/asyncapi.yaml`; the outer app's lifespan starts and
+stops the stream's timers. Connexion serves the spec's
 operations under `/v1` with strict request validation, response validation when configured (always in
 tests), Swagger UI at `/v1/ui/`, and resolves each operationId to `impl.api.<tag>.<snake_case(operationId)>`.
 Nothing happens at import time; `create_app` opens the store, applies migrations and seeds demo listings.
@@ -11,6 +13,7 @@ lifespans freely); `cooud serve` closes it when the server stops.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Callable
@@ -31,7 +34,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount
+from starlette.routing import Mount, Route, WebSocketRoute
 
 from generated.operations import BASE_PATH, OPERATIONS
 from impl import error_handlers
@@ -47,8 +50,10 @@ from impl.middleware.methods import MethodGuardMiddleware
 from impl.middleware.validation import VALIDATOR_MAP, CachedRequestValidationMiddleware
 from impl.routing import PathIndex
 from impl.services import build_services
+from impl.ws.gateway import Stream
 
 log = logging.getLogger("cooud.app")
+STREAM_DOCS = Path(__file__).resolve().parent.parent / "generated" / "docs" / "asyncapi.html"
 
 
 def handler_name(operation_id: str) -> str:
@@ -95,6 +100,15 @@ async def _outer_http_error(request: Request, exc: HTTPException) -> Response:
     return Response(body, status_code=status, media_type="application/json")
 
 
+async def _stream_docs(_request: Request) -> Response:
+    """The HTML rendering of spec/asyncapi.yaml (generated/docs/asyncapi.html), beside Swagger UI at /v1/ui/."""
+    return Response(STREAM_DOCS.read_bytes(), media_type="text/html; charset=utf-8")
+
+
+async def _asyncapi(spec_dir: Path, _request: Request) -> Response:
+    return Response((spec_dir / "asyncapi.yaml").read_bytes(), media_type="application/yaml")
+
+
 def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None = None, password_hasher=None):
     config = config or Config.from_env()
     services = build_services(config, now_ms, password_hasher)
@@ -118,10 +132,24 @@ def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None
     )
     error_handlers.install(cx, PathIndex(OPERATIONS.values(), BASE_PATH))
 
+    stream = Stream(services, services.hub, services.books)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        stream.start()
+        try:
+            yield
+        finally:
+            await stream.stop()
+
     outer = Starlette(
-        routes=[Mount("/", app=cx)],
+        routes=[WebSocketRoute(f"{BASE_PATH}/ws", stream),
+                Route(f"{BASE_PATH}/ui/stream/", _stream_docs, methods=["GET"]),
+                Route(f"{BASE_PATH}/asyncapi.yaml", partial(_asyncapi, spec_dir), methods=["GET"]),
+                Mount("/", app=cx)],
         # Paths the mount cannot even match (e.g. an encoded newline) never reach connexion: same envelope.
         exception_handlers={HTTPException: _outer_http_error},
+        lifespan=lifespan,
     )
     app = RequestContextMiddleware(outer, max_body_bytes=config.max_body_bytes, services=services)
     app.services = services  # for tests and operator tools

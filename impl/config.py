@@ -43,6 +43,15 @@ class Config:
     siwe_domain: str = ""  # default: host:port
     siwe_uri: str = ""  # default: http://host:port
     siwe_chain_id: int = 1
+    # WebSocket stream (spec/asyncapi.yaml states the production values; tests shorten the timers).
+    ws_heartbeat_s: float = 15.0
+    ws_idle_s: float = 300.0
+    ws_snapshot_s: float = 60.0
+    ws_throttle_s: float = 1.0  # ticker and candle frames: at most one per channel per this many seconds
+    ws_queue_frames: int = 4096  # send queue bound per connection, in frames ...
+    ws_queue_bytes: int = 8 * 1024 * 1024  # ... and in bytes; past either the connection is a slow consumer
+    ws_close_timeout_s: float = 5.0  # how long a slow consumer gets to take its close frame
+    ws_max_frame_bytes: int = 16 * 1024  # larger client frames get an error frame
 
     @property
     def master_key_path(self) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from impl import demo
+from impl.api import wire
 from impl.config import Config
 from impl.domain.book import L2Book
 from impl.domain.identity import Identity, SiweConfig
@@ -18,6 +19,10 @@ from impl.ids import new_id
 from impl.security import passwords
 from impl.security.secrets import load_or_create_master_key
 from impl.store.sqlite import SQLiteStore
+from impl.ws.events import Publisher
+from impl.ws.hub import Hub
+
+BOOK_DEPTH = 500  # levels per side in a stream snapshot: the OrderBook schema's maxItems
 
 
 @dataclass
@@ -28,6 +33,8 @@ class Services:
     identity: Identity
     trading: Trading
     now_ms: Callable[[], int]
+    hub: Hub
+    books: dict[str, L2Book]
 
 
 def build_services(config: Config, now_ms: Callable[[], int] | None = None, password_hasher=None) -> Services:
@@ -43,8 +50,10 @@ def build_services(config: Config, now_ms: Callable[[], int] | None = None, pass
     books: dict[str, L2Book] = {}
     market_data = MarketData(store, books, clock)
     trading = Trading(store, market_data.markets(), store.list_assets(), books, _fee_rates(store), clock, new_id)
+    hub = Hub(render_book=lambda b: wire.orderbook(b.snapshot(BOOK_DEPTH, clock()), market_data.market(b.symbol)))
+    trading.on_commit = Publisher(trading, hub, clock).committed
     return Services(config=config, store=store, market_data=market_data, identity=identity, trading=trading,
-                    now_ms=clock)
+                    now_ms=clock, hub=hub, books=books)
 
 
 def _fee_rates(store) -> Callable[[str], tuple[Fraction, Fraction]]:

@@ -104,6 +104,9 @@ class Trading:
         self._new_id = new_id
         self._lock = threading.Lock()
         self._dirty = False
+        # Called with (changes, journal) after every commit, under the lock, so calls come in commit order
+        # (the stream publishes from it). It must not raise and must not call back into Trading.
+        self.on_commit: Callable[[Changes, Journal], None] | None = None
         self._load()
 
     # -- start-up and recovery ---------------------------------------------------------------------------------
@@ -237,6 +240,11 @@ class Trading:
         with self._lock:
             return {symbol: sorted(book.orders(), key=lambda o: o.seq) for symbol, book in self._books.items()}
 
+    def exclusively(self, fn: Callable[[], object]) -> object:
+        """Run `fn` while no trading operation runs (a consistent view of the L2 books and the commit stream)."""
+        with self._lock:
+            return fn()
+
     # -- the transaction around every change -------------------------------------------------------------------
     def _run(self, operation, receipt: Receipt | None = None):
         with self._lock:
@@ -258,6 +266,8 @@ class Trading:
                 l2 = self._l2[symbol]
                 for side, price, size in levels:
                     l2.set_level(side, price, size)
+            if self.on_commit is not None:
+                self.on_commit(changes, journal)
             # A copy: the live orders keep changing under later operations once the lock is released.
             return _snapshot(outcome)
 

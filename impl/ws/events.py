@@ -1,0 +1,67 @@
+"""Committed trading changes -> stream events (the frames of spec/asyncapi.yaml, rendered like REST bodies).
+
+`Publisher.committed` is the trading service's `on_commit` hook: it runs in the trading thread, under the
+trading lock, right after a commit, so it renders the orders while they cannot change and hands the events to
+the hub in commit order. It must never raise into trading: a rendering bug is logged and the events of that
+commit are dropped (subscribers resynchronise from the next book snapshot).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from impl.api import wire
+from impl.domain.ledger import DEPOSITS, FEES
+from impl.domain.units import to_string
+from impl.ws.hub import Event, Hub
+
+log = logging.getLogger("cooud.stream")
+_SYSTEM = (DEPOSITS, FEES)
+
+
+class Publisher:
+    def __init__(self, trading, hub: Hub, now_ms) -> None:
+        self._trading = trading
+        self._hub = hub
+        self._now_ms = now_ms
+
+    def committed(self, changes, journal) -> None:
+        try:
+            events = self._events(changes, journal)
+        except Exception:
+            log.exception("stream: could not render a commit's events")
+            return
+        self._hub.publish(events)
+
+    def _events(self, changes, journal) -> list[Event]:
+        events: list[Event] = []
+        now = wire.timestamp(self._now_ms())
+        for symbol, levels in changes.levels.items():
+            u = self._trading.units(symbol)
+            sequence = changes.sequences[symbol]
+            last: dict[tuple[str, int], int] = {}
+            for side, price, size in levels:
+                last[(side, price)] = size  # the frame carries the final size per level, in first-change order
+            pp, sp = u.market.price_precision, u.market.size_precision
+            bids = [[to_string(p, pp), to_string(s, sp)] for (side, p), s in last.items() if side == "buy"]
+            asks = [[to_string(p, pp), to_string(s, sp)] for (side, p), s in last.items() if side == "sell"]
+            frame = {"op": "book_delta", "channel": f"orderbook.{symbol}",
+                     "data": {"symbol": symbol, "prev_sequence": sequence - len(levels), "sequence": sequence,
+                              "bids": bids, "asks": asks, "ts": now}}
+            events.append(Event(frame["channel"], frame, symbol=symbol, levels=tuple(levels)))
+        for trade in changes.trades:
+            u = self._trading.units(trade.symbol)
+            channel = f"trades.{trade.symbol}"
+            events.append(Event(channel, {"op": "trade", "channel": channel, "data": wire.trade(trade, u.market)},
+                                symbol=trade.symbol))
+        for order in changes.orders.values():
+            u = self._trading.units(order.symbol)
+            events.append(Event("orders", {"op": "order", "channel": "orders", "data": wire.order(order, u)},
+                                owner=order.account))
+        for account, asset in sorted(journal.changed):
+            if account in _SYSTEM:
+                continue
+            free, locked = journal.balances[(account, asset)]
+            data = wire.balance(asset, free, locked, self._trading.assets[asset])
+            events.append(Event("balances", {"op": "balance", "channel": "balances", "data": data}, owner=account))
+        return events

@@ -1,0 +1,279 @@
+"""The WebSocket gateway at `/v1/ws`: the server side of spec/asyncapi.yaml.
+
+`Stream` is an ASGI app for the WebSocket route plus the timers of the stream (heartbeats and idle checks,
+book snapshots, throttled tickers and candles), started and stopped by the app's lifespan. One connection
+multiplexes many channels (impl/ws/hub.py); each has a bounded send queue (impl/ws/connection.py).
+
+Requests are validated against the request schemas of spec/asyncapi.yaml (impl/ws/contract.py), so what the
+server accepts is exactly what the document says; a frame that is not one of its requests gets an `error`
+frame with the catalogue's code (`malformed_body`, `invalid_request`, `payload_too_large`,
+`unsupported_media_type`), and the connection stays open. Each request gets exactly one reply, queued behind
+whatever was queued before it, so replies keep the order of requests. Credentials are checked in a worker
+thread (they read the store), with the same identity service and error codes as REST.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import time
+
+from impl.api import wire
+from impl.errors import error_object, request_id_var
+from impl.ids import new_id
+from impl.security import AuthError
+from impl.ws.connection import IDLE_TIMEOUT, Connection
+from impl.ws.contract import StreamContract
+from impl.ws.hub import CANDLE_INTERVALS, PRIVATE_CHANNELS, Hub
+
+log = logging.getLogger("cooud.stream")
+
+MAX_CHANNELS = 256
+MAX_CONNECTIONS_PER_CREDENTIAL = 8
+SIGNED_TARGET = b"/v1/ws"  # an API-key login signs a GET of this target with no body
+
+
+class RequestError(Exception):
+    def __init__(self, code: str, message: str, details: list[dict] | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.details = code, message, details
+
+
+class Stream:
+    def __init__(self, services, hub: Hub, books: dict) -> None:
+        self.services = services
+        self.hub = hub
+        self._books = books  # the trading service's L2 views (impl/domain/book.py)
+        self.contract = StreamContract(services.config.spec_dir)
+        self.config = services.config
+        self._tasks: list[asyncio.Task] = []
+
+    # -- life cycle ---------------------------------------------------------------------------------------------
+    def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self.services.trading.exclusively(lambda: self.hub.attach(loop, self._books))
+        self._tasks = [loop.create_task(self._every(self.config.ws_heartbeat_s, self._heartbeat)),
+                       loop.create_task(self._every(self.config.ws_snapshot_s, self._snapshots)),
+                       loop.create_task(self._every(self.config.ws_throttle_s, self._market_updates))]
+
+    async def stop(self) -> None:
+        self.hub.detach()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+        for conn in list(self.hub.connections):
+            conn.start_close(1012, "server restarting")
+
+    async def _every(self, seconds: float, job) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                await job()
+            except Exception:
+                log.exception("stream: periodic job failed")
+
+    async def _heartbeat(self) -> None:
+        idle_before = time.monotonic() - self.config.ws_idle_s
+        frame = {"op": "heartbeat", "ts": wire.timestamp(self.services.now_ms())}
+        for conn in list(self.hub.connections):
+            if not conn.channels and conn.last_heard <= idle_before:
+                conn.start_close(IDLE_TIMEOUT, "idle")
+        self.hub.send_to(self.hub.connections, frame)
+
+    async def _snapshots(self) -> None:
+        for channel in self.hub.channels("orderbook."):
+            self.hub.send_to(self.hub.subscribers(channel), self.hub.book_frame(channel.split(".", 1)[1]))
+
+    async def _market_updates(self) -> None:
+        changed, self.hub.changed_markets = self.hub.changed_markets, set()
+        for symbol in changed:
+            wanted = [c for c in self._market_channels(symbol) if self.hub.subscribers(c)]
+            if wanted:
+                frames = await asyncio.to_thread(self._market_frames, symbol, wanted)
+                for channel, frame in frames:
+                    self.hub.send_to(self.hub.subscribers(channel), frame)
+
+    @staticmethod
+    def _market_channels(symbol: str) -> list[str]:
+        return [f"ticker.{symbol}"] + [f"candles.{symbol}.{i}" for i in CANDLE_INTERVALS]
+
+    def _market_frames(self, symbol: str, channels: list[str]) -> list[tuple[str, dict]]:
+        """Current ticker / latest candle frames of `channels` (runs in a worker thread: it reads the store)."""
+        md = self.services.market_data
+        market = md.market(symbol)
+        out = []
+        for channel in channels:
+            if channel.startswith("ticker."):
+                data = wire.ticker(md.ticker(symbol), market)
+                out.append((channel, {"op": "ticker", "channel": channel, "data": data}))
+            else:
+                latest = md.candles(symbol, channel.rsplit(".", 1)[1], None, None, 1)
+                if latest:
+                    out.append((channel, {"op": "candle", "channel": channel, "data": wire.candle(latest[-1], market)}))
+        return out
+
+    # -- one connection -----------------------------------------------------------------------------------------
+    async def __call__(self, scope, receive, send) -> None:
+        message = await receive()
+        if message["type"] != "websocket.connect":
+            return
+        await send({"type": "websocket.accept"})
+        client = scope.get("client") or ("?", 0)
+        conn = Connection(send, max_frames=self.config.ws_queue_frames, max_bytes=self.config.ws_queue_bytes,
+                          close_timeout_s=self.config.ws_close_timeout_s, client=f"{client[0]}:{client[1]}")
+        conn.client_ip, conn.network = scope.get("cooud.client_ip"), scope.get("cooud.network")
+        self.hub.add(conn)
+        conn.reader = asyncio.current_task()
+        try:
+            await self._read(conn, receive)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if conn.close_code is None or task.cancelling() > 1:
+                raise  # not our own drop of a peer that would not take its close frame: a real cancellation
+            task.uncancel()
+        finally:
+            self.hub.remove(conn)
+            await conn.stop()
+
+    async def _read(self, conn: Connection, receive) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            conn.last_heard = time.monotonic()
+            token = request_id_var.set(new_id("req"))
+            try:
+                await self._frame(conn, message)
+            finally:
+                request_id_var.reset(token)
+
+    async def _frame(self, conn: Connection, message: dict) -> None:
+        request_id = None
+        try:
+            text = message.get("text")
+            if text is None:
+                raise RequestError("unsupported_media_type", "Binary frames are not accepted; send JSON text frames.")
+            if len(text.encode("utf-8", "surrogatepass")) > self.config.ws_max_frame_bytes:
+                raise RequestError("payload_too_large",
+                                   f"A frame may hold at most {self.config.ws_max_frame_bytes} bytes.")
+            try:
+                frame = json.loads(text)
+            except (ValueError, RecursionError):
+                raise RequestError("malformed_body", "The frame is not well-formed JSON.") from None
+            if not isinstance(frame, dict):
+                raise RequestError("invalid_request", "A frame must be a JSON object with an 'op' field.")
+            request_id = _request_id(frame.get("id"))
+            op = frame.get("op")
+            if op not in self.contract.ops:
+                raise RequestError("invalid_request", f"Unknown op {str(op)[:64]!r}; expected one of "
+                                   f"{', '.join(self.contract.ops)}.", [{"field": "op", "reason": "unknown op"}])
+            problems = self.contract.problems(op, frame)
+            if problems:
+                raise RequestError("invalid_request", f"The {op} request does not match the stream contract: "
+                                   f"{problems[0]['field']}: {problems[0]['reason']}", problems)
+            await getattr(self, f"_op_{op}")(conn, frame, request_id)
+        except RequestError as exc:
+            self._error(conn, request_id, exc.code, exc.message, exc.details)
+        except AuthError as exc:
+            self._error(conn, request_id, exc.code, exc.message)
+        except Exception:
+            log.exception("stream: request failed")
+            self._error(conn, request_id, "internal_error", "An unexpected error occurred.")
+
+    def _reply(self, conn: Connection, frame: dict) -> None:
+        self.hub.send_to((conn,), frame)
+
+    def _error(self, conn: Connection, request_id, code: str, message: str, details=None) -> None:
+        _, error = error_object(code, message, details)
+        self._reply(conn, {"op": "error", "id": request_id, "error": error})
+
+    # -- operations ---------------------------------------------------------------------------------------------
+    async def _op_ping(self, conn: Connection, request, request_id) -> None:
+        self._reply(conn, {"op": "pong", "id": request_id, "ts": wire.timestamp(self.services.now_ms())})
+
+    async def _op_subscribe(self, conn: Connection, request, request_id) -> None:
+        channels = request["args"]
+        for i, channel in enumerate(channels):
+            self._check_channel(conn, channel, i)
+        new = [c for c in dict.fromkeys(channels) if c not in conn.channels]
+        if len(conn.channels) + len(new) > MAX_CHANNELS:
+            raise RequestError("too_many_channels",
+                               f"A connection holds at most {MAX_CHANNELS} channels; it has {len(conn.channels)} "
+                               f"and this request adds {len(new)}.")
+        owner = conn.principal.user_id if conn.principal is not None else None
+        for channel in new:
+            conn.channels[channel] = owner if channel in PRIVATE_CHANNELS else None
+            self.hub.subscribe(conn, channel, conn.channels[channel])
+        self._reply(conn, {"op": "subscribe", "id": request_id, "result": {"channels": channels}})
+        market_channels: dict[str, list[str]] = {}
+        for channel in new:
+            if channel.startswith("orderbook."):
+                self._reply(conn, self.hub.book_frame(channel.split(".", 1)[1]))
+            elif channel.startswith(("ticker.", "candles.")):
+                market_channels.setdefault(channel.split(".")[1], []).append(channel)
+        for symbol, wanted in market_channels.items():
+            for channel, frame in await asyncio.to_thread(self._market_frames, symbol, wanted):
+                if channel in conn.channels:  # still subscribed after the wait
+                    self._reply(conn, frame)
+
+    def _check_channel(self, conn: Connection, channel: str, index: int) -> None:
+        if channel in PRIVATE_CHANNELS:
+            if conn.principal is None:
+                raise RequestError("unauthenticated", f"Channel {channel!r} needs an authenticated connection: "
+                                   "send an auth request first.", [{"field": f"args[{index}]",
+                                                                    "reason": "private channel"}])
+            return
+        symbol = channel.split(".")[1]
+        if self.hub.book(symbol) is None:
+            raise RequestError("market_not_found", f"There is no market {symbol!r}.",
+                               [{"field": f"args[{index}]", "reason": f"unknown market {symbol}"}])
+
+    async def _op_unsubscribe(self, conn: Connection, request, request_id) -> None:
+        removed = []
+        for channel in dict.fromkeys(request["args"]):
+            if channel in conn.channels:
+                self.hub.unsubscribe(conn, channel, conn.channels.pop(channel))
+                removed.append(channel)
+        self._reply(conn, {"op": "unsubscribe", "id": request_id, "result": {"channels": removed}})
+
+    async def _op_auth(self, conn: Connection, request, request_id) -> None:
+        if conn.principal is not None:
+            raise RequestError("invalid_request", "This connection is already authenticated.")
+        args = request["args"]
+        principal, credential = await asyncio.to_thread(self._authenticate, args, conn)
+        if not principal.holds("read"):
+            raise RequestError("forbidden", "This credential lacks the read permission the user channels need.")
+        holders = self.hub.credentials.setdefault(credential, set())
+        if len(holders) >= MAX_CONNECTIONS_PER_CREDENTIAL:
+            raise RequestError("too_many_connections",
+                               f"This credential already authenticates {MAX_CONNECTIONS_PER_CREDENTIAL} connections.")
+        holders.add(conn)
+        conn.principal, conn.credential = principal, credential
+        self._reply(conn, {"op": "auth", "id": request_id,
+                           "result": {"user_id": principal.user_id, "method": args["method"]}})
+
+    def _authenticate(self, args, conn: Connection):
+        """(principal, credential id) for a login; raises AuthError with the REST code of the failure."""
+        identity, now = self.services.identity, self.services.now_ms()
+        if args["method"] == "api_key":
+            p = identity.authenticate_key(args["key"], args["timestamp"], args["signature"], "GET", SIGNED_TARGET,
+                                          b"", conn.client_ip, now)
+            return p, f"key:{p.key_id}"
+        if args["method"] == "bearer":
+            p = identity.authenticate_bearer(args["token"], conn.network, now)
+            return p, f"session:{p.session_id}"
+        key = args["listen_key"]
+        p = identity.authenticate_listen_key(key, now)
+        return p, "listen_key:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def _request_id(value) -> str | None:
+    """The id to echo in an error about a frame we could not parse: only a valid one (the reply must match)."""
+    ok = isinstance(value, str) and 1 <= len(value) <= 64
+    return value if ok and all(c.isalnum() or c in "._:-" for c in value) and value.isascii() else None
