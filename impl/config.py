@@ -52,6 +52,8 @@ class Config:
     ws_queue_bytes: int = 8 * 1024 * 1024  # ... and in bytes; past either the connection is a slow consumer
     ws_close_timeout_s: float = 5.0  # how long a slow consumer gets to take its close frame
     ws_max_frame_bytes: int = 16 * 1024  # larger client frames get an error frame
+    ws_max_channels: int = 256  # subscriptions per connection
+    ws_max_connections: int = 8  # authenticated connections per credential
 
     @property
     def master_key_path(self) -> str:

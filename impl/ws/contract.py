@@ -7,6 +7,7 @@ rather than restated here, so a change to the contract changes what the gateway 
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import yaml
@@ -23,12 +24,21 @@ REQUEST_SCHEMAS = {
 }
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.lru_cache(maxsize=4)
+def stream_contract(spec_dir: str) -> StreamContract:
+    """One contract per spec folder and process (apps built by tests share it; the documents do not change)."""
+    return StreamContract(Path(spec_dir))
+
+
 class StreamContract:
     def __init__(self, spec_dir: Path) -> None:
         resources = []
         for name in ("asyncapi.yaml", "openapi.yaml"):
             path = (Path(spec_dir) / name).resolve()
-            resources.append((path.as_uri(), Resource(yaml.safe_load(path.read_text("utf-8")), DRAFT7)))
+            resources.append((path.as_uri(), Resource(yaml.load(path.read_text("utf-8"), _LOADER), DRAFT7)))
         registry = Registry().with_resources(resources)
         base = resources[0][0]
         self._validators = {

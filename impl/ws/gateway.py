@@ -26,13 +26,11 @@ from impl.errors import error_object, request_id_var
 from impl.ids import new_id
 from impl.security import AuthError
 from impl.ws.connection import IDLE_TIMEOUT, Connection
-from impl.ws.contract import StreamContract
+from impl.ws.contract import stream_contract
 from impl.ws.hub import CANDLE_INTERVALS, PRIVATE_CHANNELS, Hub
 
 log = logging.getLogger("cooud.stream")
 
-MAX_CHANNELS = 256
-MAX_CONNECTIONS_PER_CREDENTIAL = 8
 SIGNED_TARGET = b"/v1/ws"  # an API-key login signs a GET of this target with no body
 
 
@@ -47,7 +45,7 @@ class Stream:
         self.services = services
         self.hub = hub
         self._books = books  # the trading service's L2 views (impl/domain/book.py)
-        self.contract = StreamContract(services.config.spec_dir)
+        self.contract = stream_contract(str(services.config.spec_dir))
         self.config = services.config
         self._tasks: list[asyncio.Task] = []
 
@@ -202,9 +200,9 @@ class Stream:
         for i, channel in enumerate(channels):
             self._check_channel(conn, channel, i)
         new = [c for c in dict.fromkeys(channels) if c not in conn.channels]
-        if len(conn.channels) + len(new) > MAX_CHANNELS:
-            raise RequestError("too_many_channels",
-                               f"A connection holds at most {MAX_CHANNELS} channels; it has {len(conn.channels)} "
+        if len(conn.channels) + len(new) > self.config.ws_max_channels:
+            raise RequestError("too_many_channels", f"A connection holds at most {self.config.ws_max_channels} "
+                               f"channels; it has {len(conn.channels)} "
                                f"and this request adds {len(new)}.")
         owner = conn.principal.user_id if conn.principal is not None else None
         for channel in new:
@@ -250,9 +248,9 @@ class Stream:
         if not principal.holds("read"):
             raise RequestError("forbidden", "This credential lacks the read permission the user channels need.")
         holders = self.hub.credentials.setdefault(credential, set())
-        if len(holders) >= MAX_CONNECTIONS_PER_CREDENTIAL:
+        if len(holders) >= self.config.ws_max_connections:
             raise RequestError("too_many_connections",
-                               f"This credential already authenticates {MAX_CONNECTIONS_PER_CREDENTIAL} connections.")
+                               f"This credential already authenticates {self.config.ws_max_connections} connections.")
         holders.add(conn)
         conn.principal, conn.credential = principal, credential
         self._reply(conn, {"op": "auth", "id": request_id,
