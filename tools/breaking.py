@@ -1,21 +1,41 @@
-"""Breaking-change check for the REST contract: ``spec/openapi.yaml`` against the last released copy.
+"""Breaking-change check for the contracts: ``spec/openapi.yaml`` and ``spec/asyncapi.yaml`` against their
+last released copies.
 
 Purpose
 -------
 Compares two OpenAPI 3.0 documents — *base* (the last released contract, ``spec/released/openapi.yaml``)
 and *head* (the working contract, ``spec/openapi.yaml``) — and lists every change it understands,
 each classified ``breaking`` or ``non-breaking`` from the point of view of an **existing client generated
-from base**. It fails (exit 1) when there is at least one breaking change and the major version of
-``info.version`` did not increase; with a higher head major, breaking changes are printed as information
-and the exit code is 0 (the versioning policy in ``info.description``: breaking changes only on a new major).
+from base**. The same command then checks the stream contract (``spec/released/asyncapi.yaml`` →
+``spec/asyncapi.yaml``) with ``tools/breaking_stream.py``, which translates each AsyncAPI document into a
+synthetic OpenAPI 3.0 document (messages the server receives become request bodies, messages it sends
+become responses, cross-file ``$ref``s inlined) and runs this module's ``diff`` on them, plus its own
+rules for operations, messages, channels, servers and close codes (see that module's docstring).
+Each document is judged on its own ``info.version``: the command fails (exit 1) when either has at least
+one breaking change and the major version of *that document's* ``info.version`` did not increase; with a
+higher head major, its breaking changes are printed as information (the versioning policy in
+``info.description``: breaking changes only on a new major).
 
-    python -m tools.breaking [--base spec/released/openapi.yaml] [--head spec/openapi.yaml] [--json]
+    python -m tools.breaking [--base spec/released/openapi.yaml] [--head spec/openapi.yaml]
+                             [--asyncapi-base spec/released/asyncapi.yaml] [--asyncapi-head spec/asyncapi.yaml]
+                             [--only openapi|asyncapi] [--json]
+
+Both documents are checked unless ``--only`` says otherwise; the text output has one section per document.
+With ``--json`` the REST report keeps its keys at the top level (``base``, ``head``, ``major_increased``,
+``breaking``, ``non_breaking``, ``changes``, plus ``document``), the stream report is under ``asyncapi``
+with the same keys, and the top-level ``ok`` is the overall verdict.
 
 Documents are YAML, or JSON when the file name ends in ``.json``.
 
 Exit codes: 0 no breaking change (or the major version increased), 1 breaking change without a major
-bump, 2 a document could not be read or uses something this tool cannot follow (e.g. a non-local $ref).
-``diff(base, head) -> list[Change]`` is the library entry point (a CHANGELOG check builds on it).
+bump in either document, 2 a document could not be read or uses something this tool cannot follow (e.g. a
+non-local $ref in the OpenAPI document, a remote one in the AsyncAPI document); in text mode the other
+document is still checked and printed, with ``--json`` nothing is printed on stdout.
+``diff(base, head) -> list[Change]`` is the library entry point for OpenAPI (a CHANGELOG check builds on
+it); ``tools.breaking_stream.diff(base, head, base_dir, head_dir)`` the one for AsyncAPI.
+
+The rules below are those of the REST check; the stream check applies them to payloads (a message the
+server receives is a request, one it sends is a response).
 
 Model of the client and server
 ------------------------------
@@ -113,6 +133,8 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASE = REPO_ROOT / "spec" / "released" / "openapi.yaml"
 DEFAULT_HEAD = REPO_ROOT / "spec" / "openapi.yaml"
+DEFAULT_ASYNCAPI_BASE = REPO_ROOT / "spec" / "released" / "asyncapi.yaml"
+DEFAULT_ASYNCAPI_HEAD = REPO_ROOT / "spec" / "asyncapi.yaml"
 
 _MIN_KEYS = ("minimum", "minLength", "minItems", "minProperties")
 _MAX_KEYS = ("maximum", "maxLength", "maxItems", "maxProperties")
@@ -1107,62 +1129,116 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tools.breaking",
-        description="List the changes between the released REST contract and the working one; "
-        "exit 1 on a breaking change without a major version bump.",
-    )
-    parser.add_argument("--base", type=Path, default=DEFAULT_BASE, help="released contract (default: %(default)s)")
-    parser.add_argument("--head", type=Path, default=DEFAULT_HEAD, help="working contract (default: %(default)s)")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
-    args = parser.parse_args(argv)
-
-    try:
-        base, head = load(args.base), load(args.head)
-        changes = diff(base, head)
-    except SpecError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
-    code = exit_code(base, head, changes)
-    bversion = (base.get("info") or {}).get("version")
-    hversion = (head.get("info") or {}).get("version")
+def _report(kind: str, bpath: Path, hpath: Path, base: dict, head: dict, changes: list[Change]) -> dict:
     breaking = [c for c in changes if c.breaking]
-    other = [c for c in changes if not c.breaking]
-    bumped = major_increased(base, head)
+    return {
+        "document": kind,
+        "base": {"path": _display(bpath), "version": (base.get("info") or {}).get("version")},
+        "head": {"path": _display(hpath), "version": (head.get("info") or {}).get("version")},
+        "major_increased": major_increased(base, head),
+        "breaking": len(breaking),
+        "non_breaking": len(changes) - len(breaking),
+        "ok": exit_code(base, head, changes) == 0,
+        "changes": [c.to_dict() for c in breaking + [c for c in changes if not c.breaking]],
+    }
 
-    if args.json:
-        report = {
-            "base": {"path": _display(args.base), "version": bversion},
-            "head": {"path": _display(args.head), "version": hversion},
-            "major_increased": bumped,
-            "breaking": len(breaking),
-            "non_breaking": len(other),
-            "ok": code == 0,
-            "changes": [c.to_dict() for c in breaking + other],
-        }
-        print(json.dumps(report, indent=2, ensure_ascii=False))
-        return code
 
-    print(f"Comparing {_display(args.base)} ({bversion}) → {_display(args.head)} ({hversion})")
-    if not changes:
+def _check_rest(bpath: Path, hpath: Path) -> dict:
+    base, head = load(bpath), load(hpath)
+    return _report("openapi", bpath, hpath, base, head, diff(base, head))
+
+
+def _check_stream(bpath: Path, hpath: Path) -> dict:
+    from tools import breaking_stream  # imported here: it imports this module
+
+    base, head = breaking_stream.load(bpath), breaking_stream.load(hpath)
+    changes = breaking_stream.diff(base, head, bpath.resolve().parent, hpath.resolve().parent)
+    return _report("asyncapi", bpath, hpath, base, head, changes)
+
+
+def _print_report(report: dict, heading: str) -> None:
+    bversion, hversion = report["base"]["version"], report["head"]["version"]
+    print(f"{heading}Comparing {report['base']['path']} ({bversion}) → {report['head']['path']} ({hversion})")
+    if not report["changes"]:
         print("No changes.")
-        return code
-    for change in breaking + other:
-        label = "BREAKING" if change.breaking else "non-breaking"
-        print(f"{label}  {change.operation}: {change.message}")
+        return
+    for change in report["changes"]:
+        label = "BREAKING" if change["kind"] == BREAKING else "non-breaking"
+        print(f"{label}  {change['operation']}: {change['message']}")
     print()
-    summary = f"{len(breaking)} breaking, {len(other)} non-breaking change(s)."
-    if not breaking:
+    summary = f"{report['breaking']} breaking, {report['non_breaking']} non-breaking change(s)."
+    if not report["breaking"]:
         print(f"OK: {summary}")
-    elif bumped:
+    elif report["major_increased"]:
         print(f"OK: {summary} Breaking changes are allowed: the major version increased ({bversion} → {hversion}).")
-    else:
+    elif report["document"] == "openapi":
         print(
             f"FAIL: {summary} Breaking changes need a new major version (info.version {bversion} → {hversion} "
             "keeps the major) and a new /vN path; revert them or make them additive."
         )
+    else:
+        print(
+            f"FAIL: {summary} Breaking changes need a new major version of the stream contract (info.version "
+            f"{bversion} → {hversion} keeps the major); revert them or make them additive."
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.breaking",
+        description="List the changes between the released REST and stream contracts and the working ones; "
+        "exit 1 on a breaking change without a major version bump of that document.",
+    )
+    parser.add_argument("--base", type=Path, default=DEFAULT_BASE, help="released REST contract (default: %(default)s)")
+    parser.add_argument("--head", type=Path, default=DEFAULT_HEAD, help="working REST contract (default: %(default)s)")
+    parser.add_argument(
+        "--asyncapi-base", type=Path, default=DEFAULT_ASYNCAPI_BASE,
+        help="released stream contract (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--asyncapi-head", type=Path, default=DEFAULT_ASYNCAPI_HEAD,
+        help="working stream contract (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--only", choices=("openapi", "asyncapi"), help="check one document only (default: both)"
+    )
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    args = parser.parse_args(argv)
+
+    checks = []
+    if args.only != "asyncapi":
+        checks.append(("openapi", "", _check_rest, args.base, args.head))
+    if args.only != "openapi":
+        checks.append(("asyncapi", "AsyncAPI: ", _check_stream, args.asyncapi_base, args.asyncapi_head))
+    reports: dict[str, dict] = {}
+    errors = False
+    for kind, _, check, bpath, hpath in checks:
+        try:
+            reports[kind] = check(bpath, hpath)
+        except SpecError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            errors = True
+    code = 2 if errors else (0 if all(r["ok"] for r in reports.values()) else 1)
+
+    if args.json:
+        if errors:
+            return code
+        # The REST report stays at the top level (as before the stream check existed); `ok` is the overall verdict.
+        out = dict(reports.get("openapi") or {})
+        if "asyncapi" in reports:
+            out["asyncapi"] = reports["asyncapi"]
+        out["ok"] = code == 0
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return code
+
+    first = True
+    for kind, heading, *_ in checks:
+        if kind not in reports:
+            continue
+        if not first:
+            print()
+        first = False
+        _print_report(reports[kind], heading)
     return code
 
 
