@@ -7,6 +7,9 @@ so a response is only ever sent for a durable change. If anything fails after a 
 transaction rolls back and the books are rebuilt from the store, so memory never disagrees with what is stored.
 Deposits made by another process (the operator CLI) are therefore seen at once: balances are never cached.
 
+After each commit, still under the lock, the `on_commit` hook (the stream's publisher, impl/ws/events.py) sees
+the operation's changes, so subscribers get events in commit order and only for durable changes.
+
 Start-up rebuild: every open order is restored into its book in time-priority order (`seq`) and the L2 views
 get their levels and their persisted sequence numbers back.
 
