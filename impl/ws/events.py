@@ -26,6 +26,8 @@ class Publisher:
         self._now_ms = now_ms
 
     def committed(self, changes, journal) -> None:
+        if not self._hub.attached:  # no lifespan running: nobody can be subscribed, and attach() re-copies books
+            return
         try:
             events = self._events(changes, journal)
         except Exception:

@@ -72,6 +72,10 @@ class Hub:
     def detach(self) -> None:
         self._loop = None
 
+    @property
+    def attached(self) -> bool:
+        return self._loop is not None
+
     # -- from any thread ----------------------------------------------------------------------------------------
     def publish(self, events: list[Event]) -> None:
         loop = self._loop
