@@ -5,6 +5,8 @@ Produces, deterministically (same spec in, byte-identical files out):
   generated/models/stream.py   pydantic models of spec/asyncapi.yaml      (datamodel-code-generator)
   generated/operations.py      the operation table and error catalogue that impl/ reads at start-up
   generated/client/            the typed client package, installable with pip (openapi-python-client)
+  generated/docs/asyncapi.html the stream contract as one self-contained HTML page (tools/asyncapi_html.py),
+                               which the server serves; data, not a package
 Every generated file starts with a "generated from spec/... — do not edit" line.
 
 `--check` regenerates into a temporary directory and fails, listing the differences, if generated/ is not
@@ -25,6 +27,8 @@ import tempfile
 from pathlib import Path
 
 import yaml
+
+from tools import asyncapi_html
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec"
@@ -151,6 +155,9 @@ def generate(out: Path) -> None:
     _models(SPEC / "openapi.yaml", "openapi", out / "models" / "rest.py")
     if (SPEC / "asyncapi.yaml").exists():
         _models(SPEC / "asyncapi.yaml", "asyncapi", out / "models" / "stream.py")
+        (out / "docs").mkdir()
+        page = header("spec/asyncapi.yaml", "<!--") + asyncapi_html.render_file(SPEC / "asyncapi.yaml")
+        (out / "docs" / "asyncapi.html").write_text(page, encoding="utf-8")
     doc = yaml.safe_load((SPEC / "openapi.yaml").read_text())
     (out / "operations.py").write_text(operation_table(doc))
     _client(out / "client")
