@@ -46,13 +46,14 @@ from impl.middleware.context import RequestContextMiddleware, RequestIdHeaderMid
 from impl.middleware.cors import CorsMiddleware
 from impl.middleware.handlers import CachedAsyncApi
 from impl.middleware.idempotency import IdempotencyMiddleware
-from impl.middleware.methods import MethodGuardMiddleware
+from impl.middleware.methods import MethodGuardMiddleware, refusal
 from impl.middleware.validation import VALIDATOR_MAP, CachedRequestValidationMiddleware
 from impl.routing import PathIndex
 from impl.services import build_services
 from impl.ws.gateway import Stream
 
 log = logging.getLogger("cooud.app")
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 STREAM_DOCS = Path(__file__).resolve().parent.parent / "generated" / "docs" / "asyncapi.html"
 
 
@@ -100,13 +101,18 @@ async def _outer_http_error(request: Request, exc: HTTPException) -> Response:
     return Response(body, status_code=status, media_type="application/json")
 
 
-async def _stream_docs(_request: Request) -> Response:
-    """The HTML rendering of spec/asyncapi.yaml (generated/docs/asyncapi.html), beside Swagger UI at /v1/ui/."""
-    return Response(STREAM_DOCS.read_bytes(), media_type="text/html; charset=utf-8")
+def _static(path: Path, media_type: str):
+    """A read-only document beside the API (every method is routed here, so a POST gets our 405, not connexion's
+    "no such path" — connexion does not know these paths)."""
 
+    async def serve(request: Request) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            message, headers = refusal(request.method, frozenset({"GET", "HEAD"}))
+            status, body = envelope("method_not_allowed", message)
+            return Response(body, status_code=status, headers=headers, media_type="application/json")
+        return Response(path.read_bytes(), media_type=media_type)
 
-async def _asyncapi(spec_dir: Path, _request: Request) -> Response:
-    return Response((spec_dir / "asyncapi.yaml").read_bytes(), media_type="application/yaml")
+    return serve
 
 
 def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None = None, password_hasher=None):
@@ -144,8 +150,11 @@ def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None
 
     outer = Starlette(
         routes=[WebSocketRoute(f"{BASE_PATH}/ws", stream),
-                Route(f"{BASE_PATH}/ui/stream/", _stream_docs, methods=["GET"]),
-                Route(f"{BASE_PATH}/asyncapi.yaml", partial(_asyncapi, spec_dir), methods=["GET"]),
+                # The HTML rendering of spec/asyncapi.yaml (tools/asyncapi_html.py) beside Swagger UI, and the document.
+                Route(f"{BASE_PATH}/ui/stream/", _static(STREAM_DOCS, "text/html; charset=utf-8"),
+                      methods=ALL_METHODS),
+                Route(f"{BASE_PATH}/asyncapi.yaml", _static(spec_dir / "asyncapi.yaml", "application/yaml"),
+                      methods=ALL_METHODS),
                 Mount("/", app=cx)],
         # Paths the mount cannot even match (e.g. an encoded newline) never reach connexion: same envelope.
         exception_handlers={HTTPException: _outer_http_error},
