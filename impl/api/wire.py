@@ -142,6 +142,10 @@ def api_key(key) -> dict:
     }
 
 
+def listen_key(key: str, expires_at_ms: int) -> dict:
+    return {"listen_key": key, "expires_at": timestamp(expires_at_ms)}
+
+
 # -- trading ---------------------------------------------------------------------------------------------------
 def _avg_price(filled: int, filled_quote: int, u) -> str | None:
     """Volume-weighted average fill price, to the quote asset's precision (half-even)."""

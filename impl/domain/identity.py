@@ -8,6 +8,11 @@ Invariants:
 - API key secrets are derived from the master key (never stored); a signed request is checked for skew,
   signature (constant time), replay, key status, expiry and IP allowlist, in that order — the signature comes
   before anything that would tell a stranger whether a key exists or is disabled.
+- Listen keys (WebSocket user stream): `lk_` + 256 random bits, stored only as a SHA-256 hash, valid
+  `LISTEN_KEY_TTL_MS` (60 minutes) from creation or the last renewal; closing deletes the key. A key grants `read`
+  only (a `listen_key` Principal). Unknown, expired, closed and other users' keys are indistinguishable:
+  `listen_key_not_found`. An account holds at most `LISTEN_KEY_LIMIT` (10) live keys: creating one more
+  silently evicts the oldest (the spec has no error for it, and a client that lost a key can always create one).
 - Every rejection is an `AuthError` or `DomainError` with a catalogued code.
 Time is passed in (`now_ms`); nothing here reads the clock.
 """
@@ -34,6 +39,8 @@ REFRESH_TTL_MS = 30 * 86_400_000
 COOKIE_TTL_MS = 7 * 86_400_000
 NONCE_TTL_MS = 5 * 60_000
 KEY_LIMIT = 50
+LISTEN_KEY_TTL_MS = 60 * 60_000
+LISTEN_KEY_LIMIT = 10
 DAY_MS = 86_400_000
 _KEY_ID = re.compile(r"^key_[0-9A-HJKMNP-TV-Z]{26}$")
 
@@ -43,6 +50,14 @@ class ApiKeyNotFound(NotFound):
 
     def __init__(self) -> None:
         super().__init__("No API key with this id on your account.", field="key_id")
+
+
+class ListenKeyNotFound(NotFound):
+    code = "listen_key_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("The listen key does not exist, is not yours, has expired or was closed.",
+                         field="listen_key")
 
 
 class Rejected(DomainError):
@@ -247,6 +262,32 @@ class Identity:
 
     def delete_all_api_keys(self, user_id: str) -> None:
         self._store.delete_api_keys(user_id)
+
+    # -- listen keys (WebSocket user stream) --------------------------------------------------------------------
+    def create_listen_key(self, user_id: str, now_ms: int) -> tuple[str, int]:
+        """A new key and its expiry; evicts the user's oldest live key when it would be the 11th."""
+        key = "lk_" + pysecrets.token_urlsafe(32)  # 32 bytes -> 43 URL-safe base64 characters, no padding
+        expires = now_ms + LISTEN_KEY_TTL_MS
+        self._store.add_listen_key(hash_token(key), user_id, now_ms, expires, LISTEN_KEY_LIMIT)
+        return key, expires
+
+    def renew_listen_key(self, user_id: str, key: str, now_ms: int) -> int:
+        expires = now_ms + LISTEN_KEY_TTL_MS
+        if not self._store.extend_listen_key(hash_token(key), user_id, now_ms, expires):
+            raise ListenKeyNotFound()
+        return expires
+
+    def close_listen_key(self, user_id: str, key: str, now_ms: int) -> None:
+        if not self._store.delete_listen_key(hash_token(key), user_id, now_ms):
+            raise ListenKeyNotFound()
+
+    def authenticate_listen_key(self, key: str, now_ms: int) -> Principal:
+        """For the WebSocket gateway: the `read`-only principal of a live key."""
+        found = self._store.listen_key(hash_token(key), now_ms)
+        if found is None:
+            raise AuthError("listen_key_not_found",
+                            "The listen key does not exist, has expired or was closed. Create a new one.")
+        return Principal(found[0], "listen_key", scopes=frozenset({"read"}))
 
     # -- authenticating a request -----------------------------------------------------------------------------
     def authenticate_bearer(self, token: str, network: str, now_ms: int) -> Principal:

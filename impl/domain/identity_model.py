@@ -2,7 +2,8 @@
 
 Times are integer milliseconds since the Unix epoch. Permissions: `public` < `read` < `trade` < `withdraw` are
 the scopes an API key may hold; a session (JWT or cookie) holds every scope, and the `session` permission
-(managing sessions and keys) is held by sessions only — never by a key.
+(managing sessions and keys) is held by sessions only — never by a key. A listen key (WebSocket user stream)
+holds `read` only, whatever scopes its Principal was built with.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class ApiKey:
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling, and with what: kind is "bearer", "cookie" or "apikey"."""
+    """Who is calling, and with what: kind is "bearer", "cookie", "apikey" or "listen_key" (a WebSocket
+    connection authenticated with a listen key: `read` only)."""
 
     user_id: str
     kind: str
@@ -75,4 +77,6 @@ class Principal:
             return True
         if permission == "session":
             return self.is_session
+        if self.kind == "listen_key":
+            return permission == "read"
         return self.is_session or permission in self.scopes

@@ -1,9 +1,10 @@
 """SQLite tables of identity and access (mixed into SQLiteStore): users, sessions, refresh tokens, wallet
-nonces, invites, API keys and idempotency records.
+nonces, invites, API keys, listen keys and idempotency records.
 
 Invariants: single-use things (nonces, invites, refresh-token rotation, idempotency reservations) are
 claimed with one conditional UPDATE/INSERT inside the store lock, so two concurrent claims can never both
-succeed. Secrets never reach these tables in the clear (see migrations/0002_identity.sql).
+succeed. Secrets never reach these tables in the clear (see migrations/0002_identity.sql; listen keys are kept as
+SHA-256 hashes, migrations/0004_listen_keys.sql).
 """
 
 from __future__ import annotations
@@ -162,6 +163,40 @@ class IdentityTables:
             if key_id is None:
                 return self._db.execute("DELETE FROM api_keys WHERE user_id = ?", (user_id,)).rowcount
             return self._db.execute("DELETE FROM api_keys WHERE user_id = ? AND id = ?", (user_id, key_id)).rowcount
+
+    # -- listen keys (stored by SHA-256 hash only) ---------------------------------------------------------------
+    def add_listen_key(self, key_hash: str, user_id: str, now_ms: int, expires_at_ms: int, limit: int) -> None:
+        """Store a new listen key; expired rows are dropped first, and the user's oldest live keys beyond
+        `limit - 1` are evicted so that, with this one, the user holds at most `limit` — all in one transaction."""
+        with self._lock, self._tx():
+            self._db.execute("DELETE FROM listen_keys WHERE expires_at_ms <= ?", (now_ms,))
+            self._db.execute(
+                "DELETE FROM listen_keys WHERE key_hash IN (SELECT key_hash FROM listen_keys WHERE user_id = ?"
+                " ORDER BY created_at_ms DESC, rowid DESC LIMIT -1 OFFSET ?)", (user_id, limit - 1))
+            self._db.execute("INSERT INTO listen_keys VALUES (?, ?, ?, ?)", (key_hash, user_id, now_ms, expires_at_ms))
+
+    def listen_key(self, key_hash: str, now_ms: int) -> tuple[str, int] | None:
+        """(user_id, expires_at_ms) of a live key, or None for an unknown, closed or expired one."""
+        with self._lock:
+            row = self._db.execute("SELECT user_id, expires_at_ms FROM listen_keys WHERE key_hash = ?"
+                                   " AND expires_at_ms > ?", (key_hash, now_ms)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def extend_listen_key(self, key_hash: str, user_id: str, now_ms: int, expires_at_ms: int) -> bool:
+        """Set a live key's expiry; False when the key is unknown, expired or another user's."""
+        with self._lock, self._tx():
+            cur = self._db.execute("UPDATE listen_keys SET expires_at_ms = ? WHERE key_hash = ? AND user_id = ?"
+                                   " AND expires_at_ms > ?", (expires_at_ms, key_hash, user_id, now_ms))
+            return cur.rowcount == 1
+
+    def delete_listen_key(self, key_hash: str, user_id: str, now_ms: int) -> bool:
+        """Delete a live key of `user_id`; False when it is unknown, expired or another user's. Expired rows of
+        every user are dropped on the way."""
+        with self._lock, self._tx():
+            cur = self._db.execute("DELETE FROM listen_keys WHERE key_hash = ? AND user_id = ? AND expires_at_ms > ?",
+                                   (key_hash, user_id, now_ms))
+            self._db.execute("DELETE FROM listen_keys WHERE expires_at_ms <= ?", (now_ms,))
+            return cur.rowcount == 1
 
     # -- idempotency -------------------------------------------------------------------------------------------
     def reserve_idempotency_key(self, account_id: str, key: str, fingerprint: str, now_ms: int, ttl_ms: int):
