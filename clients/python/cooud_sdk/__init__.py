@@ -2,7 +2,8 @@
 
 `CooudClient.with_api_key(...)`, `CooudClient.login(...)` or `CooudClient.login_with_wallet(...)` returns an
 object whose `.client` is the generated `AuthenticatedClient`; call the generated operation functions with it.
-Signing, sessions, Idempotency-Key and retries happen in `CooudTransport`. This package never imports the server
+Signing, sessions, Idempotency-Key and retries happen in `CooudTransport`. `StreamClient` (cooud_sdk.stream) is the
+asyncio client of the WebSocket stream, with reconnection and local order books. This package never imports the server
 (`impl`): the signing recipe is re-implemented from spec/openapi.yaml and proved on spec/signing/vectors.json.
 """
 
@@ -11,18 +12,32 @@ from .client import CooudClient
 from .errors import ApiError, CooudError, SessionExpiredError
 from .signing import canonical_message, request_target, signature
 from .siwe import siwe_message
+from .stream import (
+    BookNotReady,
+    Reconnected,
+    StreamClient,
+    StreamClosedError,
+    StreamError,
+    StreamRequestError,
+)
 from .transport import CooudTransport
 
 __all__ = [
     "ApiError",
     "ApiKeyAuth",
+    "BookNotReady",
     "CookieAuth",
     "CooudClient",
     "CooudError",
     "CooudTransport",
     "Credential",
+    "Reconnected",
     "SessionAuth",
     "SessionExpiredError",
+    "StreamClient",
+    "StreamClosedError",
+    "StreamError",
+    "StreamRequestError",
     "canonical_message",
     "request_target",
     "signature",
