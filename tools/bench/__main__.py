@@ -1,4 +1,4 @@
-"""`python -m tools.bench` (`make bench`): the matching-engine benchmark and the HTTP benchmark in one run.
+"""`python -m tools.bench` (`make bench`): the matching-engine, HTTP and WebSocket fan-out benchmarks in one run.
 
 Writes `bench/results/<UTC timestamp>.json` and `bench/results/latest.json` (the same document) and prints a short
 table. `--quick` is a smaller run (seconds, for a smoke check); the full run stays within a few minutes on two
@@ -7,7 +7,8 @@ the disk (fsync-bound, smaller counts). Targets are reported, never asserted: a 
 evidence, not a test.
 
 Targets: engine >= 500 000 operations/s; HTTP order placement of the real stack >= 0.5x the FastAPI baseline
-(stretch: 1.0x), per concurrency, on tmpfs.
+(stretch: 1.0x), per concurrency, on tmpfs; WebSocket deliveries/s to 100 subscribers of the real gateway >= 0.85x
+a bare `websockets` broadcast (tools/bench/ws.py).
 """
 
 import argparse
@@ -20,12 +21,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tools.bench import http
+from tools.bench import http, ws
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results"
 ENGINE_TARGET = 500_000
 HTTP_TARGET, HTTP_STRETCH = 0.5, 1.0
+WS_TARGET = ws.TARGET
 
 
 def machine() -> dict:
@@ -96,6 +98,9 @@ def targets(result: dict) -> dict:
         if ratio is not None:
             out[f"http real/fastapi {phase} >= 0.5 (stretch 1.0)"] = {
                 "value": ratio, "met": ratio >= HTTP_TARGET, "stretch_met": ratio >= HTTP_STRETCH}
+    ratio = (result.get("ws") or {}).get("ratios", {}).get("real/bare deliveries/s")
+    if ratio is not None:
+        out[f"ws real/bare deliveries/s >= {WS_TARGET}"] = {"value": ratio, "met": ratio >= WS_TARGET}
     return out
 
 
@@ -119,6 +124,21 @@ def table(result: dict) -> str:
                              f"{s['failures']:5d} {s['server_cpu_us_per_req']:10.0f} "
                              f"{s['client_cpu_us_per_req']:10.0f}")
         lines.append("  ratios: " + ", ".join(f"{k} {v:.2f}" for k, v in run["ratios"].items()))
+    if (result.get("ws") or {}).get("error"):
+        lines.append(f"ws: {result['ws']['error']}")
+    elif result.get("ws"):
+        run = result["ws"]
+        lines.append(f"ws ({run['counts']['clients']} subscribers, {run['client']} client, queue "
+                     f"{run['queue']['frames']} frames):")
+        lines.append(f"  {'server':10} {'deliveries/s':>12} {'srv us/dlv':>10} {'cli us/dlv':>10} {'missing':>7}  "
+                     "latency p50 / p99 ms (server us/delivery) per rate")
+        for kind, s in run["servers"].items():
+            t = s["throughput"]
+            lat = "  ".join(f"{r}/s: {q['p50_ms']} / {q['p99_ms']} ({q['server_cpu_us_per_delivery']})"
+                            for r, q in s["latency"].items())
+            lines.append(f"  {kind:10} {t['deliveries_per_s']:12d} {t['server_cpu_us_per_delivery']:10.1f} "
+                         f"{t['client_cpu_us_per_delivery']:10.1f} {t['missing']:7d}  {lat}")
+        lines.append("  ratios: " + ", ".join(f"{k} {v}" for k, v in run["ratios"].items()))
     for name, t in result.get("targets", {}).items():
         verdict = "met" if t["met"] else "NOT met"
         if "stretch_met" in t:
@@ -130,7 +150,7 @@ def table(result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a small run (smoke check)")
-    parser.add_argument("--only", choices=("engine", "http"), help="run one part only")
+    parser.add_argument("--only", choices=("engine", "http", "ws"), help="run one part only")
     parser.add_argument("--no-disk", action="store_true", help="skip the fsync-bound HTTP run on the disk")
     parser.add_argument("--client", choices=tuple(http.CLIENTS), default="raw", help="HTTP load generator")
     parser.add_argument("--servers", default=",".join(http.SERVERS),
@@ -154,6 +174,12 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_disk:
             counts = {"warmup": 10, "c1": 50, "c64": 200} if args.quick else None
             result["http"]["disk"] = http.run(args.quick, "disk", args.client, seed, servers, counts, log=log)
+    if args.only in (None, "ws"):
+        try:
+            result["ws"] = ws.run(args.quick, log=log)
+        except Exception as exc:  # a benchmark that cannot run is reported, not fatal to the others
+            result["ws"] = {"error": f"{type(exc).__name__}: {exc}"}
+            log(f"ws: {result['ws']['error']}")
     result["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     result["machine"]["cpu_during_run"] = cpu_share(cpu_before, _cpu_times())
     result["targets"] = targets(result)
@@ -173,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{result['seconds']} s")
     failures = sum(s["failures"] for run in result.get("http", {}).values() for p in run["servers"].values()
                    for s in p.values())
+    ws_result = result.get("ws") or {}
+    failures += 1 if "error" in ws_result else ws.failures(ws_result)
     return 1 if failures else 0
 
 
