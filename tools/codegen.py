@@ -4,7 +4,8 @@ Produces, deterministically (same spec in, byte-identical files out):
   generated/models/rest.py     pydantic models of spec/openapi.yaml       (datamodel-code-generator)
   generated/models/stream.py   pydantic models of spec/asyncapi.yaml      (datamodel-code-generator)
   generated/operations.py      the operation table and error catalogue that impl/ reads at start-up
-  generated/client/            the typed client package, installable with pip (openapi-python-client)
+  generated/client/            the typed client package, installable with pip (openapi-python-client), with the
+                               stream's message models as cooud_exchange_client/stream_models.py
   generated/docs/asyncapi.html the stream contract as one self-contained HTML page (tools/asyncapi_html.py),
                                which the server serves; data, not a package
 Every generated file starts with a "generated from spec/... — do not edit" line.
@@ -130,7 +131,7 @@ post_hooks:
 """
 
 
-def _client(target: Path) -> None:
+def _client(target: Path, stream_models: Path | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "client.yaml"
         config.write_text(CLIENT_CONFIG)
@@ -144,6 +145,16 @@ def _client(target: Path) -> None:
             path.write_text(header("spec/openapi.yaml", "<!--") + text)
         else:  # .py, .toml, .gitignore, py.typed all take '#' comments
             path.write_text(header("spec/openapi.yaml") + text)
+    if stream_models is not None:
+        # The stream's typed messages ship with the client (the SDK's stream runtime parses frames with them);
+        # they are pydantic models, so the package gains that dependency.
+        shutil.copyfile(stream_models, target / "cooud_exchange_client" / "stream_models.py")
+        project = target / "pyproject.toml"
+        text = project.read_text()
+        anchor = 'attrs = ">=22.2.0"\n'
+        if anchor not in text:
+            raise SystemExit("codegen: generated client pyproject.toml changed shape; update tools/codegen.py")
+        project.write_text(text.replace(anchor, anchor + 'pydantic = { version = ">=2,<3", extras = ["email"] }\n'))
 
 
 def generate(out: Path) -> None:
@@ -160,7 +171,8 @@ def generate(out: Path) -> None:
         (out / "docs" / "asyncapi.html").write_text(page, encoding="utf-8")
     doc = yaml.safe_load((SPEC / "openapi.yaml").read_text())
     (out / "operations.py").write_text(operation_table(doc))
-    _client(out / "client")
+    stream = out / "models" / "stream.py"
+    _client(out / "client", stream if stream.exists() else None)
 
 
 def drift(expected: Path, actual: Path) -> list[str]:

@@ -328,7 +328,7 @@ class Trading:
             changes.orders[taker.id] = taker
         else:
             self._close(taker, "filled" if result.reason is None else "expired", None, journal, changes, now)
-        changes.levels.setdefault(symbol, []).extend(result.levels)
+        _add_levels(changes, symbol, result.levels)
         return taker
 
     def _fill(self, u: MarketUnits, taker: OrderState, maker: OrderState, fill: Fill, journal: Journal,
@@ -391,7 +391,7 @@ class Trading:
         self._dirty = True
         _, levels = self._books[order.symbol].cancel(order.id)
         del self._open[order.id]
-        changes.levels.setdefault(order.symbol, []).extend(levels)
+        _add_levels(changes, order.symbol, levels)
         return self._close(order, "cancelled", reason, journal, changes, now)
 
     def _amend(self, account: str, order_id: str, price: str | None, size: str | None, journal: Journal,
@@ -415,7 +415,7 @@ class Trading:
             journal.release(account, u.reserved_asset(order.side), freed, order.id, now)
             order.reserved -= freed
             order.size, order.remaining, order.updated_at_ms = new_size, new_remaining, now
-            changes.levels.setdefault(order.symbol, []).extend(levels)
+            _add_levels(changes, order.symbol, levels)
             changes.orders[order.id] = order
             return order
         # Any other change re-queues the order: it loses time priority and may cross as a taker.
@@ -431,7 +431,7 @@ class Trading:
         self._dirty = True
         _, levels = self._books[order.symbol].cancel(order.id)
         del self._open[order.id]
-        changes.levels.setdefault(order.symbol, []).extend(levels)
+        _add_levels(changes, order.symbol, levels)
         if extra > 0:
             journal.reserve(account, asset, extra, order.id, now)
         else:
@@ -449,6 +449,12 @@ class Trading:
     def _rates(self, account: str, market: Market) -> tuple[Fraction, Fraction]:
         tier_maker, tier_taker = self._fee_rates(account)
         return min(tier_maker, Fraction(market.maker_fee_rate)), min(tier_taker, Fraction(market.taker_fee_rate))
+
+
+def _add_levels(changes: Changes, symbol: str, levels) -> None:
+    """Record L2 level changes; a market with none is not recorded (its book did not change)."""
+    if levels:
+        changes.levels.setdefault(symbol, []).extend(levels)
 
 
 def _snapshot(outcome):

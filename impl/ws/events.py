@@ -44,9 +44,8 @@ class Publisher:
             last: dict[tuple[str, int], int] = {}
             for side, price, size in levels:
                 last[(side, price)] = size  # the frame carries the final size per level, in first-change order
-            pp, sp = u.market.price_precision, u.market.size_precision
-            bids = [[to_string(p, pp), to_string(s, sp)] for (side, p), s in last.items() if side == "buy"]
-            asks = [[to_string(p, pp), to_string(s, sp)] for (side, p), s in last.items() if side == "sell"]
+            bids = [_level(p, s, u.market) for (side, p), s in last.items() if side == "buy"]
+            asks = [_level(p, s, u.market) for (side, p), s in last.items() if side == "sell"]
             frame = {"op": "book_delta", "channel": f"orderbook.{symbol}",
                      "data": {"symbol": symbol, "prev_sequence": sequence - len(levels), "sequence": sequence,
                               "bids": bids, "asks": asks, "ts": now}}
@@ -67,3 +66,8 @@ class Publisher:
             data = wire.balance(asset, free, locked, self._trading.assets[asset])
             events.append(Event("balances", {"op": "balance", "channel": "balances", "data": data}, owner=account))
         return events
+
+
+def _level(price: int, size: int, market) -> list[str]:
+    """[price, size] of a delta; a removed level is written "0", as the document says."""
+    return [to_string(price, market.price_precision), to_string(size, market.size_precision) if size else "0"]
