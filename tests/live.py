@@ -1,5 +1,7 @@
-"""A real server process started with the README's run command (`make run`), on 127.0.0.1 and a free port,
-with its own SQLite file. Bounded: waits at most 60 s to come up and is always stopped."""
+"""Real servers for tests, on 127.0.0.1 and a free port. `running_server`: a process started with the README's
+run command (`make run`), with its own SQLite file; waits at most 60 s to come up and is always stopped.
+`serving`: an app object served by uvicorn in a daemon thread of the test process (for tests that also reach
+into the app's services)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,12 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
+
+import uvicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,3 +53,22 @@ def running_server(database: Path, log_path: Path):
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+
+
+@contextlib.contextmanager
+def serving(app):
+    """uvicorn on 127.0.0.1:<free port> in a daemon thread, serving `app`; stopped on exit (bounded)."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning"))
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("in-process server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)

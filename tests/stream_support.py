@@ -44,12 +44,11 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import uvicorn
 import websockets.exceptions
 from hypothesis import strategies as st
 from websockets.sync.client import connect
 
-from tests.live import free_port
+from tests.live import free_port, serving  # noqa: F401  (serving: re-exported for the stream tests)
 from tools.check_examples import _format_checker, _registry, normalise_openapi
 from tools.validate_specs import load_document
 
@@ -57,30 +56,11 @@ ROOT = Path(__file__).resolve().parent.parent
 ASYNCAPI = ROOT / "spec" / "asyncapi.yaml"
 OPENAPI = ROOT / "spec" / "openapi.yaml"
 
-# From the AsyncAPI description, "Frames": "A binary frame, a frame that is not a JSON object, or a text frame
-# over 16 KiB gets an `error` frame (`unsupported_media_type`, `malformed_body`, `payload_too_large`)".
+# From the AsyncAPI description, "Frames": binary -> unsupported_media_type, not JSON -> malformed_body, JSON that
+# is not one of the requests -> invalid_request, over 16 KiB -> payload_too_large.
 MAX_FRAME_BYTES = 16 * 1024
 CODE_BINARY, CODE_NOT_JSON, CODE_TOO_LARGE, CODE_INVALID = (
     "unsupported_media_type", "malformed_body", "payload_too_large", "invalid_request")
-
-
-@contextlib.contextmanager
-def serving(app):
-    """uvicorn on 127.0.0.1:<free port> in a daemon thread, serving `app`; stopped on exit (bounded)."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("in-process server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
 
 
 # --- the document ----------------------------------------------------------------------------------------------

@@ -31,34 +31,14 @@ import uuid
 
 import httpx
 import pytest
-import uvicorn
 
 from impl.app import create_app
 from impl.config import Config
 from impl.security import signing
-from tests.live import free_port
+from tests.live import serving
 
 EMAIL, PASSWORD = "idem@example.com", "correct horse battery staple"
 ORDER = {"symbol": "BTC/USDT", "side": "buy", "type": "limit", "price": "50000.00", "size": "0.01000"}
-
-
-@contextlib.contextmanager
-def serving(app):
-    """uvicorn on 127.0.0.1:<free port> in a daemon thread, serving `app`; stopped on exit (bounded)."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("in-process server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
 
 
 class Exchange:

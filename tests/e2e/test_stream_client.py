@@ -31,12 +31,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-try:  # the SDK's typed messages are the models generated from spec/asyncapi.yaml (see cooud_sdk/stream.py)
-    import generated.models.stream  # noqa: F401
-except ImportError as exc:  # pydantic's EmailStr needs email-validator, which the venv may lack
-    pytest.skip(f"generated.models.stream is not importable ({exc}); install pydantic[email]",
-                allow_module_level=True)
-
 from impl.app import create_app
 from impl.config import Config
 from tests.stream_support import serving

@@ -22,11 +22,9 @@
 Invariants: `book(symbol)` only ever returns a book that is exactly some server sequence (never a half-applied
 or gapped one); it raises `BookNotReady` while a snapshot is awaited. Replies are matched by id, never by order.
 
-Typed models: this module does not define wire models by hand. It imports the pydantic module generated from
-spec/asyncapi.yaml by tools/codegen.py: `cooud_exchange_client.stream_models` when the generated client package
-ships it, else `generated.models.stream` (the server repository's generated package, importable where the
-repository is installed). Either needs pydantic 2 with the email extra (`email-validator`), because the generated
-module also holds the REST account models.
+Typed models: this module does not define wire models by hand. It uses `cooud_exchange_client.stream_models`,
+the pydantic module tools/codegen.py generates from spec/asyncapi.yaml into the generated client package (which
+therefore depends on pydantic 2 with the email extra: the module also holds the REST account models).
 
 Known limits: one consumer of `messages()` at a time; its queue is bounded (`max_queue`), and when nobody reads
 it the oldest message is dropped and counted in `dropped_messages` (the books are kept in the reader, so they stay
@@ -62,7 +60,7 @@ log = logging.getLogger("cooud_sdk.stream")
 
 SIGNED_TARGET = "/v1/ws"  # an API-key login signs a GET of this target with no body (spec/asyncapi.yaml)
 MAX_FRAME_BYTES = 16 * 1024 * 1024  # the transport limit of the spec's close code 1009
-MODEL_MODULES = ("cooud_exchange_client.stream_models", "generated.models.stream")
+MODELS = "cooud_exchange_client.stream_models"
 # Refusals while (re)establishing that a new connection can cure: the catalogue's `retryable` codes an auth or
 # subscribe can return, plus `signature_replayed` (a new connection signs afresh). Any other refusal is final.
 RETRYABLE = frozenset({"too_many_connections", "timestamp_skew", "internal_error", "service_unavailable",
@@ -134,15 +132,8 @@ class _Book:
 
 
 def load_models() -> ModuleType:
-    """The module generated from spec/asyncapi.yaml (see the module docstring for where it is looked up)."""
-    for name in MODEL_MODULES:
-        try:
-            return importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not name.startswith(exc.name):
-                raise  # the module exists but one of its own dependencies is missing
-    raise ImportError("cooud_sdk.stream needs the models generated from spec/asyncapi.yaml: install the generated "
-                      f"client that ships them or the server package (looked for {', '.join(MODEL_MODULES)})")
+    """The module generated from spec/asyncapi.yaml, shipped in the generated client package."""
+    return importlib.import_module(MODELS)
 
 
 async def _value(source: str | Callable[[], str | Awaitable[str]]) -> str:
