@@ -19,18 +19,32 @@ higher head major, its breaking changes are printed as information (the versioni
     python -m tools.breaking [--base spec/released/openapi.yaml] [--head spec/openapi.yaml]
                              [--asyncapi-base spec/released/asyncapi.yaml] [--asyncapi-head spec/asyncapi.yaml]
                              [--only openapi|asyncapi] [--json]
+                             [--changelog CHANGELOG.md | --no-changelog] [--today YYYY-MM-DD]
+
+Release notes and lifecycle (``tools/lifecycle.py``): for a document compared at its default paths (the
+repository's released copy → working copy), or for every document when ``--changelog`` names a file, the
+command also fails when CHANGELOG.md is not honest about that document — no section for the head version, a
+version bump without a change or a change without a bump, a breaking change not named under ``### Breaking``,
+a newly deprecated operation not listed under ``### Deprecated`` with its sunset date, an operation removed
+without a deprecation whose sunset has passed (``--today`` fixes "today" for that rule) — and, for REST, when
+the head's deprecation metadata is wrong (``x-cooud-deprecated-at``/``x-cooud-sunset``, 90 days' notice, the
+Deprecation/Sunset headers declared). The exact rules are in ``tools/lifecycle.py``. ``--no-changelog``
+skips all of this; documents given by other paths (tests' crafted documents) skip it unless ``--changelog``
+is given.
 
 Both documents are checked unless ``--only`` says otherwise; the text output has one section per document.
 With ``--json`` the REST report keeps its keys at the top level (``base``, ``head``, ``major_increased``,
-``breaking``, ``non_breaking``, ``changes``, plus ``document``), the stream report is under ``asyncapi``
+``breaking``, ``non_breaking``, ``changes``, plus ``document``, and ``changelog``: the list of release-note
+and lifecycle problems, or null when those checks did not run), the stream report is under ``asyncapi``
 with the same keys, and the top-level ``ok`` is the overall verdict.
 
 Documents are YAML, or JSON when the file name ends in ``.json``.
 
 Exit codes: 0 no breaking change (or the major version increased), 1 breaking change without a major
-bump in either document, 2 a document could not be read or uses something this tool cannot follow (e.g. a
-non-local $ref in the OpenAPI document, a remote one in the AsyncAPI document); in text mode the other
-document is still checked and printed, with ``--json`` nothing is printed on stdout.
+bump in either document, or a release-note/lifecycle problem, 2 a document could not be read or uses
+something this tool cannot follow (e.g. a non-local $ref in the OpenAPI document, a remote one in the
+AsyncAPI document); in text mode the other document is still checked and printed, with ``--json`` nothing
+is printed on stdout.
 ``diff(base, head) -> list[Change]`` is the library entry point for OpenAPI (a CHANGELOG check builds on
 it); ``tools.breaking_stream.diff(base, head, base_dir, head_dir)`` the one for AsyncAPI.
 
@@ -92,7 +106,8 @@ Known limits (what it does not detect)
 - Patterns are compared as text: an equivalent rewrite of a regex is reported as breaking.
   ``allOf`` with contradictory members (e.g. two types) is merged first-wins, not flagged.
 - Changes to a ``default`` value are listed as non-breaking although clients that omit the value get a
-  different behaviour; rate-limit weights likewise. Deprecation is listed, not enforced (90-day rule).
+  different behaviour; rate-limit weights likewise. Deprecation is listed here as non-breaking; the 90-day
+  rule and its CHANGELOG entries are enforced by the release-note checks (``tools/lifecycle.py``).
 - The paths are compared as written (``/markets/{symbol}``); the ``/v1`` prefix lives in ``servers``,
   whose URL removal is reported but whose consistency with the major version is not checked.
 - ``default`` responses are treated as error responses; ``callbacks``, ``links`` and webhooks are not
@@ -1129,8 +1144,24 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _report(kind: str, bpath: Path, hpath: Path, base: dict, head: dict, changes: list[Change]) -> dict:
+@dataclass(frozen=True)
+class Release:
+    """What the release-note checks need: CHANGELOG.md's text and the date the removal rule takes as today."""
+
+    changelog: str
+    today: Any = None  # datetime.date, or None for today (UTC)
+
+
+def _report(kind: str, bpath: Path, hpath: Path, base: dict, head: dict, changes: list[Change],
+            release: Release | None = None) -> dict:
     breaking = [c for c in changes if c.breaking]
+    problems = None
+    if release is not None:
+        from tools import lifecycle
+
+        problems = lifecycle.check_changelog(kind, base, head, changes, release.changelog, release.today)
+        if kind == "openapi":
+            problems += [f"deprecation: {p}" for p in lifecycle.check_deprecations(head)]
     return {
         "document": kind,
         "base": {"path": _display(bpath), "version": (base.get("info") or {}).get("version")},
@@ -1138,22 +1169,34 @@ def _report(kind: str, bpath: Path, hpath: Path, base: dict, head: dict, changes
         "major_increased": major_increased(base, head),
         "breaking": len(breaking),
         "non_breaking": len(changes) - len(breaking),
-        "ok": exit_code(base, head, changes) == 0,
+        "ok": exit_code(base, head, changes) == 0 and not problems,
         "changes": [c.to_dict() for c in breaking + [c for c in changes if not c.breaking]],
+        "changelog": problems,
     }
 
 
-def _check_rest(bpath: Path, hpath: Path) -> dict:
+def _check_rest(bpath: Path, hpath: Path, release: Release | None = None) -> dict:
     base, head = load(bpath), load(hpath)
-    return _report("openapi", bpath, hpath, base, head, diff(base, head))
+    return _report("openapi", bpath, hpath, base, head, diff(base, head), release)
 
 
-def _check_stream(bpath: Path, hpath: Path) -> dict:
+def _check_stream(bpath: Path, hpath: Path, release: Release | None = None) -> dict:
     from tools import breaking_stream  # imported here: it imports this module
 
     base, head = breaking_stream.load(bpath), breaking_stream.load(hpath)
     changes = breaking_stream.diff(base, head, bpath.resolve().parent, hpath.resolve().parent)
-    return _report("asyncapi", bpath, hpath, base, head, changes)
+    return _report("asyncapi", bpath, hpath, base, head, changes, release)
+
+
+def _print_changelog(report: dict) -> None:
+    problems = report.get("changelog")
+    if problems is None:
+        return
+    for problem in problems:
+        print(f"CHANGELOG FAIL: {problem}")
+    if not problems:
+        print(f"CHANGELOG OK: {report['head']['version']} has its section, the version bump matches the diff, "
+              "breaking changes, deprecations and removals are accounted for.")
 
 
 def _print_report(report: dict, heading: str) -> None:
@@ -1161,6 +1204,7 @@ def _print_report(report: dict, heading: str) -> None:
     print(f"{heading}Comparing {report['base']['path']} ({bversion}) → {report['head']['path']} ({hversion})")
     if not report["changes"]:
         print("No changes.")
+        _print_changelog(report)
         return
     for change in report["changes"]:
         label = "BREAKING" if change["kind"] == BREAKING else "non-breaking"
@@ -1181,6 +1225,7 @@ def _print_report(report: dict, heading: str) -> None:
             f"FAIL: {summary} Breaking changes need a new major version of the stream contract (info.version "
             f"{bversion} → {hversion} keeps the major); revert them or make them additive."
         )
+    _print_changelog(report)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1203,18 +1248,44 @@ def main(argv: list[str] | None = None) -> int:
         "--only", choices=("openapi", "asyncapi"), help="check one document only (default: both)"
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    notes = parser.add_mutually_exclusive_group()
+    notes.add_argument(
+        "--changelog", type=Path,
+        help="check release notes against this file for every document (default: CHANGELOG.md, and only for "
+        "documents compared at their default paths)",
+    )
+    notes.add_argument("--no-changelog", action="store_true", help="skip the release-note and lifecycle checks")
+    parser.add_argument("--today", help="the date (YYYY-MM-DD) the sunset-passed rule takes as today")
     args = parser.parse_args(argv)
+    today = None
+    if args.today:
+        from datetime import date
+
+        try:
+            today = date.fromisoformat(args.today)
+        except ValueError:
+            parser.error(f"--today: not a date: {args.today!r}")
 
     checks = []
     if args.only != "asyncapi":
-        checks.append(("openapi", "", _check_rest, args.base, args.head))
+        checks.append(("openapi", "", _check_rest, args.base, args.head, (DEFAULT_BASE, DEFAULT_HEAD)))
     if args.only != "openapi":
-        checks.append(("asyncapi", "AsyncAPI: ", _check_stream, args.asyncapi_base, args.asyncapi_head))
+        checks.append(("asyncapi", "AsyncAPI: ", _check_stream, args.asyncapi_base, args.asyncapi_head,
+                       (DEFAULT_ASYNCAPI_BASE, DEFAULT_ASYNCAPI_HEAD)))
     reports: dict[str, dict] = {}
     errors = False
-    for kind, _, check, bpath, hpath in checks:
+    for kind, _, check, bpath, hpath, defaults in checks:
+        release = None
+        at_defaults = (bpath.resolve(), hpath.resolve()) == tuple(p.resolve() for p in defaults)
+        if not args.no_changelog and (args.changelog is not None or at_defaults):
+            path = args.changelog or REPO_ROOT / "CHANGELOG.md"
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError:
+                text = ""  # rule (a) reports the missing section
+            release = Release(text, today)
         try:
-            reports[kind] = check(bpath, hpath)
+            reports[kind] = check(bpath, hpath, release)
         except SpecError as exc:
             print(f"error: {exc}", file=sys.stderr)
             errors = True
