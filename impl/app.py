@@ -46,7 +46,9 @@ from impl.middleware.context import RequestContextMiddleware, RequestIdHeaderMid
 from impl.middleware.cors import CorsMiddleware
 from impl.middleware.handlers import CachedAsyncApi
 from impl.middleware.idempotency import IdempotencyMiddleware
+from impl.middleware.lifecycle import LifecycleHeadersMiddleware
 from impl.middleware.methods import MethodGuardMiddleware, refusal
+from impl.middleware.ratelimit import CredentialRateLimitMiddleware
 from impl.middleware.validation import VALIDATOR_MAP, CachedRequestValidationMiddleware
 from impl.routing import PathIndex
 from impl.services import build_services
@@ -79,6 +81,7 @@ def _middlewares(config: Config) -> list:
     (signed requests need the raw body and all three key headers at once)."""
     return [
         ServerErrorMiddleware,
+        LifecycleHeadersMiddleware,  # outside ExceptionMiddleware: error responses built from exceptions get them too
         ExceptionMiddleware,
         SwaggerUIMiddleware,
         partial(MethodGuardMiddleware, paths=PathIndex(OPERATIONS.values(), BASE_PATH)),
@@ -86,6 +89,7 @@ def _middlewares(config: Config) -> list:
         BodyPolicyMiddleware,
         partial(CorsMiddleware, allowed_origins=config.cors_origins),
         AuthMiddleware,
+        CredentialRateLimitMiddleware,  # charges an authenticated request to its credential and IP
         CachedRequestValidationMiddleware,  # connexion's, with per-operation objects built once
         IdempotencyMiddleware,
         ResponseValidationMiddleware,
@@ -160,6 +164,7 @@ def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None
         exception_handlers={HTTPException: _outer_http_error},
         lifespan=lifespan,
     )
-    app = RequestContextMiddleware(outer, max_body_bytes=config.max_body_bytes, services=services)
+    app = RequestContextMiddleware(outer, max_body_bytes=config.max_body_bytes, services=services,
+                                   paths=PathIndex(OPERATIONS.values(), BASE_PATH))
     app.services = services  # for tests and operator tools
     return app

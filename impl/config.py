@@ -43,6 +43,12 @@ class Config:
     siwe_domain: str = ""  # default: host:port
     siwe_uri: str = ""  # default: http://host:port
     siwe_chain_id: int = 1
+    # Rate limits (budgets from the spec's x-cooud-rate-limits): "memory" (one process) or a redis:// URL shared by
+    # several worker processes; `rate_limit_scale` multiplies every budget (1 in production; test suites that
+    # send thousands of requests from one address raise it, with the limiter and its headers still on).
+    rate_limit_store: str = "memory"
+    rate_limit_prefix: str = "cooud:rl:"
+    rate_limit_scale: float = 1.0
     # WebSocket stream (spec/asyncapi.yaml states the production values; tests shorten the timers).
     ws_heartbeat_s: float = 15.0
     ws_idle_s: float = 300.0
@@ -85,6 +91,9 @@ class Config:
             "siwe_domain": ("COOUD_SIWE_DOMAIN", str),
             "siwe_uri": ("COOUD_SIWE_URI", str),
             "siwe_chain_id": ("COOUD_SIWE_CHAIN_ID", int),
+            "rate_limit_store": ("COOUD_RATE_LIMIT_STORE", str),
+            "rate_limit_prefix": ("COOUD_RATE_LIMIT_PREFIX", str),
+            "rate_limit_scale": ("COOUD_RATE_LIMIT_SCALE", float),
             "cors_origins": ("COOUD_CORS_ORIGINS", lambda v: frozenset(o.strip() for o in v.split(",") if o.strip())),
         }
         for name, (var, parse) in readers.items():

@@ -16,6 +16,7 @@ from impl.domain.identity_model import FEE_TIERS
 from impl.domain.market_data import MarketData
 from impl.domain.trading import Trading
 from impl.ids import new_id
+from impl.middleware.ratelimit import RateLimiter
 from impl.security import passwords
 from impl.security.secrets import load_or_create_master_key
 from impl.store.sqlite import SQLiteStore
@@ -35,6 +36,7 @@ class Services:
     now_ms: Callable[[], int]
     hub: Hub
     books: dict[str, L2Book]
+    rate_limiter: RateLimiter
 
 
 def build_services(config: Config, now_ms: Callable[[], int] | None = None, password_hasher=None) -> Services:
@@ -53,7 +55,8 @@ def build_services(config: Config, now_ms: Callable[[], int] | None = None, pass
     hub = Hub(render_book=lambda b: wire.orderbook(b.snapshot(BOOK_DEPTH, clock()), market_data.market(b.symbol)))
     trading.on_commit = Publisher(trading, hub, clock).committed
     return Services(config=config, store=store, market_data=market_data, identity=identity, trading=trading,
-                    now_ms=clock, hub=hub, books=books)
+                    now_ms=clock, hub=hub, books=books,
+                    rate_limiter=RateLimiter.from_config(config, clock))
 
 
 def _fee_rates(store) -> Callable[[str], tuple[Fraction, Fraction]]:

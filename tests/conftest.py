@@ -53,7 +53,9 @@ def live_server(tmp_path_factory):
         Trade(f"trd_{ulid(now - 60_000)}", "BTC/USDT", 6_149_000, 5_000, "sell", now - 60_000),
     ])
     store.close()
-    with running_server(root / "cooud.sqlite3", root / "server.log") as base:
+    # Budgets x20: schemathesis' CLI run sends a few thousand requests from 127.0.0.1 within a minute or two
+    # (schemathesis.toml obeys the limiter's Retry-After; the limiter and its headers stay on).
+    with running_server(root / "cooud.sqlite3", root / "server.log", COOUD_RATE_LIMIT_SCALE="20") as base:
         server = LiveServer(base)
         server.database = str(root / "cooud.sqlite3")
         yield server

@@ -27,9 +27,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(database: Path, log_path: Path):
+def running_server(database: Path, log_path: Path, **settings: str):
+    """`settings` are extra COOUD_* environment variables (e.g. COOUD_RATE_LIMIT_STORE="redis://...")."""
     port = free_port()
-    env = dict(os.environ, COOUD_PORT=str(port), COOUD_DATABASE=str(database), COOUD_HOST="127.0.0.1")
+    env = dict(os.environ, COOUD_PORT=str(port), COOUD_DATABASE=str(database), COOUD_HOST="127.0.0.1", **settings)
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=env, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)

@@ -87,6 +87,7 @@ def operation_table(doc: dict) -> str:
                 "request_content_types": tuple(sorted(body["content"])) if body else (),
                 "errors": tuple(op["x-cooud-errors"]),
                 "deprecated": bool(op.get("deprecated", False)),
+                "deprecated_at": op.get("x-cooud-deprecated-at"),
                 "sunset": op.get("x-cooud-sunset"),
             }
     catalogue = {
@@ -107,14 +108,26 @@ def operation_table(doc: dict) -> str:
         "    operation_id: str\n    method: str\n    path: str\n    tag: str\n    permission: str\n",
         "    security: tuple[tuple[str, ...], ...]\n    rate_limit_pool: str\n    rate_limit_weight: int\n",
         "    idempotency_required: bool\n    request_content_types: tuple[str, ...]\n    errors: tuple[str, ...]\n",
-        "    deprecated: bool\n    sunset: str | None\n\n\n",
+        "    deprecated: bool\n    deprecated_at: str | None\n    sunset: str | None\n\n\n",
         "@dataclass(frozen=True)\nclass ErrorCode:\n    status: int\n    retryable: bool\n    description: str\n\n\n",
+        "@dataclass(frozen=True)\nclass RateLimits:\n    window_s: int\n    cooloff_s: int\n",
+        "    anonymous_per_ip: int\n    per_credential: dict[str, int]\n    per_ip: dict[str, int]\n\n\n",
         "OPERATIONS: dict[str, Operation] = {\n",
     ]
     for op_id, fields in ops.items():
         args = ", ".join(f"{k}={v!r}" for k, v in fields.items())
         parts.append(f"    {op_id!r}: Operation({args}),\n")
-    parts.append("}\n\nERROR_CATALOGUE: dict[str, ErrorCode] = {\n")
+    parts.append("}\n\n")
+    limits = doc["x-cooud-rate-limits"]
+    pools = limits["pools"]
+    parts += [
+        "# The budgets of x-cooud-rate-limits: weight units per window; per_credential/per_ip by pool.\n",
+        f"RATE_LIMITS = RateLimits(window_s={limits['window_s']!r}, cooloff_s={limits['cooloff_s']!r}, "
+        f"anonymous_per_ip={limits['anonymous_per_ip']!r},\n",
+        f"    per_credential={ {p: v['per_credential'] for p, v in pools.items()}!r},\n",
+        f"    per_ip={ {p: v['per_ip'] for p, v in pools.items()}!r})\n\n",
+    ]
+    parts.append("ERROR_CATALOGUE: dict[str, ErrorCode] = {\n")
     for code, e in catalogue.items():
         parts.append(f"    {code!r}: ErrorCode(status={e['status']!r}, retryable={e['retryable']!r},\n")
         parts.append(f"        description={pprint.pformat(e['description'], width=100)}),\n")

@@ -17,6 +17,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from impl.errors import envelope, request_id_var
 from impl.ids import new_id
+from impl.middleware import ratelimit
+from impl.middleware.ratelimit import Admission
+from impl.routing import PathIndex
 from impl.security import AuthError
 from impl.security.tokens import network_of
 
@@ -24,10 +27,11 @@ log = logging.getLogger("cooud.request")
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, services: object) -> None:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, services: object, paths: PathIndex) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.services = services
+        self.paths = paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -48,14 +52,33 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
-        started = False
+        started = replaced = False
+        admission = scope["cooud.admission"] = Admission(self.services.rate_limiter, scope, self.paths)
 
         async def send_with_id(message: Message) -> None:
-            nonlocal started
+            nonlocal started, replaced
+            if replaced:  # the inner answer was replaced by a 429: drop the rest of it
+                return
             if message["type"] == "http.response.start":
                 started = True
-                message = _with_request_id(message, request_id)
+                was_charged = admission.decision is not None
+                decision = admission.finish()
+                if not was_charged and not decision.allowed:  # rejected credentials, anonymous budget empty
+                    replaced = True
+                    status, body, headers = ratelimit.refusal(decision)
+                    await send({"type": "http.response.start", "status": status,
+                                "headers": _with_headers(headers, request_id, decision)})
+                    await send({"type": "http.response.body", "body": body})
+                    return
+                message = {**message, "headers": _with_headers(message.get("headers", []), request_id, decision)}
             await send(message)
+
+        decision = admission.begin()
+        if decision is not None and not decision.allowed:
+            status, body, headers = ratelimit.refusal(decision)
+            await send_with_id({"type": "http.response.start", "status": status, "headers": headers})
+            await send_with_id({"type": "http.response.body", "body": body})
+            return
 
         body = await self._read_body(scope, receive)
         if body is None:
@@ -116,7 +139,8 @@ def client_network(scope: Scope) -> tuple[str | None, str]:
 
 
 class RequestIdHeaderMiddleware:
-    """Sets X-Request-Id inside connexion too, where response validation can see it (same value as outside)."""
+    """Sets X-Request-Id and the rate-limit headers inside connexion too, where response validation can see them
+    (the same values as the outermost layer sets)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -127,18 +151,27 @@ class RequestIdHeaderMiddleware:
             await self.app(scope, receive, send)
             return
 
+        admission = scope.get("cooud.admission")
+
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = _with_request_id(message, request_id)
+                decision = admission.decision if admission is not None else None
+                message = {**message, "headers": _with_headers(message.get("headers", []), request_id, decision)}
             await send(message)
 
         await self.app(scope, receive, send_with_id)
 
 
-def _with_request_id(message: Message, request_id: str) -> Message:
-    headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
-    headers.append((b"x-request-id", request_id.encode()))
-    return {**message, "headers": headers}
+_OURS = {b"x-request-id", b"x-ratelimit-limit", b"x-ratelimit-remaining", b"x-ratelimit-reset", b"retry-after"}
+
+
+def _with_headers(headers, request_id: str, decision) -> list:
+    """The response's headers with ours set (replacing any stale copies, e.g. in a replayed idempotent answer)."""
+    out = [(k, v) for k, v in headers if k.lower() not in _OURS]
+    out.append((b"x-request-id", request_id.encode()))
+    if decision is not None:
+        out += ratelimit.headers(decision)
+    return out
 
 
 async def _send_error(send: Send, code: str, message: str) -> None:

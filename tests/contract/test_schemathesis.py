@@ -5,13 +5,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 
+from impl.app import create_app
+from impl.config import Config
 from tests.contract import hooks  # registers CooudAuth and error_envelope_conformance
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def app(tmp_path):
+    # Budgets x20: the run sends a few thousand requests from one address within a minute; the limiter and its
+    # headers stay on (validated on every response) and schemathesis.toml obeys its Retry-After.
+    return create_app(Config(database=str(tmp_path / "cooud.sqlite3"), validate_responses=True,
+                             rate_limit_scale=20))
 
 
 def run_engine(app) -> tuple[list[str], dict[str, int], set[str], dict[str, set[int]]]:
