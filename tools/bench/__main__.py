@@ -8,7 +8,8 @@ evidence, not a test.
 
 Targets: engine >= 500 000 operations/s; HTTP order placement of the real stack >= 0.5x the FastAPI baseline
 (stretch: 1.0x), per concurrency, on tmpfs; WebSocket deliveries/s to 100 subscribers of the real gateway >= 0.85x
-a bare `websockets` broadcast (tools/bench/ws.py).
+a bare `websockets` broadcast (tools/bench/ws.py). The rate limiter's cost per request is reported against the
+same app without it (tools/bench/limiter.py); it has no target.
 """
 
 import argparse
@@ -21,7 +22,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tools.bench import http, ws
+from tools.bench import http, limiter, ws
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results"
@@ -139,6 +140,8 @@ def table(result: dict) -> str:
             lines.append(f"  {kind:10} {t['deliveries_per_s']:12d} {t['server_cpu_us_per_delivery']:10.1f} "
                          f"{t['client_cpu_us_per_delivery']:10.1f} {t['missing']:7d}  {lat}")
         lines.append("  ratios: " + ", ".join(f"{k} {v}" for k, v in run["ratios"].items()))
+    if result.get("limiter"):
+        lines.append(limiter.table(result["limiter"]))
     for name, t in result.get("targets", {}).items():
         verdict = "met" if t["met"] else "NOT met"
         if "stretch_met" in t:
@@ -150,7 +153,7 @@ def table(result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a small run (smoke check)")
-    parser.add_argument("--only", choices=("engine", "http", "ws"), help="run one part only")
+    parser.add_argument("--only", choices=("engine", "http", "ws", "limiter"), help="run one part only")
     parser.add_argument("--no-disk", action="store_true", help="skip the fsync-bound HTTP run on the disk")
     parser.add_argument("--client", choices=tuple(http.CLIENTS), default="raw", help="HTTP load generator")
     parser.add_argument("--servers", default=",".join(http.SERVERS),
@@ -180,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # a benchmark that cannot run is reported, not fatal to the others
             result["ws"] = {"error": f"{type(exc).__name__}: {exc}"}
             log(f"ws: {result['ws']['error']}")
+    if args.only in (None, "limiter"):
+        result["limiter"] = limiter.run(args.quick, log=log)
     result["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     result["machine"]["cpu_during_run"] = cpu_share(cpu_before, _cpu_times())
     result["targets"] = targets(result)
