@@ -65,7 +65,7 @@ class RequestContextMiddleware:
                 decision = admission.finish()
                 if not was_charged and not decision.allowed:  # rejected credentials, anonymous budget empty
                     replaced = True
-                    status, body, headers = ratelimit.refusal(decision)
+                    status, body, headers = ratelimit.refusal(decision, admission.operation)
                     await send({"type": "http.response.start", "status": status,
                                 "headers": _with_headers(headers, request_id, decision)})
                     await send({"type": "http.response.body", "body": body})
@@ -75,7 +75,7 @@ class RequestContextMiddleware:
 
         decision = admission.begin()
         if decision is not None and not decision.allowed:
-            status, body, headers = ratelimit.refusal(decision)
+            status, body, headers = ratelimit.refusal(decision, admission.operation)
             await send_with_id({"type": "http.response.start", "status": status, "headers": headers})
             await send_with_id({"type": "http.response.body", "body": body})
             return

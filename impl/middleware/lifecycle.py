@@ -17,10 +17,10 @@ RoutingMiddleware writes `extensions["connexion_routing"]["operation_id"]` into 
 the operation id is read from there and the operation looked up in the table at that moment (so a test that
 replaces an entry of `generated.operations.OPERATIONS` before the request sees its change).
 
-Known limits: responses made outside connexion — the outermost last-resort 500 and body-size 413
-(impl/middleware/context.py), requests refused before routing (a 405 from the method guard, an anonymous 429
-from the rate limiter at the edge) — carry no lifecycle headers: either no operation was routed, or the answer
-was made before the request reached connexion.
+A 429 the rate limiter makes before the request reaches connexion adds the same headers itself
+(impl/middleware/ratelimit.py `refusal`). Known limits: the outermost last-resort 500 and body-size 413
+(impl/middleware/context.py) and a 405 from the method guard carry no lifecycle headers (no operation was routed,
+or the method is not the deprecated operation's).
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from generated.operations import RATE_LIMITS, RateLimits
 from impl.errors import envelope
 from impl.middleware import routed_operation
+from impl.middleware.lifecycle import lifecycle_headers
 from impl.ratelimit import Decision, MemoryStore, RedisStore, Rule, Store
 from impl.routing import PathIndex
 
@@ -76,7 +77,7 @@ class Admission:
     def __init__(self, limiter: RateLimiter, scope: Scope, paths: PathIndex) -> None:
         self.limiter = limiter
         self.ip = scope.get("cooud.client_ip") or scope.get("cooud.network") or "unknown"
-        op = paths.operation(scope["method"], scope.get("path", ""))
+        op = self.operation = paths.operation(scope["method"], scope.get("path", ""))
         self.weight = op.rate_limit_weight if op is not None else 1
         presents = any(name in CREDENTIAL_HEADERS for name, _ in scope.get("headers", []))
         self.deferred = op is not None and bool(op.security) and presents
@@ -109,8 +110,9 @@ def headers(decision: Decision) -> list[tuple[bytes, bytes]]:
     return out
 
 
-def refusal(decision: Decision) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
-    """(status, body, headers) of the 429 for a refused decision."""
+def refusal(decision: Decision, op=None) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+    """(status, body, headers) of the 429 for a refused decision (with the lifecycle headers of `op`, the
+    operation the request was for, when it is deprecated: this answer is made before connexion sees it)."""
     seconds = max(1, math.ceil(decision.retry_after_ms / 1000))
     if decision.cooling_off:
         status, body = envelope("rate_limit_cooloff", f"Too many requests while rate-limited: this budget is "
@@ -118,8 +120,9 @@ def refusal(decision: Decision) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
     else:
         status, body = envelope("rate_limited", f"Rate limit exceeded ({decision.limit} per minute for this "
                                 f"budget); retry in {seconds} s.")
+    lifecycle = lifecycle_headers(op.deprecated, op.deprecated_at, op.sunset) if op is not None else ()
     return status, body, [(b"content-type", b"application/json"),
-                          (b"content-length", str(len(body)).encode())] + headers(decision)
+                          (b"content-length", str(len(body)).encode())] + headers(decision) + list(lifecycle)
 
 
 class CredentialRateLimitMiddleware:

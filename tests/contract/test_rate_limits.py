@@ -185,3 +185,19 @@ def test_responses_made_outside_the_operations_carry_the_headers_too(exchange):
         remaining.append(limits(r)[1])
         assert limits(r)[0] == ANON, (r.status_code, r.headers)
     assert seen[0] == 413 and remaining == [ANON - k for k in range(1, 6)]  # each one counted once
+
+
+def test_a_429_at_the_edge_still_carries_a_deprecated_operations_lifecycle_headers(tmp_path, monkeypatch):
+    import dataclasses
+
+    from generated import operations
+
+    op = operations.OPERATIONS["getServerTime"]
+    monkeypatch.setitem(operations.OPERATIONS, "getServerTime",
+                        dataclasses.replace(op, deprecated=True, deprecated_at="2026-11-01", sunset="2027-02-01"))
+    app = create_app(Config(database=str(tmp_path / "db.sqlite3"), rate_limit_scale=SCALE), now_ms=lambda: NOW)
+    c = TestClient(app, client=HOME)
+    responses = [c.get("/v1/time") for _ in range(ANON + 1)]
+    assert [r.status_code for r in responses] == [200] * ANON + [429]
+    for r in (responses[0], responses[-1]):
+        assert r.headers["deprecation"] == "@1793491200" and r.headers["sunset"] == "Mon, 01 Feb 2027 00:00:00 GMT"
