@@ -1,4 +1,4 @@
-"""Outermost middleware: request id, body size limit, and the last-resort error envelope.
+"""Outermost middleware: request id, rate-limit admission and headers, body size limit, the last-resort envelope.
 
 For every HTTP request: a fresh `req_<ULID>` is made, put in a context variable (error envelopes read it) and
 sent back as `X-Request-Id` on every response, Swagger UI and the spec included. The body is read here, once,
@@ -7,6 +7,8 @@ up to `max_body_bytes`: a larger body is refused with `413 payload_too_large` be
 (body policy now, request signing later) and replayed downstream. Anything that escapes every inner handler
 becomes `500 internal_error` without a traceback (logged with the request id). The client's IP and network
 (IPv4 /24, IPv6 /48, to which access tokens are bound) are put in the scope for authentication.
+Rate limits (impl/middleware/ratelimit.py): an anonymous request is charged here before its body is read and a
+refusal answered 429 at once; every response leaves with the X-RateLimit-* headers of the request's decision.
 """
 
 from __future__ import annotations
