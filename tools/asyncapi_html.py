@@ -49,6 +49,8 @@ from urllib.parse import unquote
 
 import yaml
 
+from tools.validate_specs import resolve_pointer
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = REPO_ROOT / "spec" / "asyncapi.yaml"
 _MAX_DEPTH = 12
@@ -201,15 +203,11 @@ class _Doc:
 
     @staticmethod
     def pointer(node: Any, pointer: str) -> Any:
-        for raw in [p for p in pointer.split("/") if p]:
-            token = raw.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                return None
-        return node
+        """The node at a JSON pointer, or None when there is none (the page shows what it cannot resolve)."""
+        try:
+            return resolve_pointer(node, pointer)
+        except KeyError:
+            return None
 
     def local(self, node: Any) -> Any:
         """Follow local refs (``#/...``); anything else is returned as it is."""

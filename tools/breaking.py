@@ -368,14 +368,13 @@ def _param_default_style(location: str) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-class _Differ:
-    def __init__(self, base: Any, head: Any) -> None:
-        self.b = _Doc(base, "base")
-        self.h = _Doc(head, "head")
+class Recorder:
+    """The changes a differ finds, each under the operation being compared (`op`); shared by the REST differ
+    and the stream's (tools/breaking_stream.py)."""
+
+    def __init__(self) -> None:
         self.op = DOCUMENT
         self.changes: list[Change] = []
-
-    # -- recording ---------------------------------------------------------------------------------
 
     def add(self, kind: str, rule: str, message: str) -> None:
         self.changes.append(Change(kind, self.op, message, rule))
@@ -385,6 +384,13 @@ class _Differ:
 
     def ok(self, rule: str, message: str) -> None:
         self.add(NON_BREAKING, rule, message)
+
+
+class _Differ(Recorder):
+    def __init__(self, base: Any, head: Any) -> None:
+        super().__init__()
+        self.b = _Doc(base, "base")
+        self.h = _Doc(head, "head")
 
     def effect(self, direction: str, effect: str, rule: str, message: str) -> None:
         if effect == SAME:

@@ -73,7 +73,8 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from tools import breaking
-from tools.breaking import BREAKING, DOCUMENT, NON_BREAKING, Change, SpecError
+from tools.breaking import DOCUMENT, Change, SpecError
+from tools.validate_specs import resolve_pointer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASE = REPO_ROOT / "spec" / "released" / "asyncapi.yaml"
@@ -134,16 +135,11 @@ class _Files:
         node = self.doc(loc)
         if pointer in ("", "/"):
             return node
-        for raw in pointer.lstrip("/").split("/"):
-            token = raw.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                where = "the document" if loc is None else loc.name
-                raise SpecError(f"{self.label}: unresolvable $ref {pointer!r} in {where}")
-        return node
+        try:
+            return resolve_pointer(node, "/" + pointer.lstrip("/"))
+        except KeyError:
+            where = "the document" if loc is None else loc.name
+            raise SpecError(f"{self.label}: unresolvable $ref {pointer!r} in {where}") from None
 
     def resolve(self, node: Any, loc: _Loc = None) -> tuple[Any, _Loc]:
         """Follow ``$ref``s (any file) until a non-reference; return it with the file it lives in."""
@@ -380,21 +376,11 @@ def _canon(value: Any) -> Any:
     return breaking.json.dumps(value, sort_keys=True, default=str)
 
 
-class _StreamDiffer:
+class _StreamDiffer(breaking.Recorder):
     def __init__(self, base: dict, head: dict, base_dir: Path | str, head_dir: Path | str) -> None:
+        super().__init__()
         self.bf = _Files(base, base_dir, "base")
         self.hf = _Files(head, head_dir, "head")
-        self.changes: list[Change] = []
-        self.op = DOCUMENT
-
-    def add(self, kind: str, rule: str, message: str) -> None:
-        self.changes.append(Change(kind, self.op, message, rule))
-
-    def brk(self, rule: str, message: str) -> None:
-        self.add(BREAKING, rule, message)
-
-    def ok(self, rule: str, message: str) -> None:
-        self.add(NON_BREAKING, rule, message)
 
     def run(self) -> list[Change]:
         self.document()
