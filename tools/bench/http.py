@@ -287,23 +287,23 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def server_process(kind: str, database: str, log_path: Path):
-    """The server `kind` on a free port of 127.0.0.1, as a child process; yields (port, pid). Always stopped."""
-    port = _free_port()
+def child_server(kind: str, args: list[str], ports: tuple[int, ...], log_path: Path):
+    """`python -m <args>` as a child process, waited for until every port in `ports` accepts connections on
+    127.0.0.1 (at most 60 s); yields the process. Always stopped (SIGTERM, then SIGKILL after 15 s)."""
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "tools.bench.http", "serve", kind, database, str(port)],
-                                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 60
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"{kind} server did not start:\n{log_path.read_text()}") from None
-                    time.sleep(0.1)
-            yield port, proc.pid
+            for port in ports:
+                while True:
+                    try:
+                        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                        break
+                    except OSError:
+                        if proc.poll() is not None or time.monotonic() > deadline:
+                            raise RuntimeError(f"{kind} server did not start:\n{log_path.read_text()}") from None
+                        time.sleep(0.1)
+            yield proc
         finally:
             proc.send_signal(signal.SIGTERM)
             try:
@@ -311,6 +311,14 @@ def server_process(kind: str, database: str, log_path: Path):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@contextlib.contextmanager
+def server_process(kind: str, database: str, log_path: Path):
+    """The server `kind` on a free port of 127.0.0.1, as a child process; yields (port, pid). Always stopped."""
+    port = _free_port()
+    with child_server(kind, ["tools.bench.http", "serve", kind, database, str(port)], (port,), log_path) as proc:
+        yield port, proc.pid
 
 
 def _cpu_seconds(pid: int) -> float:

@@ -39,8 +39,6 @@ import json
 import os
 import pstats
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,7 +46,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tools.bench.http import _cpu_seconds, _event_loop_runner, _free_port, _pct
+from tools.bench.http import _cpu_seconds, _event_loop_runner, _free_port, _pct, child_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVERS = ("real", "bare")
@@ -270,29 +268,9 @@ def server_process(kind: str, workdir: Path):
     """The server `kind` as a child process on free ports of 127.0.0.1; yields (port, control port, process).
     Always stopped (SIGTERM, then SIGKILL after 15 s)."""
     port, control_port = _free_port(), _free_port()
-    log_path = workdir / f"{kind}.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "tools.bench.ws_server", kind, str(port), str(control_port),
-                                 str(workdir)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 60
-            for p in (control_port, port):
-                while True:
-                    try:
-                        socket.create_connection(("127.0.0.1", p), timeout=1).close()
-                        break
-                    except OSError:
-                        if proc.poll() is not None or time.monotonic() > deadline:
-                            raise RuntimeError(f"{kind} server did not start:\n{log_path.read_text()}") from None
-                        time.sleep(0.1)
-            yield port, control_port, proc
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    args = ["tools.bench.ws_server", kind, str(port), str(control_port), str(workdir)]
+    with child_server(kind, args, (control_port, port), workdir / f"{kind}.log") as proc:
+        yield port, control_port, proc
 
 
 # -- phases --------------------------------------------------------------------------------------------------------
