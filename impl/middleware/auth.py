@@ -25,7 +25,7 @@ SCHEME_KIND = {"bearerAuth": "bearer", "apiKey": "apikey", "apiKeyTimestamp": "a
                "sessionCookie": "cookie"}
 
 
-def _headers(scope: Scope) -> dict[str, str]:
+def request_headers(scope: Scope) -> dict[str, str]:
     return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
 
 
@@ -66,7 +66,7 @@ class AuthMiddleware:
     def _authenticate(self, scope: Scope, op):
         services = scope["cooud.services"]
         identity, now = services.identity, services.now_ms()
-        headers = _headers(scope)
+        headers = request_headers(scope)
         accepted = {SCHEME_KIND[name] for requirement in op.security for name in requirement}
         credential = presented_credential(headers)
         if credential is None:

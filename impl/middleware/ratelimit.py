@@ -34,11 +34,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from generated.operations import RATE_LIMITS, RateLimits
 from impl.errors import envelope
 from impl.middleware import routed_operation
+from impl.middleware.auth import presented_credential, request_headers
 from impl.middleware.lifecycle import lifecycle_headers
 from impl.ratelimit import Decision, MemoryStore, RedisStore, Rule, Store
 from impl.routing import PathIndex
-
-CREDENTIAL_HEADERS = (b"authorization", b"x-cooud-key", b"cookie")
 
 
 class RateLimiter:
@@ -79,8 +78,8 @@ class Admission:
         self.ip = scope.get("cooud.client_ip") or scope.get("cooud.network") or "unknown"
         op = self.operation = paths.operation(scope["method"], scope.get("path", ""))
         self.weight = op.rate_limit_weight if op is not None else 1
-        presents = any(name in CREDENTIAL_HEADERS for name, _ in scope.get("headers", []))
-        self.deferred = op is not None and bool(op.security) and presents
+        self.deferred = (op is not None and bool(op.security)
+                         and presented_credential(request_headers(scope)) is not None)
         self.decision: Decision | None = None
 
     def begin(self) -> Decision | None:

@@ -45,10 +45,16 @@ class StreamContract:
             op: Draft7Validator({"$ref": f"{base}#/components/schemas/{schema}"}, registry=registry)
             for op, schema in REQUEST_SCHEMAS.items()
         }
+        self._request_id = Draft7Validator({"$ref": f"{base}#/components/schemas/ClientRequestId"}, registry=registry)
 
     @property
     def ops(self) -> list[str]:
         return sorted(self._validators)
+
+    def request_id(self, value) -> str | None:
+        """`value` when it is a valid correlation id (ClientRequestId), else None: an error about a frame that
+        could not be parsed echoes only an id its request could legitimately have carried."""
+        return value if self._request_id.is_valid(value) else None
 
     def problems(self, op: str, frame: dict) -> list[dict]:
         """ErrorDetail objects (`field`, `reason`) for a frame of request `op`; empty when it is valid."""

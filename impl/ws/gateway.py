@@ -166,7 +166,7 @@ class Stream:
                 raise RequestError("malformed_body", "The frame is not well-formed JSON.") from None
             if not isinstance(frame, dict):
                 raise RequestError("invalid_request", "A frame must be a JSON object with an 'op' field.")
-            request_id = _request_id(frame.get("id"))
+            request_id = self.contract.request_id(frame.get("id"))
             op = frame.get("op")
             if op not in self.contract.ops:
                 raise RequestError("invalid_request", f"Unknown op {str(op)[:64]!r}; expected one of "
@@ -269,9 +269,3 @@ class Stream:
         key = args["listen_key"]
         p = identity.authenticate_listen_key(key, now)
         return p, "listen_key:" + hashlib.sha256(key.encode()).hexdigest()
-
-
-def _request_id(value) -> str | None:
-    """The id to echo in an error about a frame we could not parse: only a valid one (the reply must match)."""
-    ok = isinstance(value, str) and 1 <= len(value) <= 64
-    return value if ok and all(c.isalnum() or c in "._:-" for c in value) and value.isascii() else None
