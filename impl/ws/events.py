@@ -2,7 +2,8 @@
 
 `Publisher.committed` is the trading service's `on_commit` hook: it runs in the trading thread, under the
 trading lock, right after a commit, so it renders the orders while they cannot change and hands the events to
-the hub in commit order. It must never raise into trading: a rendering bug is logged and the events of that
+the hub in commit order. With no connection open it renders only the book deltas (the hub's book copies need
+them). It must never raise into trading: a rendering bug is logged and the events of that
 commit are dropped (subscribers resynchronise from the next book snapshot).
 """
 
@@ -50,6 +51,11 @@ class Publisher:
                      "data": {"symbol": symbol, "prev_sequence": sequence - len(levels), "sequence": sequence,
                               "bids": bids, "asks": asks, "ts": now}}
             events.append(Event(frame["channel"], frame, symbol=symbol, levels=tuple(levels)))
+        if not self._hub.connections:
+            # Nobody to deliver to: only the deltas are needed (they keep the hub's book copies in step), so the
+            # trading lock is not held to render frames nobody reads. A connection opened meanwhile has not
+            # subscribed yet, so it could not have received these events anyway.
+            return events
         for trade in changes.trades:
             u = self._trading.units(trade.symbol)
             channel = f"trades.{trade.symbol}"

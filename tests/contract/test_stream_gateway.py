@@ -215,3 +215,31 @@ def test_publishing_from_many_threads_keeps_each_connection_in_order(tmp_path):
     for tag in (1, 2, 3):
         mine = [s for s in sizes if s.startswith(f"{tag}.")]
         assert mine == [f"{tag}.{i:05d}" for i in range(200)]
+
+
+def test_book_snapshots_stay_exact_when_trading_happened_with_no_connection_open(tmp_path):
+    """With nobody connected only book deltas are published; they still keep the hub's book copy exact."""
+    import httpx
+
+    app = make_app(tmp_path)
+    services = app.services
+    user = services.identity.create_user("quiet@example.com", "correct horse battery staple", services.now_ms())
+    services.trading.deposit(user.id, "USDT", "100000", "test-funding")
+    with serving(app) as base:
+        assert not app.services.hub.connections
+        for i in range(5):
+            services.trading.place(user.id, {"symbol": "BTC/USDT", "side": "buy", "type": "limit",
+                                             "price": f"{50000 + i}.00", "size": "0.01000"})
+        rest = httpx.get(f"{base}/v1/markets/BTC-USDT/orderbook", params={"depth": 500}).json()
+
+        async def snapshot():
+            async with websockets.connect(ws_url(base)) as ws:
+                await request(ws, {"op": "subscribe", "id": "s", "args": ["orderbook.BTC/USDT"]})
+                while True:
+                    frame = json.loads(await asyncio.wait_for(ws.recv(), 5))
+                    if frame["op"] == "book_snapshot":
+                        return frame["data"]
+
+        data = asyncio.run(snapshot())
+    assert rest["sequence"] == 5 and data["sequence"] == rest["sequence"]
+    assert data["bids"] == rest["bids"] and data["asks"] == rest["asks"]
