@@ -66,10 +66,6 @@ class Connection:
             self.peak_bytes = self._queued_bytes
         self._wake.set()
 
-    @property
-    def queued(self) -> tuple[int, int]:
-        return len(self._queue), self._queued_bytes
-
     async def _run_pump(self) -> None:
         queue, send = self._queue, self._send
         try:
