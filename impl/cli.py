@@ -3,6 +3,11 @@
 an account (a journal entry from the deposit account) and `cooud ledger check` verifies the ledger invariants — all
 printing JSON.
 
+One writer per database: `serve` and `deposit` run the trading engine and claim the database's writer guard; a
+second one on the same database is refused with a clear message (exit 1) instead of trading beside the first.
+The other commands do not touch balances, books or orders and run beside a serving process. `ledger check` reads
+the store only (it never restores the books), so it reports problems instead of crashing on them.
+
 Both read the same environment configuration as the service (impl/config.py); flags override it.
 """
 
@@ -27,15 +32,20 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from impl.app import create_app
+    from impl.domain.engine import AnotherWriter
 
     config = _config(args)
     logging.basicConfig(level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except AnotherWriter as exc:
+        print(json.dumps({"error": str(exc)}), file=sys.stderr)
+        return 1
     print(f"cooud: serving on http://{config.host}:{config.port}/v1 (database {config.database})", flush=True)
     try:
         uvicorn.run(app, host=config.host, port=config.port, log_level=config.log_level, lifespan="on")
     finally:
-        app.services.store.close()
+        app.services.close()
     return 0
 
 
@@ -52,10 +62,10 @@ def migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _services(args: argparse.Namespace):
+def _services(args: argparse.Namespace, trading: bool = False):
     from impl.services import build_services
 
-    return build_services(_config(args))
+    return build_services(_config(args), trading=trading)
 
 
 def _now() -> int:
@@ -89,7 +99,14 @@ def invite_create(args: argparse.Namespace) -> int:
 
 
 def deposit(args: argparse.Namespace) -> int:
-    svc = _services(args)
+    from impl.domain.engine import AnotherWriter
+
+    try:
+        svc = _services(args, trading=True)
+    except AnotherWriter as exc:
+        print(json.dumps({"error": f"{exc}. Deposits go through the engine that owns the database."}),
+              file=sys.stderr)
+        return 1
     user = svc.store.user_by("email", args.email)
     if user is None:
         print(json.dumps({"error": f"no account with email {args.email!r}"}), file=sys.stderr)
@@ -106,11 +123,21 @@ def deposit(args: argparse.Namespace) -> int:
 
     print(json.dumps({"user_id": user.id, "asset": args.asset, "amount": args.amount,
                       "free": to_string(free, precision), "locked": to_string(locked, precision)}))
+    svc.close()
     return 0
 
 
 def ledger_check(args: argparse.Namespace) -> int:
-    report = _services(args).store.ledger_report()
+    from impl.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(_config(args).database)
+    try:
+        report = store.ledger_report()
+    except Exception as exc:  # e.g. not a database, or never migrated: a report, not a traceback
+        print(json.dumps({"ok": False, "error": f"{type(exc).__name__}: {exc}"}))
+        return 1
+    finally:
+        store.close()
     problems = {k: v for k, v in report.items() if k != "asset_totals" and v}
     print(json.dumps({"ok": not problems, **report}, default=str))
     return 0 if not problems else 1

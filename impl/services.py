@@ -1,4 +1,9 @@
-"""The services one app instance runs with, built once (by the app factory or an operator command) and shared."""
+"""The services one app instance runs with, built once (by the app factory or an operator command) and shared.
+
+`trading=False` builds everything but the trading engine (operator commands that only touch accounts and keys):
+it does not claim the database's single-writer guard, so it runs beside a serving process. `close()` stops the
+engine's thread and closes the store (which releases the guard).
+"""
 
 from __future__ import annotations
 
@@ -32,14 +37,20 @@ class Services:
     store: SQLiteStore
     market_data: MarketData
     identity: Identity
-    trading: Trading
+    trading: Trading | None
     now_ms: Callable[[], int]
     hub: Hub
     books: dict[str, L2Book]
     rate_limiter: RateLimiter
 
+    def close(self) -> None:
+        if self.trading is not None:
+            self.trading.close()
+        self.store.close()
 
-def build_services(config: Config, now_ms: Callable[[], int] | None = None, password_hasher=None) -> Services:
+
+def build_services(config: Config, now_ms: Callable[[], int] | None = None, password_hasher=None,
+                   trading: bool = True) -> Services:
     store = SQLiteStore(config.database)
     store.migrate()
     if config.seed_demo:
@@ -51,10 +62,17 @@ def build_services(config: Config, now_ms: Callable[[], int] | None = None, pass
         invite_gating=config.invite_gating, password_hasher=password_hasher or passwords.DEFAULT_HASHER)
     books: dict[str, L2Book] = {}
     market_data = MarketData(store, books, clock)
-    trading = Trading(store, market_data.markets(), store.list_assets(), books, _fee_rates(store), clock, new_id)
+    engine = None
     hub = Hub(render_book=lambda b: wire.orderbook(b.snapshot(BOOK_DEPTH, clock()), market_data.market(b.symbol)))
-    trading.on_commit = Publisher(trading, hub, clock).committed
-    return Services(config=config, store=store, market_data=market_data, identity=identity, trading=trading,
+    if trading:
+        try:
+            engine = Trading(store, market_data.markets(), store.list_assets(), books, _fee_rates(store), clock,
+                             new_id)
+        except BaseException:
+            store.close()
+            raise
+        engine.listeners.append(Publisher(engine, hub).committed)
+    return Services(config=config, store=store, market_data=market_data, identity=identity, trading=engine,
                     now_ms=clock, hub=hub, books=books,
                     rate_limiter=RateLimiter.from_config(config, clock))
 

@@ -6,9 +6,10 @@ close or finish a request. Bounded: waits at most 60 s to come up; `stop()` is a
 
 `CRASH_AT_SCRIPT` is a server (`python -c`) that dies on its own (`os._exit`, as abrupt as SIGKILL: no finally
 block, no flush, no answer) at a chosen point of placing the order whose client_order_id is `crash-here`:
-`COOUD_CRASH_AT=before_commit` (inside the request, before the trading transaction) or `after_commit` (right after
-the order was durably committed, before the response and the idempotency record are written). It makes the
-window that a random SIGKILL only hits by chance deterministic."""
+`COOUD_CRASH_AT=before_commit` (inside the request, before the command reaches the engine), `engine_before_commit`
+(the engine has applied the batch holding that order — and whatever else queued with it — but not committed it)
+or `after_commit` (right after the batch was durably committed, before the response and the idempotency record
+are written). It makes the window that a random SIGKILL only hits by chance deterministic."""
 
 from __future__ import annotations
 
@@ -81,19 +82,32 @@ from impl.config import Config
 
 config = Config.from_env()
 app = create_app(config)
-trading, point = app.services.trading, os.environ["COOUD_CRASH_AT"]
-real_place = trading.place
+trading, store, point = app.services.trading, app.services.store, os.environ["COOUD_CRASH_AT"]
+real_execute, real_write = trading.execute, store.write_trading
 
 
-def place(account, request, receipt=None):
-    if request.get("client_order_id") != "crash-here":
-        return real_place(account, request, receipt)
+def marked(command):
+    order = getattr(command, "order", None)
+    return getattr(order, "client_order_id", None) == "crash-here"
+
+
+async def execute(command):
+    if not marked(command):
+        return await real_execute(command)
     if point == "before_commit":
         os._exit(137)
-    real_place(account, request, receipt)
+    await real_execute(command)
     os._exit(137)
 
 
-trading.place = place
+def write_trading(batch):
+    # The engine has applied the batch (the marked order among others) but nothing of it is committed yet.
+    if point == "engine_before_commit" and any(o.client_order_id == "crash-here" for o in batch.orders.values()):
+        os._exit(137)
+    real_write(batch)
+
+
+trading.execute = execute
+store.write_trading = write_trading
 uvicorn.run(app, host=config.host, port=config.port, log_level="warning")
 """

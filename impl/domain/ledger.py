@@ -9,9 +9,10 @@ Invariants, checked on every `post` before anything changes:
 - the postings of one entry sum to zero per asset (value is only moved, never created or destroyed);
 - no bucket of any account other than `sys:deposits` ever goes below zero.
 
-A `Journal` is the working set of one store transaction: it reads balances through `read` (the store, inside
-the transaction), keeps the changed ones in memory, and hands the entries and the changed balances to the store
-to write. It knows nothing of orders or markets; `impl.domain.trading` builds the entries.
+A `Journal` is the working set of one store transaction (the engine's batch): it reads balances through `read`
+(the engine's committed balances), keeps the changed ones in memory, and hands the entries and the changed
+balances to the store to write; the engine adopts them as committed only after the commit. It knows nothing of
+orders or markets; `impl.domain.engine` builds the entries.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Journal:
     entries: list[Entry] = field(default_factory=list)
     balances: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # read or changed: [free, locked]
     changed: set[tuple[str, str]] = field(default_factory=set)
+    touched: set[tuple[str, str]] = field(default_factory=set)  # changed since the caller last cleared it
 
     def balance(self, account: str, asset: str) -> tuple[int, int]:
         current = self._slot(account, asset)
@@ -79,6 +81,7 @@ class Journal:
                 raise LedgerViolation(f"entry {kind} {ref} would make {account} {asset} negative")
         self.balances.update(after)
         self.changed.update(after)
+        self.touched.update(after)
         self.entries.append(Entry(kind, ref, ts_ms, tuple(postings)))
 
     # -- the entries the exchange makes ------------------------------------------------------------------------

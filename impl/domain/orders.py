@@ -116,6 +116,12 @@ class OrderState:
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def snapshot(self) -> OrderState:
+        """A copy (the engine keeps changing the live order; answers and events carry its state at one moment)."""
+        copy = OrderState.__new__(OrderState)
+        copy.__dict__.update(self.__dict__)
+        return copy
+
 
 @dataclass(frozen=True)
 class FillRecord:

@@ -2,8 +2,9 @@
 
 Invariants: the database runs in WAL mode with `synchronous=FULL`, so a committed transaction survives a
 crash; migrations in `migrations/NNNN_*.sql` are applied once each, in order, each in its own transaction, and
-recorded in `schema_migrations`. One connection is shared by the process and guarded by a lock (the service is
-single-process; reads are short). `record_trades` writes trades and their candles in one transaction.
+recorded in `schema_migrations`. One connection is shared by the process and guarded by a lock; the engine's
+writes hold it for one batch (impl/store/trading.py), reads are short and never run on the event loop.
+`record_trades` writes trades and their candles in one transaction.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ class SQLiteStore(IdentityTables, TradingTables):
     def __init__(self, path: str) -> None:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._lock = threading.RLock()
+        self._writer_lock: int | None = None  # see TradingTables.claim_writer
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
@@ -60,6 +63,7 @@ class SQLiteStore(IdentityTables, TradingTables):
     def close(self) -> None:
         with self._lock:
             self._db.close()
+        self.release_writer()
 
     # -- markets ---------------------------------------------------------------------------------------------
     def add_assets(self, assets: dict[str, int]) -> None:
@@ -95,21 +99,22 @@ class SQLiteStore(IdentityTables, TradingTables):
             self._insert_trades(trades)
 
     def _insert_trades(self, trades: Sequence[Trade]) -> None:
-        """Insert trades and fold them into the candles, inside the caller's transaction."""
+        """Insert trades and fold them into the candles, inside the caller's transaction: each candle a batch of
+        trades touches is read and written once."""
+        if not trades:
+            return
+        self._db.executemany("INSERT INTO trades VALUES (?,?,?,?,?,?)",
+                             [(t.id, t.symbol, t.price, t.size, t.taker_side, t.ts_ms) for t in trades])
+        folded: dict[tuple[str, str, int], Candle | None] = {}
         for t in trades:
-            self._db.execute(
-                "INSERT INTO trades VALUES (?,?,?,?,?,?)",
-                (t.id, t.symbol, t.price, t.size, t.taker_side, t.ts_ms),
-            )
             for interval in INTERVAL_MS:
-                open_time = bucket(t.ts_ms, interval)
-                current = self._candle(t.symbol, interval, open_time)
-                c = apply_trade(current, open_time, t.price, t.size)
-                self._db.execute(
-                    "INSERT OR REPLACE INTO candles VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (t.symbol, interval, c.open_time_ms, c.open, c.high, c.low, c.close, c.volume,
-                     str(c.quote_volume), c.trades),
-                )
+                key = (t.symbol, interval, bucket(t.ts_ms, interval))
+                current = folded[key] if key in folded else self._candle(*key)
+                folded[key] = apply_trade(current, key[2], t.price, t.size)
+        self._db.executemany(
+            "INSERT OR REPLACE INTO candles VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(symbol, interval, c.open_time_ms, c.open, c.high, c.low, c.close, c.volume, str(c.quote_volume),
+              c.trades) for (symbol, interval, _), c in folded.items()])
 
     def list_trades(self, symbol: str, limit: int, before_id: str | None) -> list[Trade]:
         sql = "SELECT id, symbol, price, size, taker_side, ts_ms FROM trades WHERE symbol = ?"

@@ -1,19 +1,27 @@
-"""SQLite tables of spot trading (mixed into SQLiteStore): balances, journal, orders, fills and book sequences.
+"""SQLite tables of spot trading (mixed into SQLiteStore): balances, journal, orders, fills, book sequences and
+the engine's outbox.
 
-Invariants: `write_trading` writes everything one trading operation changed — orders, fills, public trades with
-their candles, journal entries with their postings, the balances they changed and the L2 book sequences — inside
-the caller's `transaction()`, so it commits or vanishes whole — and with them, when given, the answer to the
-idempotent request that caused them (so that a retry after a crash replays it rather than acting twice).
-Balances are a materialisation of the postings; `ledger_report` recomputes them from the journal so that tests
-and operators can check they agree.
+Invariants: `write_trading(batch)` writes everything one engine batch changed (impl/domain/engine.py `Batch`) —
+orders, fills, public trades with their candles, journal entries with their postings, the balances they changed,
+the L2 book sequences, the outbox rows of its commands' events and the results of its idempotent commands —
+inside the caller's `transaction()`, so the batch commits or vanishes whole, and a retry after a crash between
+commit and answer finds its result instead of acting twice. Balances are a materialisation of the postings;
+`ledger_report` recomputes them from the journal so that tests and operators can check they agree.
+
+One writer per database: `claim_writer()` takes an exclusive advisory lock (flock) on `<database>.writer.lock`
+for as long as the store is open; a second process that tries to trade on the same file is refused with the
+holder's pid. The lock dies with its process, so a crashed writer never blocks its successor.
 """
 
 from __future__ import annotations
 
-import json
+import fcntl
+import os
 from contextlib import contextmanager
 
-from impl.domain.ledger import Journal
+from impl.domain import events
+from impl.domain.engine import AnotherWriter
+from impl.domain.events import Committed
 from impl.domain.orders import FillRecord, OrderState
 
 _ORDER_COLS = ("id, account_id, symbol, side, type, tif, post_only, price, size, quote_size, client_order_id, status,"
@@ -52,27 +60,68 @@ class TradingTables:
             rows = self._db.execute("SELECT asset, free, locked FROM balances WHERE account_id = ?", (account,))
             return {r[0]: (r[1], r[2]) for r in rows}
 
-    # -- writing one operation ---------------------------------------------------------------------------------
-    def write_trading(self, journal: Journal, changes) -> None:
+    def all_balances(self) -> dict[tuple[str, str], tuple[int, int]]:
+        with self._lock:
+            return {(r[0], r[1]): (r[2], r[3]) for r in self._db.execute("SELECT * FROM balances")}
+
+    # -- the single writer ---------------------------------------------------------------------------------------
+    def claim_writer(self) -> None:
+        if self._writer_lock is not None or self.path == ":memory:":
+            return
+        fd = os.open(f"{self.path}.writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise AnotherWriter(f"another process (pid {holder}) is already trading on {self.path}; one engine per "
+                                "database — stop it first, or point this one at another database") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._writer_lock = fd
+
+    def release_writer(self) -> None:
+        if self._writer_lock is not None:
+            os.close(self._writer_lock)  # closing the descriptor drops the flock
+            self._writer_lock = None
+
+    def last_entry_id(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COALESCE(MAX(id), 0) FROM journal_entries").fetchone()[0]
+
+    def last_outbox_seq(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0]
+
+    def outbox_after(self, seq: int, limit: int) -> list[Committed]:
+        """Committed commands with a sequence above `seq`, oldest first (at most `limit`)."""
+        with self._lock:
+            rows = self._db.execute("SELECT seq, ts_ms, events FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+                                    (seq, limit)).fetchall()
+        return [Committed(r[0], r[1], events.decode(r[2])) for r in rows]
+
+    # -- writing one batch ---------------------------------------------------------------------------------------
+    def write_trading(self, batch) -> None:
         db = self._db
-        db.executemany(_UPSERT_ORDER, [_order_row(o) for o in changes.orders.values()])
-        self._insert_trades(changes.trades)
+        db.executemany(_UPSERT_ORDER, [_order_row(o) for o in batch.orders.values()])
+        self._insert_trades(batch.trades)
         db.executemany(f"INSERT INTO fills ({_FILL_COLS}) VALUES ({','.join('?' * 12)})",
-                       [_fill_row(f) for f in changes.fills])
-        for entry in journal.entries:
-            entry_id = db.execute("INSERT INTO journal_entries (kind, ref, ts_ms) VALUES (?, ?, ?)",
-                                  (entry.kind, entry.ref, entry.ts_ms)).lastrowid
-            db.executemany("INSERT INTO postings VALUES (?, ?, ?, ?, ?)",
-                           [(entry_id, p.account, p.asset, p.bucket, p.amount) for p in entry.postings])
-        db.executemany("INSERT OR REPLACE INTO balances VALUES (?, ?, ?, ?)",
-                       [(account, asset, *journal.balances[(account, asset)])
-                        for account, asset in sorted(journal.changed)])
-        db.executemany("INSERT OR REPLACE INTO book_sequences VALUES (?, ?)", sorted(changes.sequences.items()))
-        if changes.receipt is not None:
-            account, key, status, body = changes.receipt
-            db.execute("UPDATE idempotency_keys SET state = 'done', status = ?, headers = ?, body = ?"
-                       " WHERE account_id = ? AND key = ?",
-                       (status, json.dumps([["content-type", "application/json"]]), body, account, key))
+                       [_fill_row(f) for f in batch.fills])
+        entries = batch.journal.entries
+        first = batch.first_entry_id
+        db.executemany("INSERT INTO journal_entries (id, kind, ref, ts_ms) VALUES (?, ?, ?, ?)",
+                       [(first + i, e.kind, e.ref, e.ts_ms) for i, e in enumerate(entries)])
+        db.executemany("INSERT INTO postings VALUES (?, ?, ?, ?, ?)",
+                       [(first + i, p.account, p.asset, p.bucket, p.amount)
+                        for i, e in enumerate(entries) for p in e.postings])
+        db.executemany("INSERT OR REPLACE INTO balances VALUES (?, ?, ?, ?)", batch.balances)
+        db.executemany("INSERT OR REPLACE INTO book_sequences VALUES (?, ?)", sorted(batch.sequences.items()))
+        db.executemany("INSERT INTO outbox (seq, ts_ms, events) VALUES (?, ?, ?)",
+                       [(c.seq, c.ts_ms, events.encode(c.events)) for c in batch.outbox])
+        if batch.prune_outbox_through is not None:
+            db.execute("DELETE FROM outbox WHERE seq <= ?", (batch.prune_outbox_through,))
+        db.executemany("UPDATE idempotency_keys SET state = 'done', result = ? WHERE account_id = ? AND key = ?",
+                       [(result, account, key) for account, key, result in batch.results])
 
     # -- orders and fills --------------------------------------------------------------------------------------
     def open_orders(self) -> list[OrderState]:
@@ -113,7 +162,8 @@ class TradingTables:
     # -- checks ------------------------------------------------------------------------------------------------
     def ledger_report(self) -> dict:
         """What the ledger invariants are checked against: unbalanced entries, balances that disagree with the
-        postings, negative balances, and locked amounts that disagree with the open orders' reservations."""
+        postings, negative balances, locked amounts that disagree with the open orders' reservations, and books
+        that could not be restored (duplicate time priorities, crossed at rest)."""
         with self._lock:
             db = self._db
             unbalanced = db.execute("SELECT entry_id, asset, SUM(amount) FROM postings GROUP BY entry_id, asset"
@@ -134,11 +184,24 @@ class TradingTables:
             locked = {(r[0], r[1]): r[2] for r in db.execute(
                 "SELECT account_id, asset, locked FROM balances WHERE locked <> 0")}
             totals = dict(db.execute("SELECT asset, SUM(free + locked) FROM balances GROUP BY asset"))
+            # What start-up could not rebuild a book from: two resting orders with one time priority, or a book
+            # whose best bid reaches its best ask (both only happen if two writers ever traded on one database).
+            priorities = db.execute(
+                "SELECT symbol, seq, COUNT(*) FROM orders WHERE status IN ('open', 'partially_filled')"
+                " GROUP BY symbol, seq HAVING COUNT(*) > 1").fetchall()
+            crossed = db.execute(
+                "SELECT b.symbol, b.price, a.price FROM"
+                " (SELECT symbol, MAX(price) AS price FROM orders WHERE side = 'buy'"
+                "   AND status IN ('open', 'partially_filled') GROUP BY symbol) b JOIN"
+                " (SELECT symbol, MIN(price) AS price FROM orders WHERE side = 'sell'"
+                "   AND status IN ('open', 'partially_filled') GROUP BY symbol) a USING (symbol)"
+                " WHERE b.price >= a.price").fetchall()
         reserved_by = {(r[0], r[1]): r[2] for r in reserved}
         lock_mismatch = [(k, locked.get(k, 0), reserved_by.get(k, 0)) for k in set(locked) | set(reserved_by)
                          if locked.get(k, 0) != reserved_by.get(k, 0)]
         return {"unbalanced_entries": unbalanced, "balance_drift": drift, "negative_balances": negative,
-                "locked_vs_reserved": lock_mismatch, "asset_totals": totals}
+                "locked_vs_reserved": lock_mismatch, "duplicate_priorities": priorities, "crossed_books": crossed,
+                "asset_totals": totals}
 
 
 def _filters(account: str, filters: dict, before_id: str | None, time_column: str) -> tuple[str, list]:

@@ -1,10 +1,11 @@
-"""Committed trading changes -> stream events (the frames of spec/asyncapi.yaml, rendered like REST bodies).
+"""Committed engine events -> stream events (the frames of spec/asyncapi.yaml, rendered like REST bodies).
 
-`Publisher.committed` is the trading service's `on_commit` hook: it runs in the trading thread, under the
-trading lock, right after a commit, so it renders the orders while they cannot change and hands the events to
-the hub in commit order. With no connection open it renders only the book deltas (the hub's book copies need
-them). It must never raise into trading: a rendering bug is logged and the events of that
-commit are dropped (subscribers resynchronise from the next book snapshot).
+`Publisher.committed` is an engine listener (impl/domain/sequencer.py): it is called in the engine's thread after
+each commit with that batch's `Committed` records in sequence order, and only posts them to the event loop; the
+frames are rendered there (`_deliver`), so the engine never pays for rendering. Posts reach the loop in commit
+order, hence every subscriber gets events in commit order. With no connection open only the book deltas are
+built (the hub's book copies need them). Rendering must never break delivery: a rendering bug is logged and that
+batch's frames are dropped (subscribers resynchronise from the next book snapshot).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from impl.api import wire
+from impl.domain.events import BalanceChanged, BookChanged, OrderUpdated, TradeMade
 from impl.domain.ledger import DEPOSITS, FEES
 from impl.domain.units import to_string
 from impl.ws.hub import Event, Hub
@@ -21,57 +23,61 @@ _SYSTEM = (DEPOSITS, FEES)
 
 
 class Publisher:
-    def __init__(self, trading, hub: Hub, now_ms) -> None:
+    def __init__(self, trading, hub: Hub) -> None:
         self._trading = trading
         self._hub = hub
-        self._now_ms = now_ms
 
-    def committed(self, changes, journal) -> None:
-        if not self._hub.attached:  # no lifespan running: nobody can be subscribed, and attach() re-copies books
-            return
+    def committed(self, batch: list) -> None:
+        """Engine thread: hand the batch to the loop (nothing to do while no lifespan runs: nobody can be
+        subscribed, and attach() re-copies the books)."""
+        if self._hub.attached:
+            self._hub.post(self._deliver, batch)
+
+    def _deliver(self, batch: list) -> None:
         try:
-            events = self._events(changes, journal)
+            events = self._events(batch)
         except Exception:
             log.exception("stream: could not render a commit's events")
             return
-        self._hub.publish(events)
+        self._hub.dispatch(events)
 
-    def _events(self, changes, journal) -> list[Event]:
+    def _events(self, batch: list) -> list[Event]:
         events: list[Event] = []
-        now = wire.timestamp(self._now_ms())
-        for symbol, levels in changes.levels.items():
-            u = self._trading.units(symbol)
-            sequence = changes.sequences[symbol]
-            last: dict[tuple[str, int], int] = {}
-            for side, price, size in levels:
-                last[(side, price)] = size  # the frame carries the final size per level, in first-change order
-            bids = [_level(p, s, u.market) for (side, p), s in last.items() if side == "buy"]
-            asks = [_level(p, s, u.market) for (side, p), s in last.items() if side == "sell"]
-            frame = {"op": "book_delta", "channel": f"orderbook.{symbol}",
-                     "data": {"symbol": symbol, "prev_sequence": sequence - len(levels), "sequence": sequence,
-                              "bids": bids, "asks": asks, "ts": now}}
-            events.append(Event(frame["channel"], frame, symbol=symbol, levels=tuple(levels)))
-        if not self._hub.connections:
-            # Nobody to deliver to: only the deltas are needed (they keep the hub's book copies in step), so the
-            # trading lock is not held to render frames nobody reads. A connection opened meanwhile has not
-            # subscribed yet, so it could not have received these events anyway.
-            return events
-        for trade in changes.trades:
-            u = self._trading.units(trade.symbol)
-            channel = f"trades.{trade.symbol}"
-            events.append(Event(channel, {"op": "trade", "channel": channel, "data": wire.trade(trade, u.market)},
-                                symbol=trade.symbol))
-        for order in changes.orders.values():
-            u = self._trading.units(order.symbol)
-            events.append(Event("orders", {"op": "order", "channel": "orders", "data": wire.order(order, u)},
-                                owner=order.account))
-        for account, asset in sorted(journal.changed):
-            if account in _SYSTEM:
-                continue
-            free, locked = journal.balances[(account, asset)]
-            data = wire.balance(asset, free, locked, self._trading.assets[asset])
-            events.append(Event("balances", {"op": "balance", "channel": "balances", "data": data}, owner=account))
+        everyone = bool(self._hub.connections)
+        for committed in batch:
+            now = wire.timestamp(committed.ts_ms)
+            for e in committed.events:
+                kind = type(e)
+                if kind is BookChanged:
+                    events.append(self._delta(e, now))
+                elif not everyone:
+                    continue  # nobody to deliver to: only the deltas are needed (the hub's book copies)
+                elif kind is TradeMade:
+                    channel = f"trades.{e.trade.symbol}"
+                    data = wire.trade(e.trade, self._trading.units(e.trade.symbol).market)
+                    events.append(Event(channel, {"op": "trade", "channel": channel, "data": data},
+                                        symbol=e.trade.symbol))
+                elif kind is OrderUpdated:
+                    data = wire.order(e.order, self._trading.units(e.order.symbol))
+                    events.append(Event("orders", {"op": "order", "channel": "orders", "data": data},
+                                        owner=e.order.account))
+                elif kind is BalanceChanged and e.account not in _SYSTEM:
+                    data = wire.balance(e.asset, e.free, e.locked, self._trading.assets[e.asset])
+                    events.append(Event("balances", {"op": "balance", "channel": "balances", "data": data},
+                                        owner=e.account))
         return events
+
+    def _delta(self, e: BookChanged, now: str) -> Event:
+        market = self._trading.units(e.symbol).market
+        last: dict[tuple[str, int], int] = {}
+        for side, price, size in e.levels:
+            last[(side, price)] = size  # the frame carries the final size per level, in first-change order
+        bids = [_level(p, s, market) for (side, p), s in last.items() if side == "buy"]
+        asks = [_level(p, s, market) for (side, p), s in last.items() if side == "sell"]
+        frame = {"op": "book_delta", "channel": f"orderbook.{e.symbol}",
+                 "data": {"symbol": e.symbol, "prev_sequence": e.prev_sequence, "sequence": e.sequence,
+                          "bids": bids, "asks": asks, "ts": now}}
+        return Event(frame["channel"], frame, symbol=e.symbol, levels=e.levels)
 
 
 def _level(price: int, size: int, market) -> list[str]:

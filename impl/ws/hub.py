@@ -1,14 +1,14 @@
 """The stream's fan-out: which connection is subscribed to which channel, and delivery of events to them.
 
-Threads: trading operations run in worker threads and hand their committed events to `publish`, which posts
-them to the event loop; everything else here runs on the loop, so the subscription tables need no lock.
-Events are posted under the trading lock (impl/domain/trading.py `on_commit`), hence they reach the loop — and
-every subscriber — in commit order.
+Threads: the engine's thread hands committed events to `post`/`publish` (impl/ws/events.py), which post them to
+the event loop in commit order; everything else here runs on the loop, so the subscription tables need no lock.
+Hence events reach every subscriber in commit order.
 
 Order book consistency: the hub keeps its own copy of every market's L2 book and applies each delta to it as
 the delta is dispatched. A snapshot sent to a subscriber is taken from that copy on the loop, between two
 deltas, so `snapshot.sequence` is exactly the `prev_sequence` of the next delta that subscriber receives. The
-copy is taken from the trading service's books while trading is paused (`attach`), and the copy, the REST
+copy is taken from the engine's committed L2 books in the engine's thread between two batches (`attach`, through
+`Trading.exclusively`), and the copy, the REST
 snapshot and the deltas all carry the same sequence numbers (impl/domain/book.py).
 
 Memory: each connection's send queue is bounded (impl/ws/connection.py); the hub itself holds only the
@@ -77,14 +77,19 @@ class Hub:
         return self._loop is not None
 
     # -- from any thread ----------------------------------------------------------------------------------------
-    def publish(self, events: list[Event]) -> None:
+    def post(self, fn, *args) -> None:
+        """Run `fn(*args)` on the loop, after everything posted before it."""
         loop = self._loop
-        if loop is None or not events:
+        if loop is None:
             return
         try:
-            loop.call_soon_threadsafe(self.dispatch, events)
+            loop.call_soon_threadsafe(fn, *args)
         except RuntimeError:  # the loop closed under us (shutdown): nobody is listening any more
             self._loop = None
+
+    def publish(self, events: list[Event]) -> None:
+        if events:
+            self.post(self.dispatch, events)
 
     # -- on the loop --------------------------------------------------------------------------------------------
     def dispatch(self, events: Iterable[Event]) -> None:

@@ -319,3 +319,78 @@ def test_a_placement_killed_mid_request_can_be_retried_with_its_key(tmp_path, po
         restarted.stop()
     assert retry.status_code == 201, f"retry after a crash {point.replace('_', ' ')}: {retry.status_code} {retry.text}"
     assert len(orders) == 1 and retry.json()["id"] == orders[0]["id"]
+
+
+def test_a_batch_killed_between_apply_and_commit_loses_nothing_acknowledged(tmp_path):
+    """Group commit: the engine applies every command that queued while the previous batch committed, then commits
+    them at once. Kill the process after a batch holding a marked order (and whatever else eight clients had in
+    flight) was applied but before its commit: nothing of that batch may survive, nothing acknowledged before may be
+    lost, and every cut-off request retried with its Idempotency-Key acts exactly once."""
+    database = tmp_path / "cooud.sqlite3"
+    provision(database)
+    dying = ServerProcess(database, tmp_path / "dying.log", extra_env={"COOUD_CRASH_AT": "engine_before_commit"},
+                          command=[sys.executable, "-c", CRASH_AT_SCRIPT])
+    base = dying.start()
+    acknowledged: dict[str, dict] = {}  # order id -> 201 body
+    cut_off: list[tuple[str, dict, str]] = []  # (key, body, account email) of requests that got no answer
+    lock, stop = threading.Lock(), threading.Event()
+    try:
+        auths = [login(base, email) for email in ACCOUNTS]
+
+        def client(n: int) -> None:
+            email, auth, rng = ACCOUNTS[n % 2], auths[n % 2], random.Random(SEED + n)
+            with httpx.Client(base_url=base, headers=auth, timeout=10) as c:
+                for i in range(10_000):
+                    if stop.is_set():
+                        return
+                    body = {"symbol": "BTC/USDT", "side": rng.choice(("buy", "sell")), "type": "limit",
+                            "price": f"{rng.randint(59_990, 60_010)}.00", "size": "0.00100",
+                            "client_order_id": f"gc{n}-{i}"}
+                    key = str(uuid.uuid4())
+                    try:
+                        r = c.post("/v1/orders", json=body, headers={"Idempotency-Key": key})
+                    except httpx.TransportError:
+                        with lock:
+                            cut_off.append((key, body, email))
+                        return
+                    assert r.status_code == 201, r.text
+                    with lock:
+                        acknowledged[r.json()["id"]] = r.json()
+
+        threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(8)]
+        for t in threads:
+            t.start()
+        time.sleep(0.5)
+        marked = {"symbol": "BTC/USDT", "side": "buy", "type": "limit", "price": "50000.00", "size": "0.01000",
+                  "client_order_id": "crash-here"}
+        key = str(uuid.uuid4())
+        with pytest.raises(httpx.TransportError):
+            httpx.post(f"{base}/v1/orders", json=marked, headers={**auths[0], "Idempotency-Key": key}, timeout=10)
+        cut_off.append((key, marked, ACCOUNTS[0]))
+        dying.proc.wait(timeout=15)
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+    finally:
+        stop.set()
+        dying.kill()
+    assert acknowledged, "no order was acknowledged before the crash"
+    assert query(database, "SELECT COUNT(*) FROM orders WHERE client_order_id = 'crash-here'")[0][0] == 0
+
+    restarted = ServerProcess(database, tmp_path / "restarted.log")
+    base = restarted.start()
+    try:
+        stored = {o["id"] for email in ACCOUNTS for o in all_pages(base, login(base, email), "/v1/orders")}
+        assert set(acknowledged) <= stored, "an acknowledged order was lost"
+        for key, body, email in cut_off:  # the cut-off requests never committed: a retry must act, once
+            auth = login(base, email)
+            for _ in range(2):
+                retry = httpx.post(f"{base}/v1/orders", json=body, headers={**auth, "Idempotency-Key": key},
+                                   timeout=10)
+                assert retry.status_code == 201, retry.text
+            assert len(all_pages(base, auth, "/v1/orders", client_order_id=body["client_order_id"])) == 1
+    finally:
+        restarted.stop()
+    done = subprocess.run([COOUD, "ledger", "check", "--database", str(database)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr

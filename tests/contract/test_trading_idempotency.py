@@ -22,6 +22,7 @@ What is proved:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import sqlite3
@@ -123,13 +124,13 @@ def replayed(r: httpx.Response) -> bool:
 # -- one key, many concurrent requests -------------------------------------------------------------------------
 def test_fifty_concurrent_placements_with_one_key_place_one_order(exchange, monkeypatch):
     trading = exchange.app.services.trading
-    real_place = trading.place
+    real_execute = trading.execute
 
-    def slow_place(account, request, *rest):
-        time.sleep(0.3)  # keeps the first request in flight while the others arrive (see module docstring)
-        return real_place(account, request, *rest)
+    async def slow_execute(command):
+        await asyncio.sleep(0.3)  # keeps the first request in flight while the others arrive (see module docstring)
+        return await real_execute(command)
 
-    monkeypatch.setattr(trading, "place", slow_place)
+    monkeypatch.setattr(trading, "execute", slow_execute)
     key, body = new_key(), json.dumps({**ORDER, "client_order_id": "once"}).encode()
     headers = {**exchange.auth, "Idempotency-Key": key, "Content-Type": "application/json"}
 

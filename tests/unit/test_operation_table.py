@@ -12,7 +12,7 @@ import impl.domain.errors as domain_errors
 from generated.operations import ERROR_CATALOGUE, OPERATIONS
 from impl.app import handler_name
 
-HELPER_MODULES = {"context", "wire"}
+HELPER_MODULES = {"answers", "context", "wire"}
 
 
 def test_every_operation_has_a_handler():

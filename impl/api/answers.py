@@ -1,0 +1,69 @@
+"""How trading results are written as answers: by the handlers of tag `orders`, and again when a stored result is
+replayed.
+
+The engine stores the domain result of an idempotent command with its effect (impl/domain/commands.py). If the
+process dies after that commit but before the answer completed, the retry with the same Idempotency-Key finds
+the result without an answer; `render_stored` writes it exactly as the operation's handler would have
+(impl/middleware/idempotency.py). One renderer per operation, used on both paths, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+from impl.api import wire
+from impl.api.context import services
+from impl.domain.commands import decode_result
+from impl.domain.errors import DomainError
+from impl.errors import error_object
+
+
+def order(o, trading=None) -> dict:
+    return wire.order(o, (trading or services().trading).units(o.symbol))
+
+
+def _failure(exc: DomainError) -> tuple[int, dict]:
+    return error_object(exc.code, exc.message, [{"field": exc.field, "reason": exc.message}] if exc.field else None)
+
+
+def placed(outcomes: list, _body: dict | None = None, trading=None) -> dict:
+    items = []
+    for outcome in outcomes:
+        if isinstance(outcome, DomainError):
+            status, error = _failure(outcome)
+            items.append({"status": status, "error": error})
+        else:
+            items.append({"status": 201, "order": order(outcome, trading)})
+    return {"data": items}
+
+
+def cancelled(outcomes: list, body: dict, trading=None) -> dict:
+    items = []
+    for order_id, outcome in zip(body["order_ids"], outcomes, strict=True):
+        if isinstance(outcome, DomainError):
+            status, error = _failure(outcome)
+            items.append({"order_id": order_id, "status": status, "error": error})
+        else:
+            items.append({"order_id": order_id, "status": 200, "order": order(outcome, trading)})
+    return {"data": items}
+
+
+def cancelled_all(orders: list, _body: dict | None = None, trading=None) -> dict:
+    return {"data": [order(o, trading) for o in orders]}
+
+
+def _one(result, _body: dict | None = None, trading=None) -> dict:
+    return order(result, trading)
+
+
+# operationId -> (status, render(result, request body, trading)): how each idempotent trading answer is written.
+_RENDER = {"placeOrder": (201, _one), "amendOrder": (200, _one), "cancelOrder": (200, _one),
+           "placeOrderBatch": (200, placed), "cancelOrderBatch": (200, cancelled),
+           "cancelAllOrders": (200, cancelled_all)}
+
+
+def render_stored(operation_id: str, result: bytes, body: dict | None, trading) -> tuple[int, dict] | None:
+    """The answer to a request whose command committed but whose response was never completed (a crash in
+    between), rendered from the result the engine stored; None for operations that store no result."""
+    if operation_id not in _RENDER:
+        return None
+    status, render = _RENDER[operation_id]
+    return status, render(decode_result(result), body, trading)

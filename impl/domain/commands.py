@@ -1,0 +1,141 @@
+"""Typed commands to the trading engine, and the codec of their results.
+
+A command names one change of books, balances or orders; the engine (impl/domain/engine.py) is the only code that
+applies them. The API layer (through impl/domain/trading.py) builds commands from requests it has already checked
+against the market's static rules (`NewOrder` is in integer units), submits them and awaits their results.
+`origin` says who asked: "api" (a caller, `account` is theirs), "operator" (a CLI command) or "engine" (a reaction
+the engine itself ran after another command, see `Reaction` in impl/domain/engine.py).
+
+`idempotency_key`, when set, makes the engine store the command's result under (account, key) in the same
+transaction as its effect, so a retry after a crash between commit and answer is answered from it (the API
+layer renders it; impl/api/orders.py). Results are the domain's own records: an `OrderState`, a list of
+`OrderState | DomainError` for batches, `(free, locked)` for a deposit. `encode_result`/`decode_result` store them
+as JSON.
+
+Queries (`Preview`, `Inspect`) run in the engine's thread between batches — a consistent view of the books — and
+write nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import orjson
+
+from impl.domain.errors import DomainError, OrderRejected
+from impl.domain.orders import NewOrder, OrderState
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceOrder:
+    account: str
+    order: NewOrder
+    idempotency_key: str | None = None
+    origin: str = "api"
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceOrders:
+    """Each order as PlaceOrder would, in order; an item that failed the edge's checks is passed as its error."""
+
+    account: str
+    orders: tuple[NewOrder | DomainError, ...]
+    idempotency_key: str | None = None
+    origin: str = "api"
+
+
+@dataclass(frozen=True, slots=True)
+class CancelOrder:
+    account: str
+    order_id: str
+    idempotency_key: str | None = None
+    origin: str = "api"
+
+
+@dataclass(frozen=True, slots=True)
+class CancelOrders:
+    account: str
+    order_ids: tuple[str, ...]
+    idempotency_key: str | None = None
+    origin: str = "api"
+
+
+@dataclass(frozen=True, slots=True)
+class CancelAll:
+    account: str
+    symbol: str
+    side: str | None = None
+    idempotency_key: str | None = None
+    origin: str = "api"
+
+
+@dataclass(frozen=True, slots=True)
+class AmendOrder:
+    account: str
+    order_id: str
+    price: str | None
+    size: str | None
+    idempotency_key: str | None = None
+    origin: str = "api"
+
+
+@dataclass(frozen=True, slots=True)
+class Deposit:
+    account: str
+    asset: str
+    amount: int  # minor units of the asset, > 0
+    ref: str
+    idempotency_key: str | None = None
+    origin: str = "operator"
+
+
+Command = PlaceOrder | PlaceOrders | CancelOrder | CancelOrders | CancelAll | AmendOrder | Deposit
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    account: str
+    order: NewOrder
+
+
+@dataclass(frozen=True, slots=True)
+class Inspect:
+    """Run `fn(engine)` in the engine's thread between two batches (consistent reads, test hooks)."""
+
+    fn: Callable
+
+
+Query = Preview | Inspect
+
+
+# -- results, stored with their effect under an idempotency key ------------------------------------------------
+def encode_result(outcome) -> bytes:
+    return orjson.dumps(_plain(outcome))
+
+
+def _plain(outcome):
+    if isinstance(outcome, OrderState):
+        return {"order": outcome}
+    if isinstance(outcome, DomainError):
+        return {"error": {"code": outcome.code, "message": outcome.message, "field": outcome.field}}
+    if isinstance(outcome, list):
+        return {"items": [_plain(item) for item in outcome]}
+    if isinstance(outcome, tuple):
+        return {"tuple": list(outcome)}
+    raise TypeError(f"cannot store a result of type {type(outcome).__name__}")
+
+
+def decode_result(blob: bytes | str):
+    return _typed(orjson.loads(blob))
+
+
+def _typed(data: dict):
+    if "order" in data:
+        return OrderState(**data["order"])
+    if "error" in data:
+        e = data["error"]
+        return OrderRejected(e["code"], e["message"], field=e["field"])
+    if "items" in data:
+        return [_typed(item) for item in data["items"]]
+    return tuple(data["tuple"])

@@ -1,0 +1,508 @@
+"""The trading engine: the only writer of books, balances and orders. Commands in, results and events out.
+
+Not thread-safe by design: exactly one thread — the sequencer's (impl/domain/sequencer.py) — calls it. The engine
+keeps the whole trading state in memory (order books, open orders, committed balances, L2 sequences) and applies
+commands (impl/domain/commands.py) to it one after another. Each command's effect is added to the current `Batch`:
+the orders it changed, fills, trades, journal entries, balances, L2 level changes, its idempotent result and its
+outbox row (impl/domain/events.py). The sequencer commits a batch in one store transaction and only then answers
+the commands in it and publishes their events; `committed(batch)` then adopts the batch's balances and L2 changes
+as the committed state. If a commit fails, or a command fails in a way that may have left the books half-changed,
+`load()` rebuilds everything from the store, so memory never disagrees with what is stored.
+
+Reactions: after each command, every registered `Reaction` sees that command's events and may return commands of
+its own (origin "engine": stop triggers, OCO legs, liquidations, funding). They run at once, in the same batch and
+the same writer, before the next queued command — so what happens "because the price moved" is committed with
+the move. A chain of reactions is bounded (`MAX_REACTIONS` per command).
+
+Money rules (see also impl/domain/orders.py): a buy reserves `price × size` of the quote asset (a market buy by
+size its exact cost against the current book, a market buy by quote amount that amount); a sell reserves `size`
+of the base asset. When a buy fills below its limit the difference is released at once, so an open order always
+has exactly `remaining × price` (buy) or `remaining` (sell) locked. Fees are charged in the asset received, at the
+account's rate (the lower of the market's published rate and the account's fee-tier rate), rounded up.
+Self-trade prevention is the book's "cancel resting" policy.
+
+Refusals: a command refused by a rule (DomainError) changes nothing — every check runs before the first change.
+A DomainError raised after a book was touched, or any other exception, is a bug: the sequencer drops the batch,
+reloads and re-runs the other commands (`Poisoned`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Protocol
+
+from impl.domain import events as ev
+from impl.domain.book import L2Book
+from impl.domain.commands import (
+    AmendOrder,
+    CancelAll,
+    CancelOrder,
+    CancelOrders,
+    Command,
+    Deposit,
+    PlaceOrder,
+    PlaceOrders,
+    Preview,
+    encode_result,
+)
+from impl.domain.errors import DomainError, InvalidArgument, OrderNotFound, OrderRejected
+from impl.domain.ledger import Journal
+from impl.domain.matching import Fill, Order, OrderBook, Result
+from impl.domain.model import Market, Trade
+from impl.domain.orders import (
+    FillRecord,
+    MarketUnits,
+    NewOrder,
+    OrderState,
+    check_notional,
+    check_price,
+    check_size,
+    fee_of,
+)
+
+DEPTH_ALL = 1 << 30
+MAX_REACTIONS = 1000  # engine-originated commands one command may set off (a runaway rule is a bug)
+
+
+class Reaction(Protocol):
+    def __call__(self, engine: Engine, committed: ev.Committed) -> Iterable[Command]:
+        """Commands to run now because of what `committed` changed (called after every command)."""
+        ...
+
+
+class AnotherWriter(RuntimeError):
+    """Another process already runs the engine on this database (one writer per database). Not a DomainError:
+    an operator's mistake at start-up, never an answer to a request (raised by a store's `claim_writer`)."""
+
+
+class Poisoned(Exception):
+    """A command failed after it may have changed the in-memory state; the batch must be dropped and rebuilt."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(repr(cause))
+        self.cause = cause
+
+
+@dataclass
+class Batch:
+    """Everything a group of commands changed, written by the store in one transaction (`write_trading`)."""
+
+    journal: Journal
+    orders: dict[str, OrderState] = field(default_factory=dict)  # latest state of every order touched
+    fills: list[FillRecord] = field(default_factory=list)
+    trades: list[Trade] = field(default_factory=list)
+    levels: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)  # symbol -> L2 changes, in order
+    sequences: dict[str, int] = field(default_factory=dict)  # symbol -> L2 sequence after the batch
+    results: list[tuple[str, str, bytes]] = field(default_factory=list)  # (account, idempotency key, result)
+    outbox: list[ev.Committed] = field(default_factory=list)
+    first_entry_id: int = 1  # journal entry ids continue from here
+    client_order_ids: set[tuple[str, str]] = field(default_factory=set)  # taken by orders of this batch
+    prune_outbox_through: int | None = None  # outbox rows up to this seq may be deleted with this batch
+
+    @property
+    def empty(self) -> bool:
+        return not (self.outbox or self.results or self.journal.entries)
+
+    @property
+    def balances(self) -> list[tuple[str, str, int, int]]:
+        j = self.journal
+        return [(account, asset, *j.balances[(account, asset)]) for account, asset in sorted(j.changed)]
+
+
+class _Step:
+    """The working set of one command: its batch, time, and what it changed (for its events)."""
+
+    __slots__ = ("batch", "now", "orders", "levels", "trades", "fills", "dirty")
+
+    def __init__(self, batch: Batch, now: int) -> None:
+        self.batch, self.now = batch, now
+        self.orders: dict[str, OrderState] = {}
+        self.levels: dict[str, list[tuple[str, int, int]]] = {}
+        self.trades: list[Trade] = []
+        self.fills: list[FillRecord] = []
+        self.dirty = False  # a book was touched: a failure from here on cannot be undone in memory
+
+
+class Engine:
+    def __init__(self, store, markets: Iterable[Market], assets: dict[str, int], books: dict[str, L2Book],
+                 fee_rates: Callable[[str], tuple[Fraction, Fraction]], now_ms: Callable[[], int],
+                 new_id: Callable[[str], str], reactions: Iterable[Reaction] = ()) -> None:
+        self._store = store
+        self.units = {m.symbol: MarketUnits(m, assets[m.base], assets[m.quote]) for m in markets}
+        self.assets = dict(assets)
+        self.l2 = books
+        self._fee_rates = fee_rates
+        self._rates_cache: dict[str, tuple[Fraction, Fraction]] = {}
+        self._now_ms = now_ms
+        self._new_id = new_id
+        self.reactions: list[Reaction] = list(reactions)
+        self.load()
+
+    # -- state from the store ------------------------------------------------------------------------------------
+    def load(self) -> None:
+        """(Re)build the whole state from the store: books in time priority, balances, sequences, counters."""
+        store = self._store
+        self.books = {symbol: OrderBook(symbol) for symbol in self.units}
+        self.open: dict[str, OrderState] = {}
+        for o in store.open_orders():
+            self.books[o.symbol].restore(Order(o.id, o.account, o.side, o.price, o.remaining, o.seq))
+            self.open[o.id] = o
+        self.balances: dict[tuple[str, str], tuple[int, int]] = store.all_balances()
+        stored = store.book_sequences()
+        self.sequences: dict[str, int] = {}
+        for symbol, book in self.books.items():
+            l2 = self.l2.setdefault(symbol, L2Book(symbol))
+            l2.restore(book.depth("buy", DEPTH_ALL), book.depth("sell", DEPTH_ALL), stored.get(symbol, 0))
+            self.sequences[symbol] = l2.sequence
+        self.next_entry_id = store.last_entry_id() + 1
+        self.seq = store.last_outbox_seq()
+
+    def begin(self) -> Batch:
+        return Batch(Journal(self._committed_balance), first_entry_id=self.next_entry_id)
+
+    def _committed_balance(self, account: str, asset: str) -> tuple[int, int]:
+        return self.balances.get((account, asset), (0, 0))
+
+    def committed(self, batch: Batch) -> None:
+        """The batch is durable: adopt its balances, counters and L2 changes (readers see them from now on)."""
+        journal = batch.journal
+        for key in journal.changed:
+            self.balances[key] = tuple(journal.balances[key])
+        self.next_entry_id = batch.first_entry_id + len(journal.entries)
+        for symbol, levels in batch.levels.items():
+            self.l2[symbol].apply(levels)
+
+    # -- commands ------------------------------------------------------------------------------------------------
+    def execute(self, batch: Batch, command: Command):
+        """Apply one command (and the reactions it sets off) to `batch`; returns its result or raises the
+        DomainError that refused it (nothing changed) or `Poisoned` (the batch must be dropped)."""
+        mark = len(batch.outbox)
+        outcome = self._one(batch, command)
+        if self.reactions:
+            self._react(batch, mark)
+        return outcome
+
+    def _react(self, batch: Batch, mark: int) -> None:
+        """Show every command's events to the reactions, in order, running what they return as it comes —
+        including what the follow-ups themselves set off."""
+        ran = 0
+        while mark < len(batch.outbox):
+            committed = batch.outbox[mark]
+            mark += 1
+            for reaction in self.reactions:
+                try:
+                    follow_ups = list(reaction(self, committed))
+                except Exception as exc:
+                    raise Poisoned(exc) from exc
+                for follow_up in follow_ups:
+                    ran += 1
+                    if ran > MAX_REACTIONS:
+                        raise Poisoned(RuntimeError("reactions did not settle"))
+                    try:
+                        self._one(batch, follow_up)
+                    except DomainError:
+                        pass  # an engine-originated command refused by a rule does not happen; nothing changed
+
+    def _one(self, batch: Batch, command: Command):
+        step = _Step(batch, self._now_ms())
+        batch.journal.touched.clear()
+        try:
+            outcome = self._dispatch(step, command)
+        except DomainError:
+            if step.dirty:
+                raise Poisoned(RuntimeError("a refusal after the book changed")) from None
+            raise
+        except Exception as exc:
+            raise Poisoned(exc) from exc
+        self._finish(step)
+        if command.idempotency_key is not None:
+            batch.results.append((command.account, command.idempotency_key, encode_result(outcome)))
+        return _snapshot(outcome)
+
+    def _dispatch(self, step: _Step, c: Command):
+        if type(c) is PlaceOrder:
+            return self._place(c.account, c.order, step)
+        if type(c) is CancelOrder:
+            return self._cancel(self._open_order(c.account, c.order_id), "requested", step)
+        if type(c) is PlaceOrders:
+            results: list = []
+            for order in c.orders:
+                if isinstance(order, DomainError):
+                    results.append(order)
+                    continue
+                before, step.dirty = step.dirty, False
+                try:
+                    results.append(self._place(c.account, order, step))
+                except (OrderRejected, InvalidArgument) as exc:
+                    if step.dirty:  # refused after its book changed: a bug, not a refusal
+                        raise
+                    results.append(exc)
+                step.dirty = step.dirty or before
+            return results
+        if type(c) is CancelOrders:
+            results = []
+            for order_id in c.order_ids:
+                try:
+                    results.append(self._cancel(self._open_order(c.account, order_id), "requested", step))
+                except (OrderRejected, OrderNotFound) as exc:
+                    results.append(exc)
+            return results
+        if type(c) is CancelAll:
+            if c.symbol not in self.units:
+                raise OrderRejected("unknown_market", f"No market {c.symbol!r} is listed.", field="symbol")
+            mine = sorted((o for o in self.open.values() if o.account == c.account and o.symbol == c.symbol
+                           and c.side in (None, o.side)), key=lambda o: o.id)
+            return [self._cancel(o, "requested", step) for o in mine]
+        if type(c) is AmendOrder:
+            return self._amend(c.account, c.order_id, c.price, c.size, step)
+        if type(c) is Deposit:
+            if c.asset not in self.assets or c.amount <= 0:
+                raise InvalidArgument("A deposit needs a listed asset and a positive amount.", field="amount")
+            step.batch.journal.deposit(c.account, c.asset, c.amount, c.ref, step.now)
+            return step.batch.journal.balance(c.account, c.asset)
+        raise TypeError(f"not a command: {c!r}")
+
+    def _finish(self, step: _Step) -> None:
+        """Record the command's events (book deltas, trades, fills, orders, balances) as its outbox row."""
+        batch, journal = step.batch, step.batch.journal
+        events: list = []
+        for symbol, levels in step.levels.items():
+            before = self.sequences[symbol]
+            after = before + len(levels)
+            self.sequences[symbol] = batch.sequences[symbol] = after
+            batch.levels.setdefault(symbol, []).extend(levels)
+            events.append(ev.BookChanged(symbol, before, after, tuple(levels)))
+        events += [ev.TradeMade(t) for t in step.trades]
+        events += [ev.FillMade(f) for f in step.fills]
+        for order in step.orders.values():
+            batch.orders[order.id] = order
+            events.append(ev.OrderUpdated(order.snapshot()))
+        for account, asset in sorted(journal.touched):
+            free, locked = journal.balances[(account, asset)]
+            events.append(ev.BalanceChanged(account, asset, free, locked))
+        if events:
+            self.seq += 1
+            batch.outbox.append(ev.Committed(self.seq, step.now, tuple(events)))
+        batch.trades += step.trades
+        batch.fills += step.fills
+
+    # -- queries -------------------------------------------------------------------------------------------------
+    def preview(self, q: Preview) -> dict:
+        """What placing `q.order` would do now (no change): fills, rest, reservation and available balance."""
+        order, account = q.order, q.account
+        u = self.units[order.symbol]
+        result = self._submit(u, "ord_preview", account, order, dry_run=True)
+        if result.reason == "post_only_would_take":
+            raise _post_only()
+        reserve_asset, reserve = self._reservation(u, order, result)
+        return {"result": result, "taker_rate": self._rates(account, u.market)[1], "reserve_asset": reserve_asset,
+                "reserve": reserve, "available": self._committed_balance(account, reserve_asset)[0]}
+
+    # -- placing -------------------------------------------------------------------------------------------------
+    def _submit(self, u: MarketUnits, order_id: str, account: str, order: NewOrder, dry_run: bool = False) -> Result:
+        quote = None if order.quote_size is None else order.quote_size // u.quote_factor
+        return self.books[u.market.symbol].submit(
+            order_id, account, order.side, price=order.price, size=order.size if quote is None else None,
+            quote=quote, tif=order.tif, post_only=order.post_only, dry_run=dry_run)
+
+    def _reservation(self, u: MarketUnits, order: NewOrder, dry: Result | None) -> tuple[str, int]:
+        if order.side == "sell":
+            return u.market.base, u.base_amount(order.size)
+        if order.price is not None:
+            return u.market.quote, u.quote_amount(order.price, order.size)
+        if order.quote_size is not None:
+            return u.market.quote, order.quote_size
+        return u.market.quote, sum(u.quote_amount(f.price, f.size) for f in dry.fills)
+
+    def _place(self, account: str, order: NewOrder, step: _Step) -> OrderState:
+        u = self.units[order.symbol]
+        if u.market.status != "trading":
+            raise OrderRejected("market_halted", f"{u.market.symbol} is halted; new orders are refused.",
+                                field="symbol")
+        journal, now = step.batch.journal, step.now
+        coid = order.client_order_id
+        if coid is not None:
+            if (account, coid) in step.batch.client_order_ids or self._store.client_order_id_taken(account, coid):
+                raise OrderRejected("duplicate_client_order_id", f"client_order_id {coid!r} is already used.",
+                                    field="client_order_id")
+        needs_estimate = order.side == "buy" and order.price is None and order.quote_size is None
+        dry = self._submit(u, "ord_estimate", account, order, dry_run=True) if needs_estimate else None
+        asset, reserve = self._reservation(u, order, dry)
+        if journal.balance(account, asset)[0] < reserve:
+            raise OrderRejected("insufficient_balance", f"Account does not have enough {asset} to place this order.")
+        state = OrderState(self._new_id("ord"), account, order.symbol, order.side, order.type, order.tif,
+                           order.post_only, order.price, order.size, order.quote_size, coid, "open",
+                           0, 0, 0, 0, 0, None, None, now, now)
+        before, step.dirty = step.dirty, True
+        result = self._submit(u, state.id, account, order)
+        if result.reason == "post_only_would_take":  # nothing changed in the book
+            step.dirty = before
+            raise _post_only()
+        if coid is not None:
+            step.batch.client_order_ids.add((account, coid))
+        journal.reserve(account, asset, reserve, state.id, now)
+        state.reserved = reserve
+        return self._settle(u, state, result, step)
+
+    def _settle(self, u: MarketUnits, taker: OrderState, result: Result, step: _Step) -> OrderState:
+        symbol = u.market.symbol
+        for maker in result.stp_cancelled:
+            self._close(self.open.pop(maker.id), "cancelled", "self_trade_prevention", step)
+        for fill in result.fills:
+            self._fill(u, taker, self.open[fill.maker_id], fill, step)
+        if result.rested:
+            taker.remaining = result.rested
+            taker.seq = self.books[symbol].get(taker.id).seq
+            taker.status = "partially_filled" if taker.filled else "open"
+            taker.updated_at_ms = step.now
+            self.open[taker.id] = taker
+            step.orders[taker.id] = taker
+        else:
+            self._close(taker, "filled" if result.reason is None else "expired", None, step)
+        _add_levels(step, symbol, result.levels)
+        return taker
+
+    def _fill(self, u: MarketUnits, taker: OrderState, maker: OrderState, fill: Fill, step: _Step) -> None:
+        m, now, journal = u.market, step.now, step.batch.journal
+        buyer, seller = (taker, maker) if taker.side == "buy" else (maker, taker)
+        base_amount, quote_amount = u.base_amount(fill.size), u.quote_amount(fill.price, fill.size)
+        trade = Trade(self._new_id("trd"), m.symbol, fill.price, fill.size, taker.side, now)
+        fees = {}
+        for order, received in ((buyer, base_amount), (seller, quote_amount)):
+            liquidity = "taker" if order is taker else "maker"
+            maker_rate, taker_rate = self._rates(order.account, m)
+            fees[order.id] = fee_of(received, taker_rate if liquidity == "taker" else maker_rate)
+            step.fills.append(FillRecord(self._new_id("fill"), order.id, order.account, trade.id, m.symbol,
+                                         order.side, fill.price, fill.size, quote_amount, fees[order.id], liquidity,
+                                         now))
+            order.filled += fill.size
+            order.filled_quote += quote_amount
+            order.fee += fees[order.id]
+            order.updated_at_ms = now
+        journal.settle_fill(buyer=buyer.account, seller=seller.account, base=m.base, quote=m.quote,
+                            base_amount=base_amount, quote_amount=quote_amount, buyer_fee=fees[buyer.id],
+                            seller_fee=fees[seller.id], ref=trade.id, ts_ms=now)
+        buyer.reserved -= quote_amount
+        seller.reserved -= base_amount
+        if taker is buyer and taker.price is not None and fill.price < taker.price:
+            improvement = u.quote_amount(taker.price - fill.price, fill.size)
+            journal.release(taker.account, m.quote, improvement, taker.id, now)
+            taker.reserved -= improvement
+        step.trades.append(trade)
+        maker.remaining -= fill.size
+        if maker.remaining == 0:
+            self._close(self.open.pop(maker.id), "filled", None, step)
+        else:
+            maker.status = "partially_filled"
+            step.orders[maker.id] = maker
+
+    def _close(self, order: OrderState, status: str, reason: str | None, step: _Step) -> OrderState:
+        """End an order: release what it still reserves."""
+        asset = self.units[order.symbol].reserved_asset(order.side)
+        step.batch.journal.release(order.account, asset, order.reserved, order.id, step.now)
+        order.reserved, order.remaining, order.status, order.cancel_reason = 0, 0, status, reason
+        order.seq, order.updated_at_ms = None, step.now
+        step.orders[order.id] = order
+        return order
+
+    # -- cancelling and amending ---------------------------------------------------------------------------------
+    def _open_order(self, account: str, order_id: str) -> OrderState:
+        order = self.open.get(order_id)
+        if order is not None and order.account == account:
+            return order
+        if self._store.get_order(account, order_id) is None:
+            raise OrderNotFound(order_id)
+        raise OrderRejected("order_not_open", f"Order {order_id} is already filled, cancelled or expired.",
+                            field="order_id")
+
+    def _cancel(self, order: OrderState, reason: str, step: _Step) -> OrderState:
+        step.dirty = True
+        _, levels = self.books[order.symbol].cancel(order.id)
+        del self.open[order.id]
+        _add_levels(step, order.symbol, levels)
+        return self._close(order, "cancelled", reason, step)
+
+    def _amend(self, account: str, order_id: str, price: str | None, size: str | None, step: _Step) -> OrderState:
+        order = self._open_order(account, order_id)
+        u = self.units[order.symbol]
+        journal, now = step.batch.journal, step.now
+        if u.market.status != "trading":
+            raise OrderRejected("market_halted", f"{order.symbol} is halted; amends are refused.", field="order_id")
+        new_price = order.price if price is None else check_price(price, u)
+        new_size = order.size if size is None else check_size(size, u)
+        check_notional(new_price, new_size, u)
+        if new_size <= order.filled:
+            raise OrderRejected("size_too_small", "The new size must exceed what has filled already.", field="size")
+        new_remaining = new_size - order.filled
+        if new_price == order.price and new_remaining == order.remaining:
+            return order
+        if new_price == order.price and new_remaining < order.remaining:
+            step.dirty = True
+            levels = self.books[order.symbol].reduce(order.id, new_remaining)
+            freed = order.reserved - _reserved_for(u, order.side, new_price, new_remaining)
+            journal.release(account, u.reserved_asset(order.side), freed, order.id, now)
+            order.reserved -= freed
+            order.size, order.remaining, order.updated_at_ms = new_size, new_remaining, now
+            _add_levels(step, order.symbol, levels)
+            step.orders[order.id] = order
+            return order
+        # Any other change re-queues the order: it loses time priority and may cross as a taker.
+        opposite = "sell" if order.side == "buy" else "buy"
+        best = self.books[order.symbol].best(opposite)
+        crosses = best is not None and (best[0] <= new_price if order.side == "buy" else best[0] >= new_price)
+        if order.post_only and crosses:
+            raise _post_only()
+        asset = u.reserved_asset(order.side)
+        extra = _reserved_for(u, order.side, new_price, new_remaining) - order.reserved
+        if extra > journal.balance(account, asset)[0]:
+            raise OrderRejected("insufficient_balance", f"Account does not have enough {asset} for this amend.")
+        step.dirty = True
+        _, levels = self.books[order.symbol].cancel(order.id)
+        del self.open[order.id]
+        _add_levels(step, order.symbol, levels)
+        if extra > 0:
+            journal.reserve(account, asset, extra, order.id, now)
+        else:
+            journal.release(account, asset, -extra, order.id, now)
+        order.reserved += extra
+        order.price, order.size, order.updated_at_ms = new_price, new_size, now
+        result = self.books[order.symbol].submit(order.id, account, order.side, price=new_price, size=new_remaining,
+                                                 tif="GTC", post_only=order.post_only)
+        return self._settle(u, order, result, step)
+
+    # -- helpers -------------------------------------------------------------------------------------------------
+    def _rates(self, account: str, market: Market) -> tuple[Fraction, Fraction]:
+        # Fee tiers are fixed when an account is created (no operation changes them), so they are read once.
+        tier = self._rates_cache.get(account)
+        if tier is None:
+            tier = self._rates_cache[account] = self._fee_rates(account)
+        return min(tier[0], Fraction(market.maker_fee_rate)), min(tier[1], Fraction(market.taker_fee_rate))
+
+    def resting(self) -> dict[str, list[Order]]:
+        return {symbol: sorted(book.orders(), key=lambda o: o.seq) for symbol, book in self.books.items()}
+
+
+def _reserved_for(u: MarketUnits, side: str, price: int, remaining: int) -> int:
+    return u.quote_amount(price, remaining) if side == "buy" else u.base_amount(remaining)
+
+
+def _add_levels(step: _Step, symbol: str, levels) -> None:
+    """Record L2 level changes; a market with none is not recorded (its book did not change)."""
+    if levels:
+        step.levels.setdefault(symbol, []).extend(levels)
+
+
+def _snapshot(outcome):
+    """Copies of the orders in an outcome: the live orders keep changing under later commands."""
+    if isinstance(outcome, OrderState):
+        return outcome.snapshot()
+    if isinstance(outcome, list):
+        return [_snapshot(item) for item in outcome]
+    return outcome
+
+
+def _post_only() -> OrderRejected:
+    return OrderRejected("post_only_would_take", "The post-only order would have matched on arrival; not placed.",
+                         field="post_only")
