@@ -12,9 +12,12 @@ import threading
 import time
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_PAIRS = [_ALPHABET[i >> 5] + _ALPHABET[i & 31] for i in range(1024)]  # 10 bits -> 2 digits
 _lock = threading.Lock()
 _last_ms = -1
 _last_rand = 0
+_prefix = ""  # the encoded milliseconds of _last_ms
+_high, _high_text = -1, ""  # the top 50 random bits and their encoding, reused while only the low 30 change
 
 
 def _encode(value: int, length: int) -> str:
@@ -26,18 +29,22 @@ def _encode(value: int, length: int) -> str:
 
 
 def ulid(now_ms: int | None = None) -> str:
-    """A new ULID, monotonic within this process."""
-    global _last_ms, _last_rand
+    """A new ULID, monotonic within this process. The engine makes several per order, so the encoding of the
+    time and of the high random bits is kept between calls; only the low 30 bits are written each time."""
+    global _last_ms, _last_rand, _prefix, _high, _high_text
     ms = int(time.time() * 1000) if now_ms is None else now_ms
     with _lock:
         if ms <= _last_ms:
-            ms = _last_ms
             _last_rand = (_last_rand + 1) & ((1 << 80) - 1)
         else:
-            _last_ms = ms
+            _last_ms, _prefix = ms, _encode(ms, 10)
             _last_rand = int.from_bytes(os.urandom(10), "big") >> 1  # headroom for increments
         rand = _last_rand
-    return _encode(ms, 10) + _encode(rand, 16)
+        if rand >> 30 != _high:
+            _high = rand >> 30
+            _high_text = _encode(_high, 10)
+        low = rand & 0x3FFFFFFF
+        return _prefix + _high_text + _PAIRS[low >> 20] + _PAIRS[(low >> 10) & 1023] + _PAIRS[low & 1023]
 
 
 def new_id(prefix: str) -> str:

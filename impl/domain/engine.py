@@ -64,6 +64,7 @@ from impl.domain.orders import (
 
 DEPTH_ALL = 1 << 30
 MAX_REACTIONS = 1000  # engine-originated commands one command may set off (a runaway rule is a bug)
+CLOSED_REMEMBERED = 100_000  # recently ended orders kept in memory (older ones are looked up in the store)
 
 
 class Reaction(Protocol):
@@ -134,7 +135,7 @@ class Engine:
         self.assets = dict(assets)
         self.l2 = books
         self._fee_rates = fee_rates
-        self._rates_cache: dict[str, tuple[Fraction, Fraction]] = {}
+        self._rates_cache: dict[tuple[str, str], tuple[Fraction, Fraction]] = {}
         self._now_ms = now_ms
         self._new_id = new_id
         self.reactions: list[Reaction] = list(reactions)
@@ -146,6 +147,7 @@ class Engine:
         store = self._store
         self.books = {symbol: OrderBook(symbol) for symbol in self.units}
         self.open: dict[str, OrderState] = {}
+        self.closed: dict[str, str] = {}  # order id -> account of recently ended orders, oldest first
         for o in store.open_orders():
             self.books[o.symbol].restore(Order(o.id, o.account, o.side, o.price, o.remaining, o.seq))
             self.open[o.id] = o
@@ -399,7 +401,12 @@ class Engine:
             step.orders[maker.id] = maker
 
     def _close(self, order: OrderState, status: str, reason: str | None, step: _Step) -> OrderState:
-        """End an order: release what it still reserves."""
+        """End an order: release what it still reserves (and remember it ended: cancels of just-ended orders are
+        refused without a store read)."""
+        closed = self.closed
+        closed[order.id] = order.account
+        if len(closed) > CLOSED_REMEMBERED:
+            del closed[next(iter(closed))]
         asset = self.units[order.symbol].reserved_asset(order.side)
         step.batch.journal.release(order.account, asset, order.reserved, order.id, step.now)
         order.reserved, order.remaining, order.status, order.cancel_reason = 0, 0, status, reason
@@ -412,7 +419,7 @@ class Engine:
         order = self.open.get(order_id)
         if order is not None and order.account == account:
             return order
-        if self._store.get_order(account, order_id) is None:
+        if self.closed.get(order_id) != account and self._store.get_order(account, order_id) is None:
             raise OrderNotFound(order_id)
         raise OrderRejected("order_not_open", f"Order {order_id} is already filled, cancelled or expired.",
                             field="order_id")
@@ -474,11 +481,15 @@ class Engine:
 
     # -- helpers -------------------------------------------------------------------------------------------------
     def _rates(self, account: str, market: Market) -> tuple[Fraction, Fraction]:
-        # Fee tiers are fixed when an account is created (no operation changes them), so they are read once.
-        tier = self._rates_cache.get(account)
-        if tier is None:
-            tier = self._rates_cache[account] = self._fee_rates(account)
-        return min(tier[0], Fraction(market.maker_fee_rate)), min(tier[1], Fraction(market.taker_fee_rate))
+        """(maker, taker): the lower of the market's rate and the account's fee tier. Fee tiers are fixed when an
+        account is created (no operation changes them), so each pair is worked out once."""
+        key = (account, market.symbol)
+        rates = self._rates_cache.get(key)
+        if rates is None:
+            tier_maker, tier_taker = self._fee_rates(account)
+            rates = self._rates_cache[key] = (min(tier_maker, Fraction(market.maker_fee_rate)),
+                                              min(tier_taker, Fraction(market.taker_fee_rate)))
+        return rates
 
     def resting(self) -> dict[str, list[Order]]:
         return {symbol: sorted(book.orders(), key=lambda o: o.seq) for symbol, book in self.books.items()}

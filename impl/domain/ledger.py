@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 DEPOSITS = "sys:deposits"
 FEES = "sys:fees"
@@ -30,16 +31,14 @@ class LedgerViolation(AssertionError):
     """An entry that would break an invariant: a bug in the caller, never a user error."""
 
 
-@dataclass(frozen=True, slots=True)
-class Posting:
+class Posting(NamedTuple):  # named tuples: the engine makes several per command, and they are immutable
     account: str
     asset: str
     bucket: str
     amount: int
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     kind: str
     ref: str  # what it is about: an order id, a trade id, a deposit reference
     ts_ms: int
@@ -65,19 +64,24 @@ class Journal:
         if kind not in ENTRY_KINDS:
             raise LedgerViolation(f"unknown entry kind {kind!r}")
         sums: dict[str, int] = {}
-        for p in postings:
-            if p.bucket not in BUCKETS:
-                raise LedgerViolation(f"unknown bucket {p.bucket!r}")
-            sums[p.asset] = sums.get(p.asset, 0) + p.amount
-        unbalanced = {asset: total for asset, total in sums.items() if total != 0}
-        if unbalanced:
-            raise LedgerViolation(f"entry {kind} {ref} does not sum to zero: {unbalanced}")
         after: dict[tuple[str, str], list[int]] = {}
-        for p in postings:
-            slot = after.setdefault((p.account, p.asset), list(self._slot(p.account, p.asset)))
-            slot[BUCKETS.index(p.bucket)] += p.amount
+        for account, asset, bucket, amount in postings:
+            if bucket == "free":
+                index = 0
+            elif bucket == "locked":
+                index = 1
+            else:
+                raise LedgerViolation(f"unknown bucket {bucket!r}")
+            sums[asset] = sums.get(asset, 0) + amount
+            slot = after.get((account, asset))
+            if slot is None:
+                slot = after[(account, asset)] = list(self._slot(account, asset))
+            slot[index] += amount
+        if any(sums.values()):
+            unbalanced = {asset: total for asset, total in sums.items() if total != 0}
+            raise LedgerViolation(f"entry {kind} {ref} does not sum to zero: {unbalanced}")
         for (account, asset), (free, locked) in after.items():
-            if account != DEPOSITS and (free < 0 or locked < 0):
+            if (free < 0 or locked < 0) and account != DEPOSITS:
                 raise LedgerViolation(f"entry {kind} {ref} would make {account} {asset} negative")
         self.balances.update(after)
         self.changed.update(after)

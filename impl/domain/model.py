@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from impl.domain.units import precision_of
 
@@ -40,15 +41,15 @@ class Market:
         if self.min_size > self.max_size:
             raise ValueError("min_size exceeds max_size")
 
-    @property
+    @cached_property
     def price_precision(self) -> int:
         return precision_of(self.tick_size)
 
-    @property
+    @cached_property
     def size_precision(self) -> int:
         return precision_of(self.step_size)
 
-    @property
+    @cached_property
     def quote_precision(self) -> int:
         """Precision of price × size amounts."""
         return self.price_precision + self.size_precision

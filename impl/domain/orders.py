@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from impl.domain.errors import InvalidArgument, OrderRejected
 from impl.domain.model import Market
@@ -42,21 +43,21 @@ class MarketUnits:
                 f"{m.symbol}: price precision {m.price_precision} + size precision {m.size_precision} must fit the "
                 f"asset precisions ({m.base} {self.base_precision}, {m.quote} {self.quote_precision})")
 
-    @property
+    @cached_property
     def base_factor(self) -> int:
         """Minor units of the base asset per size unit."""
         return 10 ** (self.base_precision - self.market.size_precision)
 
-    @property
+    @cached_property
     def quote_factor(self) -> int:
         """Minor units of the quote asset per (price unit × size unit)."""
         return 10 ** (self.quote_precision - self.market.quote_precision)
 
-    @property
+    @cached_property
     def tick(self) -> int:
         return to_units(self.market.tick_size, self.market.price_precision)
 
-    @property
+    @cached_property
     def step(self) -> int:
         return to_units(self.market.step_size, self.market.size_precision)
 
