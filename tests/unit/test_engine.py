@@ -1,0 +1,192 @@
+"""The engine as a single writer (impl/domain/engine.py, sequencer.py, outbox.py), over a real SQLite store:
+
+- group commit: commands that arrive while a commit is in flight are applied together and committed in one
+  transaction; nobody is answered, and nothing is readable, before the commit that holds their effect;
+- a failed commit answers every command of its batch with the failure and leaves memory equal to the store;
+- the outbox: every command's events are stored with its effect; a consumer that resumes after any sequence —
+  across a restart of the engine — receives every later event once, in order, with no gap;
+- reactions: a real rule (a stop-loss trigger) runs as an engine-originated command in the same batch as the trade
+  that crossed it, fires exactly once, and its order matches at once;
+- one writer per database: a second engine on the same file is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from concurrent.futures import Future
+from fractions import Fraction
+
+import pytest
+
+from impl import demo
+from impl.domain.commands import PlaceOrder
+from impl.domain.engine import AnotherWriter
+from impl.domain.events import BookChanged, OrderUpdated, TradeMade
+from impl.domain.orders import NewOrder
+from impl.domain.outbox import Feed
+from impl.domain.trading import Trading
+from impl.ids import new_id
+from impl.store.sqlite import SQLiteStore
+
+ACCOUNTS = ("usr_A", "usr_B", "usr_C")
+RATES = (Fraction(1, 1000), Fraction(2, 1000))
+
+
+def open_store(path) -> SQLiteStore:
+    store = SQLiteStore(str(path))
+    store.migrate()
+    demo.seed_if_empty(store)
+    return store
+
+
+def make_trading(store, reactions=()) -> Trading:
+    return Trading(store, store.list_markets(), store.list_assets(), {}, lambda _a: RATES,
+                   lambda: 1_779_105_851_842, new_id, reactions)
+
+
+def funded(path) -> tuple[SQLiteStore, Trading]:
+    store = open_store(path)
+    trading = make_trading(store)
+    for account in ACCOUNTS:
+        trading.deposit(account, "BTC", "50", f"dep-{account}-btc")
+        trading.deposit(account, "USDT", "5000000", f"dep-{account}-usdt")
+    return store, trading
+
+
+def limit(account: str, side: str, price: str, size: str, **extra) -> dict:
+    return {"symbol": "BTC/USDT", "side": side, "type": "limit", "price": price, "size": size, **extra}
+
+
+def test_group_commit_answers_nobody_before_the_commit_that_holds_their_effect(tmp_path):
+    store, trading = funded(tmp_path / "db.sqlite3")
+    real_write, entered, release = store.write_trading, threading.Event(), threading.Event()
+
+    def held_write(batch):
+        entered.set()
+        assert release.wait(30), "the test never released the commit"
+        real_write(batch)
+
+    store.write_trading = held_write
+    first = trading.sequencer.submit(trading.place_command("usr_A", limit("usr_A", "sell", "100.00", "1")))
+    assert entered.wait(30)  # the first batch (one command) is committing now, and stays there
+    batches_before = trading.sequencer.stats["batches"]
+    queued: list[Future] = [trading.sequencer.submit(trading.place_command(
+        account, limit(account, "buy", "99.00", "0.1", client_order_id=f"q{i}")))
+        for i, account in enumerate(ACCOUNTS * 5)]
+    assert not first.done() and not any(f.done() for f in queued)  # nobody answered before the commit
+    with sqlite3.connect(store.path) as reader:  # another connection: what is committed (WAL readers never wait)
+        assert reader.execute("SELECT COUNT(*) FROM orders").fetchone()[0] == 0  # and nothing committed yet
+    store.write_trading = real_write
+    release.set()
+    placed = [f.result(timeout=30) for f in queued]
+    assert first.result(timeout=30).status == "open"
+    # everything that queued behind the held commit was applied and committed as one more batch
+    assert trading.sequencer.stats["batches"] - batches_before == 2
+    for order in placed:
+        assert store.get_order(order.account, order.id).status == "open"
+
+
+def test_a_failed_commit_answers_the_whole_batch_with_its_error_and_changes_nothing(tmp_path, monkeypatch):
+    store, trading = funded(tmp_path / "db.sqlite3")
+    before = store.ledger_report()["asset_totals"], store.all_balances()
+
+    def broken(_batch):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "write_trading", broken)
+    with pytest.raises(OSError):
+        trading.place("usr_A", limit("usr_A", "sell", "100.00", "1"))
+    monkeypatch.undo()
+    assert (store.ledger_report()["asset_totals"], store.all_balances()) == before
+    assert trading.resting()["BTC/USDT"] == []
+    assert trading.place("usr_B", limit("usr_B", "buy", "100.00", "1")).status == "open"  # and it goes on
+
+
+def test_the_outbox_delivers_every_event_once_and_in_order_across_a_restart(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    store, trading = funded(path)
+    seen: list[int] = []
+    feed = Feed(trading, store, 0, lambda c: seen.append(c.seq))
+    for i in range(20):
+        trading.place(ACCOUNTS[i % 3], limit(ACCOUNTS[i % 3], "buy" if i % 2 else "sell", f"{100 + i % 4}.00",
+                                             "0.5"))
+    feed.close()
+    assert seen == list(range(1, len(seen) + 1)) and len(seen) > 20
+    everything = store.outbox_after(0, 10_000)
+    assert [c.seq for c in everything] == seen
+    halfway = seen[len(seen) // 2]  # a consumer that had handled only this far when the engine went away
+    trading.close()
+    store.close()
+
+    store = open_store(path)
+    reborn = make_trading(store)
+    resumed: list = []
+    feed = Feed(reborn, store, halfway, resumed.append)
+    reborn.place("usr_A", limit("usr_A", "sell", "120.00", "1"))
+    reborn.cancel_all("usr_A", "BTC/USDT", None)
+    feed.close()
+    seqs = [c.seq for c in resumed]
+    assert seqs == list(range(halfway + 1, seqs[-1] + 1)), "a gap or a duplicate after the restart"
+    assert seqs[len(seen) - halfway - 1] == seen[-1]  # the replay ends where the first engine stopped ...
+    assert len(seqs) > len(seen) - halfway  # ... and the new engine's events follow without a gap
+    assert [c.events for c in resumed[:len(seen) - halfway]] == [c.events for c in everything[halfway:]]
+
+
+class StopLoss:
+    """A real rule: when a trade on `symbol` prints at or below `trigger`, sell `size` at market for `account` —
+    once (the reaction the condition-order issue builds on)."""
+
+    def __init__(self, account: str, trigger: int, size: int) -> None:
+        self.account, self.trigger, self.size, self.fired = account, trigger, size, 0
+
+    def __call__(self, engine, committed):
+        if self.fired:
+            return []
+        if any(type(e) is TradeMade and e.trade.price <= self.trigger for e in committed.events):
+            self.fired = committed.seq
+            order = NewOrder("BTC/USDT", "sell", "market", "IOC", False, None, self.size, None, "stop-1")
+            return [PlaceOrder(self.account, order, origin="engine")]
+        return []
+
+
+def test_a_reaction_runs_in_the_same_batch_as_the_trade_that_triggered_it(tmp_path):
+    store = open_store(tmp_path / "db.sqlite3")
+    stop = StopLoss("usr_C", trigger=9_950, size=20_000)  # 99.50 USDT; 0.2 BTC
+    trading = make_trading(store, reactions=[stop])
+    for account in ACCOUNTS:
+        trading.deposit(account, "BTC", "50", f"dep-{account}-btc")
+        trading.deposit(account, "USDT", "5000000", f"dep-{account}-usdt")
+    batches: list[list] = []
+    trading.listeners.append(batches.append)
+    trading.place("usr_A", limit("usr_A", "buy", "99.50", "1"))  # the bid the stop will sell into
+    trading.place("usr_A", limit("usr_A", "buy", "99.00", "1"))
+    assert stop.fired == 0
+    trading.place("usr_B", limit("usr_B", "sell", "99.60", "0.1"))  # rests above the trigger: no trade yet
+    assert stop.fired == 0
+    taker = trading.place("usr_B", limit("usr_B", "sell", "99.50", "0.3"))  # trades at 99.50: crosses the trigger
+    assert taker.filled == 30_000 and stop.fired
+    last = batches[-1]
+    assert [c.seq for c in last] == [stop.fired, stop.fired + 1]  # trigger and reaction in one commit
+    stop_orders = [e.order for e in last[1].events if type(e) is OrderUpdated and e.order.account == "usr_C"]
+    assert stop_orders and stop_orders[0].status == "filled" and stop_orders[0].filled == 20_000
+    assert any(type(e) is BookChanged for e in last[1].events)  # it matched in the same step
+    # it fires once: later trades below the trigger change nothing for usr_C
+    trading.place("usr_B", limit("usr_B", "sell", "99.00", "0.1"))
+    assert len(store.list_orders("usr_C", {}, 100, None)) == 1
+    report = store.ledger_report()
+    assert all(not v for k, v in report.items() if k != "asset_totals")
+
+
+def test_a_second_engine_on_the_same_database_is_refused(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    store, trading = funded(path)
+    other = open_store(path)  # as a second process would open it
+    with pytest.raises(AnotherWriter, match="already trading"):
+        make_trading(other)
+    other.close()
+    trading.close()
+    store.close()  # the writer's store closes: the guard is free again
+    successor = open_store(path)
+    make_trading(successor).close()
+    successor.close()
