@@ -28,6 +28,7 @@ from impl.domain.errors import DomainError, InvalidArgument, NotFound
 from impl.domain.identity_model import SCOPES, ApiKey, Principal, Session, User
 from impl.domain.market_data import decode_cursor, page_of
 from impl.domain.model import Page
+from impl.domain.ports import IdentityStore
 from impl.ids import new_id
 from impl.security import AuthError, passwords, signing, siwe, totp
 from impl.security.sealing import seal, unseal
@@ -85,7 +86,7 @@ class SiweConfig:
 
 
 class Identity:
-    def __init__(self, store, master_key: bytes, *, siwe_config: SiweConfig, invite_gating: bool,
+    def __init__(self, store: IdentityStore, master_key: bytes, *, siwe_config: SiweConfig, invite_gating: bool,
                  password_hasher=passwords.DEFAULT_HASHER) -> None:
         self._store = store
         self._master = master_key
@@ -287,7 +288,7 @@ class Identity:
         if found is None:
             raise AuthError("listen_key_not_found",
                             "The listen key does not exist, has expired or was closed. Create a new one.")
-        return Principal(found[0], "listen_key", scopes=frozenset({"read"}))
+        return Principal(found.user_id, "listen_key", scopes=frozenset({"read"}))
 
     # -- authenticating a request -----------------------------------------------------------------------------
     def authenticate_bearer(self, token: str, network: str, now_ms: int) -> Principal:

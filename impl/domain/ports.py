@@ -1,22 +1,52 @@
-"""The store interface the domain needs, as a Protocol; `impl.store` provides implementations.
+"""The stores the domain needs, as Protocols; `impl.store` provides implementations (SQLite, and an in-memory one
+for unit tests), and tests/store_contract.py is the behaviour every implementation must show.
 
-Later capabilities (accounts, orders, ledger) extend this interface rather than reaching for a database
-directly, so the domain stays testable with any conforming store.
+Invariants every implementation keeps:
+- Each method is atomic: it is seen entirely or not at all, by every thread and every other call.
+- Single-use claims (a wallet nonce, an invite, a refresh-token rotation, an idempotency reservation) succeed
+  for exactly one of any number of concurrent callers.
+- Returned records are immutable values (`impl.domain.model`, `impl.domain.identity_model`, `impl.domain.records`);
+  a store never hands out something whose later mutation would change what it holds.
+- Paginated reads take `limit` and an exclusive `before_id` cursor and return newest (greatest id) first.
+Times are integer milliseconds since the Unix epoch, always passed in: a store never reads the clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Iterable, Sequence
+from typing import Literal, Protocol
 
+from impl.domain.errors import DomainError
+from impl.domain.identity_model import ApiKey, Session, User
 from impl.domain.model import Candle, Market, Trade
+from impl.domain.records import IdempotencyRecord, ListenKeyOwner, RefreshRotation
+
+
+class AlreadyExists(DomainError):
+    """A write refused because it would break a uniqueness rule of the store (e.g. a second user with an email)."""
 
 
 class MarketStore(Protocol):
-    def list_markets(self) -> list[Market]: ...
+    """Listings (assets, markets) and the public trade tape with its candles."""
+
+    def add_assets(self, assets: dict[str, int]) -> None:
+        """Register assets with their precision (decimal places of their minor unit); codes are unique."""
+        ...
+
+    def list_assets(self) -> dict[str, int]:
+        """Every asset and its precision, by code in ascending order."""
+        ...
+
+    def add_markets(self, markets: Iterable[Market]) -> None:
+        """List markets (symbols unique, base and quote registered assets), after those already listed."""
+        ...
+
+    def list_markets(self) -> list[Market]:
+        """Every market, in listing order."""
+        ...
 
     def list_trades(self, symbol: str, limit: int, before_id: str | None) -> list[Trade]:
-        """Trades of `symbol` newest first, strictly older than `before_id` when given."""
+        """Trades of `symbol` newest (greatest id) first, strictly older than `before_id` when given."""
         ...
 
     def get_trade(self, trade_id: str) -> Trade | None: ...
@@ -26,5 +56,131 @@ class MarketStore(Protocol):
         ...
 
     def record_trades(self, trades: Sequence[Trade]) -> None:
-        """Persist trades (in order) and fold them into the candles of every interval, atomically."""
+        """Persist trades (in order; ids unique, markets listed) and fold them into the candles of every interval
+        (`impl.domain.candles`), all or nothing."""
         ...
+
+
+class IdentityStore(Protocol):
+    """Users, sessions, refresh tokens, wallet nonces, invites, API keys and listen keys. Secrets are never held in
+    the clear: tokens, cookies and listen keys arrive as hashes, TOTP secrets sealed."""
+
+    # -- users
+    def add_user(self, user: User) -> None:
+        """Raises `AlreadyExists` when the id, the email or the wallet address is taken."""
+        ...
+
+    def user_by(self, column: Literal["id", "email", "wallet_address"], value: str) -> User | None:
+        """The user whose `column` equals `value` exactly."""
+        ...
+
+    def update_user(self, user_id: str, **fields: object) -> None:
+        """Set some of totp_sealed, totp_pending, totp_last_step, invite_status, password_hash."""
+        ...
+
+    def advance_totp_step(self, user_id: str, step: int) -> bool:
+        """Record `step` as the last used TOTP step; False (and no change) when an equal or later one was used."""
+        ...
+
+    # -- sessions and refresh tokens
+    def add_session(self, session: Session, cookie_hash: str | None = None) -> None:
+        """Store a session; a cookie session is also found by its (unique) cookie hash."""
+        ...
+
+    def session(self, session_id: str) -> Session | None: ...
+
+    def session_by_cookie(self, cookie_hash: str) -> Session | None: ...
+
+    def revoke_session(self, session_id: str, now_ms: int) -> None:
+        """Mark the session revoked at `now_ms`; revoking again keeps the first time."""
+        ...
+
+    def add_refresh_token(self, token_hash: str, session_id: str, now_ms: int, expires_at_ms: int) -> None: ...
+
+    def rotate_refresh_token(self, token_hash: str, now_ms: int) -> RefreshRotation | None:
+        """Claim a refresh token: "rotated" for the one call that rotates it, "reused" for every later one, None
+        for an unknown or expired (expires_at_ms <= now_ms) token."""
+        ...
+
+    # -- wallet nonces and invites
+    def add_nonce(self, nonce: str, expires_at_ms: int) -> None:
+        """Store an unused nonce; nonces expired for more than a day may be forgotten on the way."""
+        ...
+
+    def consume_nonce(self, nonce: str, now_ms: int) -> bool:
+        """True for the one call that uses a known, unexpired nonce; False otherwise."""
+        ...
+
+    def add_invite(self, code: str, now_ms: int) -> None: ...
+
+    def redeem_invite(self, code: str, user_id: str, now_ms: int) -> bool:
+        """True for the one call that redeems a known code, which also sets the user's invite_status to
+        "redeemed"; False (and no change) otherwise."""
+        ...
+
+    # -- API keys
+    def add_api_key(self, key: ApiKey) -> None: ...
+
+    def api_key(self, key_id: str) -> ApiKey | None: ...
+
+    def api_keys(self, user_id: str, limit: int, before_id: str | None) -> list[ApiKey]:
+        """The user's keys, greatest id first, strictly below `before_id` when given."""
+        ...
+
+    def count_api_keys(self, user_id: str) -> int: ...
+
+    def replace_api_key(self, key: ApiKey) -> None:
+        """Overwrite the mutable fields (label, scopes, allowlist, status, generation, expiry, rotation) of key.id."""
+        ...
+
+    def delete_api_keys(self, user_id: str, key_id: str | None = None) -> int:
+        """Delete one key of the user (or all of them when key_id is None); returns how many were deleted."""
+        ...
+
+    # -- listen keys (by SHA-256 hash)
+    def add_listen_key(self, key_hash: str, user_id: str, now_ms: int, expires_at_ms: int, limit: int) -> None:
+        """Store a key; expired keys are dropped and the user's oldest live keys (by creation, then insertion)
+        evicted so that, with this one, the user holds at most `limit`."""
+        ...
+
+    def listen_key(self, key_hash: str, now_ms: int) -> ListenKeyOwner | None:
+        """The owner of a live (expires_at_ms > now_ms) key; None for an unknown, closed or expired one."""
+        ...
+
+    def extend_listen_key(self, key_hash: str, user_id: str, now_ms: int, expires_at_ms: int) -> bool:
+        """Set a live key's expiry; False when the key is unknown, expired or another user's."""
+        ...
+
+    def delete_listen_key(self, key_hash: str, user_id: str, now_ms: int) -> bool:
+        """Delete a live key of the user; False when it is unknown, expired or another user's."""
+        ...
+
+
+class IdempotencyStore(Protocol):
+    """Idempotency-Key records per account (impl/middleware/idempotency.py)."""
+
+    def reserve_idempotency_key(self, account_id: str, key: str, fingerprint: str, now_ms: int,
+                                ttl_ms: int) -> IdempotencyRecord | None:
+        """Atomically claim (account, key): None for the one caller that claims it (the record is then
+        `in_flight`), else the existing record. Records created at or before now_ms - ttl_ms are purged first."""
+        ...
+
+    def complete_idempotency_key(self, account_id: str, key: str, status: int, headers: str, body: bytes) -> None:
+        """Store the answer of an `in_flight` key, making it `done`; a key already done (or unknown) is untouched."""
+        ...
+
+    def release_idempotency_key(self, account_id: str, key: str) -> None:
+        """Forget an `in_flight` key so a retry runs afresh; a `done` key is kept."""
+        ...
+
+    def release_unfinished_idempotency_keys(self) -> int:
+        """At start-up: forget every `in_flight` key (a previous process's unfinished requests); returns how many."""
+        ...
+
+    def purge_expired_idempotency_keys(self, now_ms: int, ttl_ms: int) -> int:
+        """Forget records created at or before now_ms - ttl_ms, whatever their state; returns how many."""
+        ...
+
+
+# -- The trading unit of work and the outbox ports belong to the trading-engine rewrite (impl/domain/engine.py);
+# -- they are added here next to these, and implemented by impl/store/sqlite.py and impl/store/memory.py.

@@ -76,7 +76,7 @@ class IdempotencyMiddleware:
 
 
 async def _answer_existing(existing, request_fingerprint: str, send: Send) -> None:
-    stored_fingerprint, state, status, headers_json, body = existing
+    stored_fingerprint, state, status, headers_json, body, _result = existing
     if stored_fingerprint != request_fingerprint:
         raise ApiError("idempotency_key_reused",
                        "This Idempotency-Key was used for a different request; use a fresh key per operation.")

@@ -4,14 +4,18 @@ nonces, invites, API keys, listen keys and idempotency records.
 Invariants: single-use things (nonces, invites, refresh-token rotation, idempotency reservations) are
 claimed with one conditional UPDATE/INSERT inside the store lock, so two concurrent claims can never both
 succeed. Secrets never reach these tables in the clear (see migrations/0002_identity.sql; listen keys are kept as
-SHA-256 hashes, migrations/0004_listen_keys.sql).
+SHA-256 hashes, migrations/0004_listen_keys.sql). Implements `IdentityStore` and `IdempotencyStore` of
+`impl.domain.ports`; SQL stays in the subset PostgreSQL shares, except the listen-key cap (rowid, LIMIT -1).
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from impl.domain.identity_model import ApiKey, Session, User
+from impl.domain.ports import AlreadyExists
+from impl.domain.records import IdempotencyRecord, ListenKeyOwner, RefreshRotation
 
 _USER_COLS = ("id, email, password_hash, wallet_address, totp_sealed, totp_pending, totp_last_step, invite_status,"
               " fee_tier, created_at_ms")
@@ -20,7 +24,7 @@ _KEY_COLS = ("id, user_id, label, scopes, ip_allowlist, status, generation, crea
 
 
 def _key(row) -> ApiKey:
-    return ApiKey(row[0], row[1], row[2], tuple(row[3].split(",")), tuple(json.loads(row[4])), *row[5:])
+    return ApiKey(row[0], row[1], row[2], tuple(filter(None, row[3].split(","))), tuple(json.loads(row[4])), *row[5:])
 
 
 class IdentityTables:
@@ -28,11 +32,16 @@ class IdentityTables:
 
     # -- users ------------------------------------------------------------------------------------------------
     def add_user(self, user: User) -> None:
-        with self._lock, self._tx():
-            self._db.execute(f"INSERT INTO users ({_USER_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                             (user.id, user.email, user.password_hash, user.wallet_address, user.totp_sealed,
-                              user.totp_pending, user.totp_last_step, user.invite_status, user.fee_tier,
-                              user.created_at_ms))
+        try:
+            with self._lock, self._tx():
+                self._db.execute(f"INSERT INTO users ({_USER_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                 (user.id, user.email, user.password_hash, user.wallet_address, user.totp_sealed,
+                                  user.totp_pending, user.totp_last_step, user.invite_status, user.fee_tier,
+                                  user.created_at_ms))
+        except sqlite3.IntegrityError as e:
+            if "UNIQUE" not in str(e):
+                raise
+            raise AlreadyExists("A user with this id, email or wallet address already exists.") from e
 
     def user_by(self, column: str, value: str) -> User | None:
         assert column in ("id", "email", "wallet_address")
@@ -84,27 +93,27 @@ class IdentityTables:
 
     def add_refresh_token(self, token_hash: str, session_id: str, now_ms: int, expires_at_ms: int) -> None:
         with self._lock, self._tx():
-            self._db.execute("INSERT INTO refresh_tokens VALUES (?,?,?,?,NULL)",
-                             (token_hash, session_id, now_ms, expires_at_ms))
+            self._db.execute("INSERT INTO refresh_tokens (token_hash, session_id, issued_at_ms, expires_at_ms)"
+                             " VALUES (?,?,?,?)", (token_hash, session_id, now_ms, expires_at_ms))
 
-    def rotate_refresh_token(self, token_hash: str, now_ms: int) -> tuple[str, str] | None:
-        """Mark a refresh token rotated. Returns (session_id, outcome) with outcome "rotated" when this call
-        rotated it, "reused" when it was already rotated (a replay), or None for an unknown/expired token."""
+    def rotate_refresh_token(self, token_hash: str, now_ms: int) -> RefreshRotation | None:
+        """Mark a refresh token rotated: "rotated" when this call rotated it, "reused" when it was already rotated
+        (a replay), or None for an unknown/expired token."""
         with self._lock, self._tx():
             row = self._db.execute("SELECT session_id, expires_at_ms, rotated_at_ms FROM refresh_tokens"
                                    " WHERE token_hash = ?", (token_hash,)).fetchone()
             if row is None or row[1] <= now_ms:
                 return None
             if row[2] is not None:
-                return row[0], "reused"
+                return RefreshRotation(row[0], "reused")
             self._db.execute("UPDATE refresh_tokens SET rotated_at_ms = ? WHERE token_hash = ?", (now_ms, token_hash))
-            return row[0], "rotated"
+            return RefreshRotation(row[0], "rotated")
 
     # -- wallet nonces and invites -----------------------------------------------------------------------------
     def add_nonce(self, nonce: str, expires_at_ms: int) -> None:
         with self._lock, self._tx():
             self._db.execute("DELETE FROM siwe_nonces WHERE expires_at_ms < ?", (expires_at_ms - 86_400_000,))
-            self._db.execute("INSERT INTO siwe_nonces VALUES (?, ?, NULL)", (nonce, expires_at_ms))
+            self._db.execute("INSERT INTO siwe_nonces (nonce, expires_at_ms) VALUES (?, ?)", (nonce, expires_at_ms))
 
     def consume_nonce(self, nonce: str, now_ms: int) -> bool:
         with self._lock, self._tx():
@@ -114,7 +123,7 @@ class IdentityTables:
 
     def add_invite(self, code: str, now_ms: int) -> None:
         with self._lock, self._tx():
-            self._db.execute("INSERT INTO invites VALUES (?, ?, NULL, NULL)", (code, now_ms))
+            self._db.execute("INSERT INTO invites (code, created_at_ms) VALUES (?, ?)", (code, now_ms))
 
     def redeem_invite(self, code: str, user_id: str, now_ms: int) -> bool:
         with self._lock, self._tx():
@@ -173,14 +182,15 @@ class IdentityTables:
             self._db.execute(
                 "DELETE FROM listen_keys WHERE key_hash IN (SELECT key_hash FROM listen_keys WHERE user_id = ?"
                 " ORDER BY created_at_ms DESC, rowid DESC LIMIT -1 OFFSET ?)", (user_id, limit - 1))
-            self._db.execute("INSERT INTO listen_keys VALUES (?, ?, ?, ?)", (key_hash, user_id, now_ms, expires_at_ms))
+            self._db.execute("INSERT INTO listen_keys (key_hash, user_id, created_at_ms, expires_at_ms)"
+                             " VALUES (?, ?, ?, ?)", (key_hash, user_id, now_ms, expires_at_ms))
 
-    def listen_key(self, key_hash: str, now_ms: int) -> tuple[str, int] | None:
+    def listen_key(self, key_hash: str, now_ms: int) -> ListenKeyOwner | None:
         """(user_id, expires_at_ms) of a live key, or None for an unknown, closed or expired one."""
         with self._lock:
             row = self._db.execute("SELECT user_id, expires_at_ms FROM listen_keys WHERE key_hash = ?"
                                    " AND expires_at_ms > ?", (key_hash, now_ms)).fetchone()
-        return (row[0], row[1]) if row else None
+        return ListenKeyOwner(*row) if row else None
 
     def extend_listen_key(self, key_hash: str, user_id: str, now_ms: int, expires_at_ms: int) -> bool:
         """Set a live key's expiry; False when the key is unknown, expired or another user's."""
@@ -199,35 +209,33 @@ class IdentityTables:
             return cur.rowcount == 1
 
     # -- idempotency -------------------------------------------------------------------------------------------
-    def reserve_idempotency_key(self, account_id: str, key: str, fingerprint: str, now_ms: int, ttl_ms: int):
-        """Atomically claim (account, key). Returns None when claimed, else the existing record as
-        (fingerprint, state, status, headers_json, body). Records older than ttl_ms are forgotten first."""
+    def reserve_idempotency_key(self, account_id: str, key: str, fingerprint: str, now_ms: int,
+                                ttl_ms: int) -> IdempotencyRecord | None:
+        """Atomically claim (account, key). Returns None when claimed, else the existing record. Records older
+        than ttl_ms are forgotten first."""
         with self._lock, self._tx():
-            self._db.execute("DELETE FROM idempotency_keys WHERE created_at_ms <= ?", (now_ms - ttl_ms,))
+            self._purge_idempotency(now_ms - ttl_ms)
             cur = self._db.execute(
-                "INSERT OR IGNORE INTO idempotency_keys VALUES (?, ?, ?, 'in_flight', NULL, NULL, NULL, ?)",
+                "INSERT INTO idempotency_keys (account_id, key, fingerprint, state, created_at_ms)"
+                " VALUES (?, ?, ?, 'in_flight', ?) ON CONFLICT (account_id, key) DO NOTHING",
                 (account_id, key, fingerprint, now_ms))
             if cur.rowcount == 1:
                 return None
-            return self._db.execute("SELECT fingerprint, state, status, headers, body FROM idempotency_keys"
-                                    " WHERE account_id = ? AND key = ?", (account_id, key)).fetchone()
+            row = self._db.execute("SELECT fingerprint, state, status, headers, body, result FROM idempotency_keys"
+                                   " WHERE account_id = ? AND key = ?", (account_id, key)).fetchone()
+            return IdempotencyRecord(*row)
 
     def complete_idempotency_key(self, account_id: str, key: str, status: int, headers: str, body: bytes) -> None:
-        """Store the answer of a key still in flight. A trading operation already stored its answer with its effect
-        (the same status, body and Content-Type), so then there is nothing to write — and no second durable commit."""
-        with self._lock:
-            pending = self._db.execute("SELECT 1 FROM idempotency_keys WHERE account_id = ? AND key = ?"
-                                       " AND state = 'in_flight'", (account_id, key)).fetchone()
-            if pending is None:
-                return
-            with self._tx():
-                self._db.execute("UPDATE idempotency_keys SET state = 'done', status = ?, headers = ?, body = ?"
-                                 " WHERE account_id = ? AND key = ? AND state = 'in_flight'",
-                                 (status, headers, body, account_id, key))
+        """Store the answer of a key whose answer is not stored yet: still in flight, or `done` with only the result
+        the engine stored with its effect (the answer is kept so that a replay is byte for byte the original)."""
+        with self._lock, self._tx():
+            self._db.execute("UPDATE idempotency_keys SET state = 'done', status = ?, headers = ?, body = ?"
+                             " WHERE account_id = ? AND key = ? AND (state = 'in_flight' OR status IS NULL)",
+                             (status, headers, body, account_id, key))
 
     def release_unfinished_idempotency_keys(self) -> int:
         """At start-up: keys still `in_flight` belong to requests a previous process never finished. Their
-        operations did not commit (a committed trading operation stores its answer with its effect), so the keys are
+        operations did not commit (a committed trading command stores its result with its effect), so the keys are
         released and a retry runs afresh. Single-process only: another live process's in-flight keys would be lost."""
         with self._lock, self._tx():
             return self._db.execute("DELETE FROM idempotency_keys WHERE state = 'in_flight'").rowcount
@@ -236,3 +244,11 @@ class IdentityTables:
         with self._lock, self._tx():
             self._db.execute("DELETE FROM idempotency_keys WHERE account_id = ? AND key = ? AND state = 'in_flight'",
                              (account_id, key))
+
+    def purge_expired_idempotency_keys(self, now_ms: int, ttl_ms: int) -> int:
+        with self._lock, self._tx():
+            return self._purge_idempotency(now_ms - ttl_ms)
+
+    def _purge_idempotency(self, created_at_or_before_ms: int) -> int:
+        return self._db.execute("DELETE FROM idempotency_keys WHERE created_at_ms <= ?",
+                                (created_at_or_before_ms,)).rowcount

@@ -23,3 +23,14 @@ def test_records_expire_after_the_ttl_and_are_deleted():
     with store._lock:
         rows = store._db.execute("SELECT account_id, fingerprint FROM idempotency_keys ORDER BY 1").fetchall()
     assert rows == [("usr_A", "fp-2")]
+
+
+def test_the_record_carries_the_domain_result_stored_with_the_effect():
+    """`result` (migration 0005) is written by the trading unit of work with its effect; a replay reads it back."""
+    store = SQLiteStore(":memory:")
+    store.migrate()
+    assert store.reserve_idempotency_key("usr_A", KEY, "fp-1", 0, TTL_MS) is None
+    with store._lock:
+        store._db.execute("UPDATE idempotency_keys SET state = 'done', result = ? WHERE key = ?", (b'{"ok":1}', KEY))
+    record = store.reserve_idempotency_key("usr_A", KEY, "fp-1", 1, TTL_MS)
+    assert (record.fingerprint, record.state, record.result) == ("fp-1", "done", b'{"ok":1}')
