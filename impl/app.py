@@ -3,7 +3,7 @@
 Shape: `RequestContextMiddleware` (request id, body limit, last-resort 500) wraps an outer Starlette app that
 mounts connexion at `/` beside the WebSocket gateway at `/v1/ws` (impl/ws/, spec/asyncapi.yaml), the stream's
 HTML docs at `/v1/ui/stream/` and its document at `/v1/asyncapi.yaml`; the outer app's lifespan starts and
-stops the stream's timers. Connexion serves the spec's
+stops the stream's timers and the operator inbox (impl/operator.py). Connexion serves the spec's
 operations under `/v1` with strict request validation, response validation when configured (always in
 tests), Swagger UI at `/v1/ui/`, and resolves each operationId to `impl.api.<tag>.<snake_case(operationId)>`.
 Nothing happens at import time; `create_app` opens the store, applies migrations and seeds demo listings.
@@ -50,6 +50,7 @@ from impl.middleware.lifecycle import LifecycleHeadersMiddleware
 from impl.middleware.methods import MethodGuardMiddleware, refusal
 from impl.middleware.ratelimit import CredentialRateLimitMiddleware
 from impl.middleware.validation import VALIDATOR_MAP, CachedRequestValidationMiddleware
+from impl.operator import OperatorInbox
 from impl.routing import PathIndex
 from impl.services import build_services
 from impl.ws.gateway import Stream
@@ -143,13 +144,16 @@ def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None
     error_handlers.install(cx, PathIndex(OPERATIONS.values(), BASE_PATH))
 
     stream = Stream(services, services.hub, services.books)
+    inbox = OperatorInbox(services.trading, services.store)  # `cooud deposit` from another process (impl/operator.py)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
         stream.start()
+        inbox.start()
         try:
             yield
         finally:
+            inbox.stop()
             await stream.stop()
 
     outer = Starlette(

@@ -3,10 +3,11 @@
 an account (a journal entry from the deposit account) and `cooud ledger check` verifies the ledger invariants — all
 printing JSON.
 
-One writer per database: `serve` and `deposit` run the trading engine and claim the database's writer guard; a
-second one on the same database is refused with a clear message (exit 1) instead of trading beside the first.
-The other commands do not touch balances, books or orders and run beside a serving process. `ledger check` reads
-the store only (it never restores the books), so it reports problems instead of crashing on them.
+One writer per database: `serve` runs the trading engine and claims the database's writer guard; a second one on
+the same database is refused with a clear message (exit 1) instead of trading beside the first. `deposit` goes
+through the engine: its own when nothing serves the database, else the serving process's, through the operator
+inbox (impl/operator.py). The other commands do not touch balances, books or orders and run beside a server.
+`ledger check` reads the store only (it never restores the books), so it reports problems instead of crashing.
 
 Both read the same environment configuration as the service (impl/config.py); flags override it.
 """
@@ -62,10 +63,15 @@ def migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _services(args: argparse.Namespace, trading: bool = False):
+def _services(args: argparse.Namespace):
+    """Everything but the trading engine: these commands run beside a serving process."""
+    return build_identity(_config(args))
+
+
+def build_identity(config: Config):
     from impl.services import build_services
 
-    return build_services(_config(args), trading=trading)
+    return build_services(config, trading=False)
 
 
 def _now() -> int:
@@ -99,31 +105,26 @@ def invite_create(args: argparse.Namespace) -> int:
 
 
 def deposit(args: argparse.Namespace) -> int:
-    from impl.domain.engine import AnotherWriter
+    from impl import operator
+    from impl.domain.errors import DomainError
+    from impl.domain.units import to_string
 
-    try:
-        svc = _services(args, trading=True)
-    except AnotherWriter as exc:
-        print(json.dumps({"error": f"{exc}. Deposits go through the engine that owns the database."}),
-              file=sys.stderr)
-        return 1
-    user = svc.store.user_by("email", args.email)
+    config = _config(args)
+    services = build_identity(config)
+    user = services.store.user_by("email", args.email)
+    assets = services.store.list_assets()
+    services.close()
     if user is None:
         print(json.dumps({"error": f"no account with email {args.email!r}"}), file=sys.stderr)
         return 1
-    from impl.domain.errors import DomainError
-
     try:
-        free, locked = svc.trading.deposit(user.id, args.asset, args.amount, args.reference or f"cli-{_now()}")
-    except DomainError as exc:
-        print(json.dumps({"error": exc.message}), file=sys.stderr)
+        free, locked = operator.deposit(config, user.id, args.asset, args.amount, args.reference or f"cli-{_now()}")
+    except (DomainError, TimeoutError) as exc:
+        print(json.dumps({"error": getattr(exc, "message", str(exc))}), file=sys.stderr)
         return 1
-    precision = svc.trading.assets[args.asset]
-    from impl.domain.units import to_string
-
+    precision = assets[args.asset]
     print(json.dumps({"user_id": user.id, "asset": args.asset, "amount": args.amount,
                       "free": to_string(free, precision), "locked": to_string(locked, precision)}))
-    svc.close()
     return 0
 
 

@@ -195,7 +195,8 @@ def provision(database: str, assets: set[str]) -> dict[str, Credentials]:
     from impl.config import Config
     from impl.services import build_services
 
-    svc = build_services(Config.from_env(database=database))
+    config = Config.from_env(database=database)
+    svc = build_services(config, trading=False)  # deposits go through the engine (impl/operator.py)
     try:
         out = {}
         for email in (MAKER_EMAIL, TAKER_EMAIL):
@@ -204,7 +205,7 @@ def provision(database: str, assets: set[str]) -> dict[str, Credentials]:
                 user = svc.identity.create_user(email, secrets.token_urlsafe(24), _now())
             if user.invite_status == "required":  # COOUD_INVITE_GATING=true: trading needs a redeemed invite
                 svc.identity.redeem_invite(user.id, svc.identity.create_invite(_now()), _now())
-            _top_up(svc, user.id, assets)
+            _top_up(config, svc.store, user.id, assets)
             for key in svc.store.api_keys(user.id, 1000, None):
                 if key.label == KEY_LABEL:
                     svc.identity.delete_api_key(user.id, key.id)
@@ -220,25 +221,29 @@ def top_up(database: str, assets: set[str]) -> None:
     from impl.config import Config
     from impl.services import build_services
 
-    svc = build_services(Config.from_env(database=database))
+    config = Config.from_env(database=database)
+    svc = build_services(config, trading=False)
     try:
         for email in (MAKER_EMAIL, TAKER_EMAIL):
             user = svc.store.user_by("email", email)
             if user is not None:
-                _top_up(svc, user.id, assets)
+                _top_up(config, svc.store, user.id, assets)
     finally:
         svc.store.close()
 
 
-def _top_up(svc, user_id: str, assets: set[str]) -> None:
+def _top_up(config, store, user_id: str, assets: set[str]) -> None:
+    """Deposits through the engine that owns the database: the running service's, through its operator inbox."""
+    from impl import operator
     from impl.domain.units import to_string, to_units
 
-    held = {asset: free + locked for asset, free, locked in svc.trading.balances(user_id)}
+    held = {asset: free + locked for asset, (free, locked) in store.balances_of(user_id).items()}
+    precisions = store.list_assets()
     for asset in sorted(assets):
-        precision = svc.trading.assets[asset]
+        precision = precisions[asset]
         missing = to_units(DEPOSIT_TARGETS.get(asset, FALLBACK_TARGET), precision) - held.get(asset, 0)
         if missing > 0:
-            svc.trading.deposit(user_id, asset, to_string(missing, precision), f"demo-maker-{_now()}")
+            operator.deposit(config, user_id, asset, to_string(missing, precision), f"demo-maker-{_now()}")
 
 
 # -- the loop ------------------------------------------------------------------------------------------------------

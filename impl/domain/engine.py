@@ -1,13 +1,14 @@
 """The trading engine: the only writer of books, balances and orders. Commands in, results and events out.
 
 Not thread-safe by design: exactly one thread — the sequencer's (impl/domain/sequencer.py) — calls it. The engine
-keeps the whole trading state in memory (order books, open orders, committed balances, L2 sequences) and applies
+keeps the whole trading state in memory (order books, open orders, balances, L2 sequences) and applies
 commands (impl/domain/commands.py) to it one after another. Each command's effect is added to the current `Batch`:
 the orders it changed, fills, trades, journal entries, balances, L2 level changes, its idempotent result and its
-outbox row (impl/domain/events.py). The sequencer commits a batch in one store transaction and only then answers
-the commands in it and publishes their events; `committed(batch)` then adopts the batch's balances and L2 changes
-as the committed state. If a commit fails, or a command fails in a way that may have left the books half-changed,
-`load()` rebuilds everything from the store, so memory never disagrees with what is stored.
+outbox row (impl/domain/events.py). `applied(batch)` makes its balances the base of the next batch; the sequencer
+commits it in one store transaction and only then calls `committed(batch)` (L2 views for readers), publishes its
+events and answers its commands. If a commit fails, or a command fails in a way that may have left the books
+half-changed, `load()` rebuilds everything from the store, so memory never disagrees with what is stored. A batch
+is immutable once applied (orders are recorded as snapshots), so it can be written while the next one applies.
 
 Reactions: after each command, every registered `Reaction` sees that command's events and may return commands of
 its own (origin "engine": stop triggers, OCO legs, liquidations, funding). They run at once, in the same batch and
@@ -91,12 +92,13 @@ class Batch:
     """Everything a group of commands changed, written by the store in one transaction (`write_trading`)."""
 
     journal: Journal
-    orders: dict[str, OrderState] = field(default_factory=dict)  # latest state of every order touched
+    orders: dict[str, OrderState] = field(default_factory=dict)  # snapshot of every order touched, as last left
     fills: list[FillRecord] = field(default_factory=list)
     trades: list[Trade] = field(default_factory=list)
     levels: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)  # symbol -> L2 changes, in order
     sequences: dict[str, int] = field(default_factory=dict)  # symbol -> L2 sequence after the batch
-    results: list[tuple[str, str, bytes]] = field(default_factory=list)  # (account, idempotency key, result)
+    # (origin, account, idempotency key, result): stored with the effect (operator commands: key = inbox row id)
+    results: list[tuple[str, str, str, bytes]] = field(default_factory=list)
     outbox: list[ev.Committed] = field(default_factory=list)
     first_entry_id: int = 1  # journal entry ids continue from here
     client_order_ids: set[tuple[str, str]] = field(default_factory=set)  # taken by orders of this batch
@@ -148,6 +150,8 @@ class Engine:
         self.books = {symbol: OrderBook(symbol) for symbol in self.units}
         self.open: dict[str, OrderState] = {}
         self.closed: dict[str, str] = {}  # order id -> account of recently ended orders, oldest first
+        # client order ids of applied batches not committed yet (the store cannot tell they are taken)
+        self.uncommitted_client_ids: set[tuple[str, str]] = set()
         for o in store.open_orders():
             self.books[o.symbol].restore(Order(o.id, o.account, o.side, o.price, o.remaining, o.seq))
             self.open[o.id] = o
@@ -162,19 +166,25 @@ class Engine:
         self.seq = store.last_outbox_seq()
 
     def begin(self) -> Batch:
-        return Batch(Journal(self._committed_balance), first_entry_id=self.next_entry_id)
+        return Batch(Journal(self._balance), first_entry_id=self.next_entry_id)
 
-    def _committed_balance(self, account: str, asset: str) -> tuple[int, int]:
+    def _balance(self, account: str, asset: str) -> tuple[int, int]:
         return self.balances.get((account, asset), (0, 0))
 
-    def committed(self, batch: Batch) -> None:
-        """The batch is durable: adopt its balances, counters and L2 changes (readers see them from now on)."""
+    def applied(self, batch: Batch) -> None:
+        """The batch is fully applied: later batches build on its balances and journal entry ids (if its commit
+        fails, the sequencer reloads everything from the store)."""
         journal = batch.journal
         for key in journal.changed:
             self.balances[key] = tuple(journal.balances[key])
         self.next_entry_id = batch.first_entry_id + len(journal.entries)
+        self.uncommitted_client_ids |= batch.client_order_ids
+
+    def committed(self, batch: Batch) -> None:
+        """The batch is durable (called from the committer's thread): readers see its L2 changes from now on."""
         for symbol, levels in batch.levels.items():
             self.l2[symbol].apply(levels)
+        self.uncommitted_client_ids -= batch.client_order_ids  # the store has them now
 
     # -- commands ------------------------------------------------------------------------------------------------
     def execute(self, batch: Batch, command: Command):
@@ -220,7 +230,7 @@ class Engine:
             raise Poisoned(exc) from exc
         self._finish(step)
         if command.idempotency_key is not None:
-            batch.results.append((command.account, command.idempotency_key, encode_result(outcome)))
+            batch.results.append((command.origin, command.account, command.idempotency_key, encode_result(outcome)))
         return _snapshot(outcome)
 
     def _dispatch(self, step: _Step, c: Command):
@@ -279,8 +289,8 @@ class Engine:
         events += [ev.TradeMade(t) for t in step.trades]
         events += [ev.FillMade(f) for f in step.fills]
         for order in step.orders.values():
-            batch.orders[order.id] = order
-            events.append(ev.OrderUpdated(order.snapshot()))
+            snapshot = batch.orders[order.id] = order.snapshot()  # the batch is written while the next one applies
+            events.append(ev.OrderUpdated(snapshot))
         for account, asset in sorted(journal.touched):
             free, locked = journal.balances[(account, asset)]
             events.append(ev.BalanceChanged(account, asset, free, locked))
@@ -300,7 +310,7 @@ class Engine:
             raise _post_only()
         reserve_asset, reserve = self._reservation(u, order, result)
         return {"result": result, "taker_rate": self._rates(account, u.market)[1], "reserve_asset": reserve_asset,
-                "reserve": reserve, "available": self._committed_balance(account, reserve_asset)[0]}
+                "reserve": reserve, "available": self._balance(account, reserve_asset)[0]}
 
     # -- placing -------------------------------------------------------------------------------------------------
     def _submit(self, u: MarketUnits, order_id: str, account: str, order: NewOrder, dry_run: bool = False) -> Result:
@@ -326,7 +336,9 @@ class Engine:
         journal, now = step.batch.journal, step.now
         coid = order.client_order_id
         if coid is not None:
-            if (account, coid) in step.batch.client_order_ids or self._store.client_order_id_taken(account, coid):
+            key = (account, coid)
+            if (key in step.batch.client_order_ids or key in self.uncommitted_client_ids
+                    or self._store.client_order_id_taken(account, coid)):
                 raise OrderRejected("duplicate_client_order_id", f"client_order_id {coid!r} is already used.",
                                     field="client_order_id")
         needs_estimate = order.side == "buy" and order.price is None and order.quote_size is None

@@ -63,6 +63,19 @@ class Preview:
     available: int
 
 
+def deposit_units(assets: dict[str, int], asset: str, amount: str) -> int:
+    """A deposit amount (decimal string) in minor units of a listed asset; refused if unknown, inexact or not > 0."""
+    if asset not in assets:
+        raise InvalidArgument(f"Unknown asset {asset!r}.", field="asset")
+    try:
+        units = to_units(amount, assets[asset])
+    except NotRepresentable:
+        raise InvalidArgument(f"{amount} has more decimals than {asset} allows.", field="amount") from None
+    if units <= 0:
+        raise InvalidArgument("A deposit must be positive.", field="amount")
+    return units
+
+
 class Trading:
     def __init__(self, store, markets: Iterable[Market], assets: dict[str, int], books: dict[str, L2Book],
                  fee_rates: Callable[[str], tuple[Fraction, Fraction]], now_ms: Callable[[], int],
@@ -105,15 +118,7 @@ class Trading:
         return CancelAll(account, symbol, side, key)
 
     def deposit_command(self, account: str, asset: str, amount: str, ref: str) -> Deposit:
-        if asset not in self.assets:
-            raise InvalidArgument(f"Unknown asset {asset!r}.", field="asset")
-        try:
-            units = to_units(amount, self.assets[asset])
-        except NotRepresentable:
-            raise InvalidArgument(f"{amount} has more decimals than {asset} allows.", field="amount") from None
-        if units <= 0:
-            raise InvalidArgument("A deposit must be positive.", field="amount")
-        return Deposit(account, asset, units, ref)
+        return Deposit(account, asset, deposit_units(self.assets, asset, amount), ref)
 
     # -- running them --------------------------------------------------------------------------------------------
     async def execute(self, command: Command):

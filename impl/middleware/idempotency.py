@@ -7,8 +7,9 @@ response — status, headers (all but X-Request-Id) and body — is stored for 2
 - the same key while the first is still running -> `409 idempotency_in_flight` (retry shortly, same key);
 - the same key with a different request -> `422 idempotency_key_reused`.
 A response with status >= 500, or an exception, releases the key so that a retry can run the operation: such
-a failure has, by the store's transactions, applied nothing — except where a trading operation committed and
-stored its answer with its effect (then the key is already `done` and a retry replays that answer). Keys left
+a failure has, by the store's transactions, applied nothing — except where a trading command committed and the
+engine stored its result with its effect (then the key is already `done`, and a retry is answered from that
+result, rendered by impl/api/answers.py exactly as the handler would have). Keys left
 `in_flight` by a process that died are released when the service starts (nothing of theirs committed). Runs
 after request validation, so invalid requests never consume a key.
 """
@@ -20,6 +21,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from impl.api.answers import render_stored
 from impl.errors import ApiError
 from impl.middleware import header, routed_operation
 from impl.middleware.auth import request_target
@@ -49,9 +51,9 @@ class IdempotencyMiddleware:
         store, request = services.store, fingerprint(scope)
         existing = store.reserve_idempotency_key(account, key, request, services.now_ms(), TTL_MS)
         if existing is not None:
-            await _answer_existing(existing, request, send)
+            await _answer_existing(existing, request, send, lambda: _stored_answer(scope, op, existing))
             return
-        scope["cooud.idempotency_key"] = key  # trading stores its answer with its effect (impl/domain/trading.py)
+        scope["cooud.idempotency_key"] = key  # the engine stores its result with its effect (impl/domain/engine.py)
         captured: dict = {"body": b""}
 
         async def capture(message: Message) -> None:
@@ -75,13 +77,30 @@ class IdempotencyMiddleware:
         store.complete_idempotency_key(account, key, captured["status"], json.dumps(headers), captured["body"])
 
 
-async def _answer_existing(existing, request_fingerprint: str, send: Send) -> None:
+def _stored_answer(scope: Scope, op, existing) -> tuple[int, str, bytes] | None:
+    """(status, headers JSON, body) of a command that committed under this key but was never answered (the process
+    died in between): rendered from the result the engine stored, as the handler would have (impl/api/answers.py)."""
+    if existing.state != "done" or existing.status is not None or existing.result is None:
+        return None
+    raw = scope.get("cooud.raw_body", b"")
+    rendered = render_stored(op.operation_id, existing.result, json.loads(raw) if raw else None,
+                             scope["cooud.services"].trading)
+    if rendered is None:
+        return None
+    status, answer = rendered
+    return status, json.dumps([["content-type", "application/json"]]), (json.dumps(answer) + "\n").encode()
+
+
+async def _answer_existing(existing, request_fingerprint: str, send: Send, stored_answer) -> None:
     stored_fingerprint, state, status, headers_json, body, _result = existing
     if stored_fingerprint != request_fingerprint:
         raise ApiError("idempotency_key_reused",
                        "This Idempotency-Key was used for a different request; use a fresh key per operation.")
     if state == "in_flight":
         raise ApiError("idempotency_in_flight", "A request with this Idempotency-Key is still being processed.")
+    stored = stored_answer()
+    if stored is not None:
+        status, headers_json, body = stored
     headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in json.loads(headers_json)]
     headers += [(b"idempotent-replayed", b"true"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -121,7 +121,32 @@ class TradingTables:
         if batch.prune_outbox_through is not None:
             db.execute("DELETE FROM outbox WHERE seq <= ?", (batch.prune_outbox_through,))
         db.executemany("UPDATE idempotency_keys SET state = 'done', result = ? WHERE account_id = ? AND key = ?",
-                       [(result, account, key) for account, key, result in batch.results])
+                       [(result, account, key) for origin, account, key, result in batch.results
+                        if origin != "operator"])
+        db.executemany("UPDATE operator_commands SET state = 'done', result = ? WHERE id = ? AND state = 'pending'",
+                       [(result, int(key)) for origin, _, key, result in batch.results if origin == "operator"])
+
+    # -- the operator inbox (impl/operator.py) -------------------------------------------------------------------
+    def enqueue_operator_command(self, command: str, now_ms: int) -> int:
+        with self._lock, self._tx():
+            return self._db.execute("INSERT INTO operator_commands (command, state, created_at_ms)"
+                                    " VALUES (?, 'pending', ?)", (command, now_ms)).lastrowid
+
+    def pending_operator_commands(self, limit: int) -> list[tuple[int, str]]:
+        with self._lock:
+            return self._db.execute("SELECT id, command FROM operator_commands WHERE state = 'pending' ORDER BY id"
+                                    " LIMIT ?", (limit,)).fetchall()
+
+    def operator_command(self, command_id: int) -> tuple[str, str | None] | None:
+        """(state, result JSON) of an inbox row."""
+        with self._lock:
+            return self._db.execute("SELECT state, result FROM operator_commands WHERE id = ?",
+                                    (command_id,)).fetchone()
+
+    def fail_operator_command(self, command_id: int, result: str) -> None:
+        with self._lock, self._tx():
+            self._db.execute("UPDATE operator_commands SET state = 'failed', result = ? WHERE id = ?"
+                             " AND state = 'pending'", (result, command_id))
 
     # -- orders and fills --------------------------------------------------------------------------------------
     def open_orders(self) -> list[OrderState]:

@@ -4,8 +4,9 @@
   the book rebuilt from the engine's committed deltas up to exactly that sequence);
 - the event loop stays free while a trading commit is held open on purpose: `/v1/time` answers while an order
   placement waits for its commit (ordering, not timing);
-- one writer per database: a second `cooud serve` (or `cooud deposit`) on a database that a running service
-  trades on is refused with a clear message and exit 1, while `cooud ledger check` still reads it.
+- one writer per database: a second `cooud serve` on a database that a running service trades on is refused with
+  a clear message and exit 1; `cooud deposit` reaches the running engine through its operator inbox; `cooud ledger
+  check` still reads.
 """
 
 from __future__ import annotations
@@ -144,6 +145,8 @@ def test_the_event_loop_answers_while_a_trading_commit_is_held_open(tmp_path):
 
 
 def test_a_second_writer_on_the_same_database_refuses_to_start(tmp_path):
+    """A second `cooud serve` on a database a running service trades on is refused; `cooud deposit` goes through
+    the running engine (its operator inbox) instead of writing beside it; `cooud ledger check` still reads."""
     database = tmp_path / "cooud.sqlite3"
     first = ServerProcess(database, tmp_path / "first.log", command=[COOUD, "serve"])
     base = first.start()
@@ -152,11 +155,23 @@ def test_a_second_writer_on_the_same_database_refuses_to_start(tmp_path):
         second = subprocess.run([COOUD, "serve"], env=env, capture_output=True, text=True, timeout=60)
         assert second.returncode == 1
         assert "already trading" in json.loads(second.stderr.strip().splitlines()[-1])["error"]
-        deposit = subprocess.run([COOUD, "deposit", "--email", "nobody@example.com", "--asset", "USDT",
-                                  "--amount", "1"], env=env, capture_output=True, text=True, timeout=60)
-        assert deposit.returncode == 1 and "already trading" in deposit.stderr
+        created = subprocess.run([COOUD, "user", "create", "--email", "op@example.com", "--password", PASSWORD],
+                                 env=env, capture_output=True, text=True, timeout=60)
+        assert created.returncode == 0, created.stderr
+        deposit = subprocess.run([COOUD, "deposit", "--email", "op@example.com", "--asset", "USDT", "--amount",
+                                  "1250.5"], env=env, capture_output=True, text=True, timeout=60)
+        assert deposit.returncode == 0, deposit.stderr
+        assert json.loads(deposit.stdout)["free"] == "1250.50000000"
+        refused = subprocess.run([COOUD, "deposit", "--email", "op@example.com", "--asset", "USDT", "--amount",
+                                  "0.000000001"], env=env, capture_output=True, text=True, timeout=60)
+        assert refused.returncode == 1
+        assert "more decimals" in json.loads(refused.stderr.strip().splitlines()[-1])["error"]
+        token = httpx.post(f"{base}/v1/auth/login", json={"email": "op@example.com", "password": PASSWORD},
+                           timeout=10).json()["access_token"]
+        balances = httpx.get(f"{base}/v1/wallet/balances", headers={"Authorization": f"Bearer {token}"},
+                             timeout=10).json()["data"]
+        assert {b["asset"]: b["free"] for b in balances}["USDT"] == "1250.50000000"  # the server's engine did it
         check = subprocess.run([COOUD, "ledger", "check"], env=env, capture_output=True, text=True, timeout=60)
         assert check.returncode == 0 and json.loads(check.stdout)["ok"] is True
-        assert httpx.get(f"{base}/v1/time", timeout=10).status_code == 200  # the first one never noticed
     finally:
         first.stop()

@@ -7,12 +7,12 @@ stopped (SIGTERM to that process) at the end:
 
 - `real`: `impl.app.create_app(Config(...))` — the whole stack: request context, routing, body policy, CORS,
   HMAC-signed API key with the `trade` scope, connexion request validation, idempotency (two extra store
-  transactions), the handler in a worker thread, the trading service and its durable commit (`real-uncached`, on
+  transactions), the async handler awaiting the trading engine's answer after its commit (`real-uncached`, on
   request: the same with connexion's own per-request validation and handler chains — the "before" of
   impl/middleware/validation.py and handlers.py);
-- `bare`: one Starlette route that json-decodes the body and calls the same `services.trading.place(account,
-  body)` in a worker thread and answers the same JSON (`impl.api.wire.order`) with 201;
-- `fastapi`: a FastAPI endpoint (sync, so FastAPI runs it in a worker thread) validating the body with a pydantic
+- `bare`: one Starlette route that json-decodes the body and makes the service call (`_place`: the order as a typed
+  command to the engine, awaited on the loop) and answers the same JSON (`impl.api.wire.order`) with 201;
+- `fastapi`: an async FastAPI endpoint validating the body with a pydantic
   model equivalent to the spec's `OrderRequest`, then calling the same service code.
 
 `bare` and `fastapi` do no authentication: they take the account from an `X-Bench-Account` header. Every server
@@ -160,16 +160,17 @@ def real_uncached_app(database: str):
             setattr(impl.app, name, value)
 
 
-def _place(services, account: str, body: dict) -> dict:
+async def _place(services, account: str, body: dict) -> dict:
+    """The service call every server makes: the order as a typed command to the engine, answered after its commit."""
     from impl.api import wire
 
-    state = services.trading.place(account, body)
-    return wire.order(state, services.trading.units(state.symbol))
+    trading = services.trading
+    state = await trading.execute(trading.place_command(account, body))
+    return wire.order(state, trading.units(state.symbol))
 
 
 def bare_app(database: str):
     from starlette.applications import Starlette
-    from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import JSONResponse
     from starlette.routing import Route
@@ -181,7 +182,7 @@ def bare_app(database: str):
 
     async def place_order(request: Request) -> JSONResponse:
         body = json.loads(await request.body())
-        order = await run_in_threadpool(_place, services, request.headers["x-bench-account"], body)
+        order = await _place(services, request.headers["x-bench-account"], body)
         return JSONResponse(order, status_code=201)
 
     return Starlette(routes=[Route(TARGET, place_order, methods=["POST"])])
@@ -221,8 +222,8 @@ def fastapi_app(database: str):
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 
     @app.post(TARGET, status_code=201)
-    def place_order(order: OrderRequest, x_bench_account: Annotated[str, Header()]) -> dict:
-        return _place(services, x_bench_account, order.model_dump(exclude_unset=True))
+    async def place_order(order: OrderRequest, x_bench_account: Annotated[str, Header()]) -> dict:
+        return await _place(services, x_bench_account, order.model_dump(exclude_unset=True))
 
     return app
 
@@ -233,7 +234,6 @@ def layers_app(database: str):
     there is no schema validation. With `bare` and `real` it splits the real stack's cost into the service, our
     layers and connexion."""
     from starlette.applications import Starlette
-    from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import JSONResponse
     from starlette.routing import Route
@@ -253,7 +253,7 @@ def layers_app(database: str):
 
     async def place_order(request: Request) -> JSONResponse:
         body = json.loads(await request.body())
-        order = await run_in_threadpool(_place, services, request.scope["cooud.principal"].user_id, body)
+        order = await _place(services, request.scope["cooud.principal"].user_id, body)
         return JSONResponse(order, status_code=201)
 
     inner = Starlette(routes=[Route(TARGET, place_order, methods=["POST"])])

@@ -12,3 +12,15 @@ CREATE TABLE outbox (
 );
 
 ALTER TABLE idempotency_keys ADD COLUMN result BLOB;
+
+-- operator_commands: the inbox through which operator tools (`cooud deposit`, the demo maker) reach an engine that
+--   another process runs. The engine marks a row done in the same transaction as its effect (so a crash can never
+--   apply it twice) and failed, with the refusal, when a rule refused it (impl/operator.py).
+CREATE TABLE operator_commands (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    command       TEXT NOT NULL,    -- JSON: {"kind": "deposit", ...}
+    state         TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+    result        TEXT,             -- JSON of the engine's result, or {"code", "message"} of a refusal
+    created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX operator_commands_pending ON operator_commands(id) WHERE state = 'pending';
