@@ -19,6 +19,7 @@ from impl.domain.book import L2Book
 from impl.domain.identity import Identity, SiweConfig
 from impl.domain.identity_model import FEE_TIERS
 from impl.domain.market_data import MarketData
+from impl.domain.ports import Store
 from impl.domain.trading import Trading
 from impl.ids import new_id
 from impl.middleware.ratelimit import RateLimiter
@@ -34,7 +35,7 @@ BOOK_DEPTH = 500  # levels per side in a stream snapshot: the OrderBook schema's
 @dataclass
 class Services:
     config: Config
-    store: SQLiteStore
+    store: Store
     market_data: MarketData
     identity: Identity
     trading: Trading | None

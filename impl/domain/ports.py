@@ -1,5 +1,6 @@
-"""The stores the domain needs, as Protocols; `impl.store` provides implementations (SQLite, and an in-memory one
-for unit tests), and tests/store_contract.py is the behaviour every implementation must show.
+"""The stores the domain needs, as Protocols — market data, identity, idempotency, the trading engine's unit of work
+and its outbox; `impl.store` provides implementations (SQLite, and an in-memory one for unit tests), and
+tests/store_contract.py is the behaviour every implementation must show.
 
 Invariants every implementation keeps:
 - Each method is atomic: it is seen entirely or not at all, by every thread and every other call.
@@ -14,11 +15,14 @@ Times are integer milliseconds since the Unix epoch, always passed in: a store n
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Literal, Protocol
+from contextlib import AbstractContextManager
+from typing import Literal, NamedTuple, Protocol
 
 from impl.domain.errors import DomainError
+from impl.domain.events import Committed
 from impl.domain.identity_model import ApiKey, Session, User
 from impl.domain.model import Candle, Market, Trade
+from impl.domain.orders import FillRecord, OrderState
 from impl.domain.records import IdempotencyRecord, ListenKeyOwner, RefreshRotation
 
 
@@ -182,5 +186,114 @@ class IdempotencyStore(Protocol):
         ...
 
 
-# -- The trading unit of work and the outbox ports belong to the trading-engine rewrite (impl/domain/engine.py);
-# -- they are added here next to these, and implemented by impl/store/sqlite.py and impl/store/memory.py.
+class Balance(NamedTuple):
+    free: int
+    locked: int
+
+
+class OperatorCommand(NamedTuple):
+    id: int
+    command: str  # JSON, e.g. {"kind": "deposit", "account", "asset", "amount" (minor units), "ref"}
+
+
+class OperatorCommandState(NamedTuple):
+    state: str  # pending | done | failed
+    result: str | None  # JSON: the engine's result (done) or {"code", "message", "field"} (failed)
+
+
+class TradingStore(Protocol):
+    """The trading engine's unit of work (impl/domain/engine.py, sequencer.py) and the committed state it is rebuilt
+    from; plus the reads the API serves from the committed state. Amounts are integers (see impl/domain/orders.py).
+    """
+
+    def claim_writer(self) -> None:
+        """Make this store the only one that may write trading state to its database; raise
+        `impl.domain.engine.AnotherWriter` naming the holder if another process has it. Idempotent; held until
+        `release_writer()` or `close()`, and released if the process dies."""
+        ...
+
+    def release_writer(self) -> None: ...
+
+    def transaction(self) -> AbstractContextManager:
+        """One write transaction: everything written inside commits durably at exit, or nothing does."""
+        ...
+
+    def write_trading(self, batch) -> None:
+        """Inside `transaction()`: everything an engine `Batch` changed — orders (upserted as given), fills,
+        trades with their candles, journal entries (ids from `batch.first_entry_id`) with their postings, changed
+        balances, L2 sequences, outbox rows (`batch.outbox`), results of idempotent commands (origin "api":
+        the idempotency record of (account, key) becomes `done` with `result`; origin "operator": the inbox row
+        `key` becomes `done`), and the outbox pruned through `batch.prune_outbox_through`. A constraint broken
+        (a client order id already used by the account) raises and the transaction writes nothing."""
+        ...
+
+    # -- what the engine is rebuilt from ----------------------------------------------------------------------------
+    def open_orders(self) -> list[OrderState]:
+        """Orders with status open/partially_filled, by symbol then time priority (`seq`)."""
+        ...
+
+    def all_balances(self) -> dict[tuple[str, str], Balance]: ...
+
+    def book_sequences(self) -> dict[str, int]: ...
+
+    def last_entry_id(self) -> int:
+        """The highest journal entry id written (0 when none)."""
+        ...
+
+    def client_order_id_taken(self, account: str, client_order_id: str) -> bool: ...
+
+    # -- reads of the committed state ---------------------------------------------------------------------------
+    def get_order(self, account: str, order_id: str) -> OrderState | None: ...
+
+    def list_orders(self, account: str, filters: dict, limit: int, before_id: str | None) -> list[OrderState]:
+        """The account's orders newest first (by id), strictly older than `before_id` when given; filters:
+        symbol, status, side, client_order_id, start_ms/end_ms on created_at_ms ([start, end))."""
+        ...
+
+    def list_fills(self, account: str, filters: dict, limit: int, before_id: str | None) -> list[FillRecord]:
+        """As list_orders; filters: symbol, order_id, start_ms/end_ms on ts_ms."""
+        ...
+
+    def balance(self, account: str, asset: str) -> Balance: ...
+
+    def balances_of(self, account: str) -> dict[str, Balance]: ...
+
+    def ledger_report(self) -> dict:
+        """Lists of problems (empty when the invariants hold): unbalanced_entries, balance_drift (balances vs the
+        sum of postings), negative_balances, locked_vs_reserved (locked vs open orders' reservations),
+        duplicate_priorities, crossed_books; and asset_totals (asset -> sum of every balance, zero when the
+        deposit account mirrors everything credited)."""
+        ...
+
+    # -- the operator inbox (impl/operator.py) -------------------------------------------------------------------
+    def enqueue_operator_command(self, command: str, now_ms: int) -> int: ...
+
+    def pending_operator_commands(self, limit: int) -> list[OperatorCommand]:
+        """Pending rows, oldest first."""
+        ...
+
+    def operator_command(self, command_id: int) -> OperatorCommandState | None: ...
+
+    def fail_operator_command(self, command_id: int, result: str) -> None:
+        """Mark a pending row failed (a refusal: the engine changed nothing)."""
+        ...
+
+
+class OutboxStore(Protocol):
+    """The engine's events as committed (impl/domain/events.py, outbox.py)."""
+
+    def last_outbox_seq(self) -> int:
+        """The highest sequence written (0 when none), pruned rows included."""
+        ...
+
+    def outbox_after(self, seq: int, limit: int) -> list[Committed]:
+        """Committed commands with a sequence above `seq`, oldest first, at most `limit`."""
+        ...
+
+
+class Store(MarketStore, IdentityStore, IdempotencyStore, TradingStore, OutboxStore, Protocol):
+    """Everything one deployment's store provides (what impl/services.py is built on)."""
+
+    def migrate(self) -> list[str]: ...
+
+    def close(self) -> None: ...

@@ -23,6 +23,7 @@ from impl.domain import events
 from impl.domain.engine import AnotherWriter
 from impl.domain.events import Committed
 from impl.domain.orders import FillRecord, OrderState
+from impl.domain.ports import Balance, OperatorCommand, OperatorCommandState
 
 _ORDER_COLS = ("id, account_id, symbol, side, type, tif, post_only, price, size, quote_size, client_order_id, status,"
                " filled, filled_quote, fee, remaining, reserved, cancel_reason, seq, created_at_ms, updated_at_ms")
@@ -53,16 +54,16 @@ class TradingTables:
         with self._lock:
             row = self._db.execute("SELECT free, locked FROM balances WHERE account_id = ? AND asset = ?",
                                    (account, asset)).fetchone()
-        return (row[0], row[1]) if row else (0, 0)
+        return Balance(row[0], row[1]) if row else Balance(0, 0)
 
     def balances_of(self, account: str) -> dict[str, tuple[int, int]]:
         with self._lock:
             rows = self._db.execute("SELECT asset, free, locked FROM balances WHERE account_id = ?", (account,))
-            return {r[0]: (r[1], r[2]) for r in rows}
+            return {r[0]: Balance(r[1], r[2]) for r in rows}
 
     def all_balances(self) -> dict[tuple[str, str], tuple[int, int]]:
         with self._lock:
-            return {(r[0], r[1]): (r[2], r[3]) for r in self._db.execute("SELECT * FROM balances")}
+            return {(r[0], r[1]): Balance(r[2], r[3]) for r in self._db.execute("SELECT * FROM balances")}
 
     # -- the single writer ---------------------------------------------------------------------------------------
     def claim_writer(self) -> None:
@@ -132,16 +133,17 @@ class TradingTables:
             return self._db.execute("INSERT INTO operator_commands (command, state, created_at_ms)"
                                     " VALUES (?, 'pending', ?)", (command, now_ms)).lastrowid
 
-    def pending_operator_commands(self, limit: int) -> list[tuple[int, str]]:
+    def pending_operator_commands(self, limit: int) -> list[OperatorCommand]:
         with self._lock:
-            return self._db.execute("SELECT id, command FROM operator_commands WHERE state = 'pending' ORDER BY id"
+            rows = self._db.execute("SELECT id, command FROM operator_commands WHERE state = 'pending' ORDER BY id"
                                     " LIMIT ?", (limit,)).fetchall()
+        return [OperatorCommand(*r) for r in rows]
 
-    def operator_command(self, command_id: int) -> tuple[str, str | None] | None:
-        """(state, result JSON) of an inbox row."""
+    def operator_command(self, command_id: int) -> OperatorCommandState | None:
         with self._lock:
-            return self._db.execute("SELECT state, result FROM operator_commands WHERE id = ?",
-                                    (command_id,)).fetchone()
+            row = self._db.execute("SELECT state, result FROM operator_commands WHERE id = ?",
+                                   (command_id,)).fetchone()
+        return OperatorCommandState(*row) if row else None
 
     def fail_operator_command(self, command_id: int, result: str) -> None:
         with self._lock, self._tx():
