@@ -8,7 +8,7 @@ outbox row (impl/domain/events.py). `applied(batch)` makes its balances the base
 commits it in one store transaction and only then calls `committed(batch)` (L2 views for readers), publishes its
 events and answers its commands. If a commit fails, or a command fails in a way that may have left the books
 half-changed, `load()` rebuilds everything from the store, so memory never disagrees with what is stored. A batch
-is immutable once applied (orders are recorded as snapshots), so it can be written while the next one applies.
+is immutable once applied (orders are recorded as snapshots).
 
 Reactions: after each command, every registered `Reaction` sees that command's events and may return commands of
 its own (origin "engine": stop triggers, OCO legs, liquidations, funding). They run at once, in the same batch and
@@ -150,8 +150,6 @@ class Engine:
         self.books = {symbol: OrderBook(symbol) for symbol in self.units}
         self.open: dict[str, OrderState] = {}
         self.closed: dict[str, str] = {}  # order id -> account of recently ended orders, oldest first
-        # client order ids of applied batches not committed yet (the store cannot tell they are taken)
-        self.uncommitted_client_ids: set[tuple[str, str]] = set()
         for o in store.open_orders():
             self.books[o.symbol].restore(Order(o.id, o.account, o.side, o.price, o.remaining, o.seq))
             self.open[o.id] = o
@@ -172,19 +170,17 @@ class Engine:
         return self.balances.get((account, asset), (0, 0))
 
     def applied(self, batch: Batch) -> None:
-        """The batch is fully applied: later batches build on its balances and journal entry ids (if its commit
+        """The batch is fully applied: what follows builds on its balances and journal entry ids (if its commit
         fails, the sequencer reloads everything from the store)."""
         journal = batch.journal
         for key in journal.changed:
             self.balances[key] = tuple(journal.balances[key])
         self.next_entry_id = batch.first_entry_id + len(journal.entries)
-        self.uncommitted_client_ids |= batch.client_order_ids
 
     def committed(self, batch: Batch) -> None:
-        """The batch is durable (called from the committer's thread): readers see its L2 changes from now on."""
+        """The batch is durable: readers see its L2 changes from now on."""
         for symbol, levels in batch.levels.items():
             self.l2[symbol].apply(levels)
-        self.uncommitted_client_ids -= batch.client_order_ids  # the store has them now
 
     # -- commands ------------------------------------------------------------------------------------------------
     def execute(self, batch: Batch, command: Command):
@@ -336,9 +332,7 @@ class Engine:
         journal, now = step.batch.journal, step.now
         coid = order.client_order_id
         if coid is not None:
-            key = (account, coid)
-            if (key in step.batch.client_order_ids or key in self.uncommitted_client_ids
-                    or self._store.client_order_id_taken(account, coid)):
+            if (account, coid) in step.batch.client_order_ids or self._store.client_order_id_taken(account, coid):
                 raise OrderRejected("duplicate_client_order_id", f"client_order_id {coid!r} is already used.",
                                     field="client_order_id")
         needs_estimate = order.side == "buy" and order.price is None and order.quote_size is None

@@ -1,26 +1,25 @@
-"""The single writer: one thread applies commands to the engine in arrival order, a second commits them in groups.
+"""The single writer: one thread applies commands to the engine in arrival order and group-commits them.
 
 Callers from any thread `submit` a command (a `concurrent.futures.Future` comes back) or, on an event loop,
 `submit_async` it (an asyncio future of that loop). The engine thread takes whatever has queued — everything that
-arrived while it was busy, up to `max_batch` — applies it command by command (impl/domain/engine.py) and hands the
-batch to the committer thread, which writes it in one store transaction with one fsync (`transaction()` +
+arrived while it was busy (the previous batch's commit included), up to `max_batch` — applies it command by command
+(impl/domain/engine.py), writes the batch in one store transaction with one fsync (`transaction()` +
 `write_trading(batch)`) and only then:
 1. makes the batch visible to readers (the L2 views REST reads; balances, orders and fills are read from the store),
 2. hands the batch's events, in sequence order, to the `listeners` (the stream's publisher; later the bus),
 3. answers every command of the batch; answers for one event loop go in one wake-up of that loop.
 So nobody is answered before the commit that holds their effect, and events reach listeners in commit order and
-before the answers they belong to. While batch k commits (SQLite releases the GIL in its C code and while it waits
-for fsync), the engine thread applies batch k+1 on top of it; at most one applied batch waits behind the one being
-committed, so what arrives meanwhile keeps being grouped.
+before the answers they belong to. (Committing batch k in a second thread while k+1 is applied was measured and
+lost: the GIL hand-offs of sqlite3's per-row calls cost more than the overlap gained; docs/BENCHMARKS.md.)
 
 Failures: a refused command (DomainError) is answered with its error and changes nothing. A command that fails
-mid-way (`Poisoned`) is answered with its error; the batch is dropped, the engine waits for the committer, reloads
-from the store and runs the batch's other commands again without it (none of them had been answered). A failed
-commit answers every command of that batch — and of any batch applied on top of it — with the failure; the engine
-then reloads from the store: nothing of those batches happened.
+mid-way (`Poisoned`) is answered with its error; the batch is dropped, the engine reloads from the store and runs
+the batch's other commands again without it (none of them had been answered). A failed commit answers every
+command of the batch with the failure and reloads the engine from the store: nothing of the batch happened.
 
-Queries (impl/domain/commands.py `Preview`, `Inspect`) run in the engine thread once everything before them is
-committed and published, so they see exactly the committed state and nothing is published while they run.
+Queries (impl/domain/commands.py `Preview`, `Inspect`) run in the engine thread between two batches, once
+everything before them is committed and published: they see exactly the committed state, and nothing is published
+while they run.
 
 The outbox keeps the last `outbox_retention` rows; older ones are deleted with the batch that crosses each
 `PRUNE_EVERY` sequence numbers.
@@ -51,21 +50,17 @@ class Sequencer:
         self.engine = engine
         self._store = store
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._commits: queue.Queue = queue.Queue(maxsize=1)  # applied batches waiting for the committer
-        self._failure: BaseException | None = None  # set by the committer when a commit failed
         self.max_batch = max_batch
         self.outbox_retention = outbox_retention
         self.listeners: list[Callable[[list[Committed]], None]] = []
         self.stats = {"batches": 0, "commands": 0, "commit_s": 0.0, "largest_batch": 0}
-        self._committer = threading.Thread(target=self._commit_loop, name="cooud-commit", daemon=True)
         self._thread = threading.Thread(target=self._run, name="cooud-engine", daemon=True)
-        self._committer.start()
         self._thread.start()
 
     # -- from any thread -----------------------------------------------------------------------------------------
     def submit(self, command) -> Future:
         """Queue a command or query; the future resolves after the commit that holds its effect."""
-        if threading.current_thread() in (self._thread, self._committer):
+        if threading.current_thread() is self._thread:
             raise RuntimeError("the engine cannot wait for itself (use a Reaction)")
         future: Future = Future()
         self._queue.put((command, future))
@@ -84,7 +79,7 @@ class Sequencer:
 
     @property
     def depth(self) -> int:
-        """Commands waiting for the engine (not counting the batches being applied or committed)."""
+        """Commands waiting for the engine (not counting the batch being applied or committed)."""
         return self._queue.qsize()
 
     def close(self, timeout: float = 10.0) -> None:
@@ -108,8 +103,6 @@ class Sequencer:
                     self._commands(items[start:i])
                     for _, left in items[i + 1:]:
                         _answer_one(left, False, RuntimeError("the engine has stopped"))
-                    self._commits.put(_STOP)
-                    self._committer.join()
                     return
                 if isinstance(command, (Preview, Inspect)):
                     self._commands(items[start:i])
@@ -118,17 +111,7 @@ class Sequencer:
             self._commands(items[start:])
             items = []
 
-    def _settle(self) -> None:
-        """Wait until every applied batch is committed (or failed); after a failed commit, reload the engine."""
-        done = threading.Event()
-        self._commits.put(done)
-        done.wait()
-        if self._failure is not None:
-            self.engine.load()
-            self._failure = None
-
     def _query(self, query, waiter) -> None:
-        self._settle()
         try:
             value = self.engine.preview(query) if isinstance(query, Preview) else query.fn(self.engine)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
@@ -141,10 +124,7 @@ class Sequencer:
             items = self._batch(items)
 
     def _batch(self, items: list) -> list:
-        """Apply `items` and hand them to the committer; returns the items still to run when one of them poisoned
-        the batch."""
-        if self._failure is not None:
-            self._settle()
+        """Apply and commit `items`; returns the items still to run when one of them poisoned the batch."""
         engine = self.engine
         batch = engine.begin()
         answers = []
@@ -157,45 +137,32 @@ class Sequencer:
                 log.error("engine: %s failed; batch dropped and re-run without it", type(command).__name__,
                           exc_info=poisoned.cause)
                 _answer_one(waiter, False, poisoned.cause)
-                self._settle()
                 engine.load()
                 return items[:i] + items[i + 1:]
         engine.applied(batch)
         self._prune_outbox(batch)
-        self._commits.put((batch, answers))
+        self._commit(batch, answers)
         return []
 
-    # -- the committer thread ------------------------------------------------------------------------------------
-    def _commit_loop(self) -> None:
-        while True:
-            item = self._commits.get()
-            if item is _STOP:
+    def _commit(self, batch, answers: list) -> None:
+        if not batch.empty:
+            started = time.perf_counter()
+            try:
+                with self._store.transaction():
+                    self._store.write_trading(batch)
+            except BaseException as exc:  # noqa: BLE001 - every caller gets it; nothing of the batch happened
+                log.exception("engine: commit of %d commands failed", len(answers))
+                self.engine.load()
+                _answer_all([(waiter, False, exc) for waiter, _, _ in answers])
                 return
-            if isinstance(item, threading.Event):
-                item.set()
-                continue
-            batch, answers = item
-            if self._failure is not None:  # applied on top of a batch whose commit failed
-                _answer_all([(waiter, False, self._failure) for waiter, _, _ in answers])
-                continue
-            if not batch.empty:
-                started = time.perf_counter()
+            self._count(len(answers), time.perf_counter() - started)
+            self.engine.committed(batch)
+            for listener in self.listeners if batch.outbox else ():
                 try:
-                    with self._store.transaction():
-                        self._store.write_trading(batch)
-                except BaseException as exc:  # noqa: BLE001 - every caller gets it; nothing of the batch happened
-                    log.exception("engine: commit of %d commands failed", len(answers))
-                    self._failure = exc
-                    _answer_all([(waiter, False, exc) for waiter, _, _ in answers])
-                    continue
-                self._count(len(answers), time.perf_counter() - started)
-                self.engine.committed(batch)
-                for listener in self.listeners if batch.outbox else ():
-                    try:
-                        listener(batch.outbox)
-                    except Exception:
-                        log.exception("engine: an event listener failed")
-            _answer_all(answers)
+                    listener(batch.outbox)
+                except Exception:
+                    log.exception("engine: an event listener failed")
+        _answer_all(answers)
 
     def _prune_outbox(self, batch) -> None:
         first = batch.outbox[0].seq if batch.outbox else None
