@@ -1,4 +1,5 @@
-"""`python -m tools.bench` (`make bench`): the matching-engine, HTTP and WebSocket fan-out benchmarks in one run.
+"""`python -m tools.bench` (`make bench`): the matching-engine, durable-engine, HTTP and WebSocket fan-out benchmarks
+in one run.
 
 Writes `bench/results/<UTC timestamp>.json` and `bench/results/latest.json` (the same document) and prints a short
 table. `--quick` is a smaller run (seconds, for a smoke check); the full run stays within a few minutes on two
@@ -6,10 +7,11 @@ cores. The HTTP part runs twice: with the databases on tmpfs (the stack's CPU co
 the disk (fsync-bound, smaller counts). Targets are reported, never asserted: a benchmark on a shared machine is
 evidence, not a test.
 
-Targets: engine >= 500 000 operations/s; HTTP order placement of the real stack >= 0.5x the FastAPI baseline
-(stretch: 1.0x), per concurrency, on tmpfs; WebSocket deliveries/s to 100 subscribers of the real gateway >= 0.85x
-a bare `websockets` broadcast (tools/bench/ws.py). The rate limiter's cost per request is reported against the
-same app without it (tools/bench/limiter.py); it has no target.
+Targets: engine >= 500 000 operations/s; the durable engine (tools/bench/durable.py: engine + SQLite store, every
+acknowledgement after its commit) >= 30 000 orders/s on tmpfs and on disk; HTTP order placement of the real stack
+>= 0.5x the FastAPI baseline (stretch: 1.0x), per concurrency, on tmpfs; WebSocket deliveries/s to 100 subscribers
+of the real gateway >= 0.85x a bare `websockets` broadcast (tools/bench/ws.py). The rate limiter's cost per request
+is reported against the same app without it (tools/bench/limiter.py); it has no target.
 """
 
 import argparse
@@ -22,7 +24,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tools.bench import http, limiter, ws
+from tools.bench import durable, http, limiter, ws
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results"
@@ -80,6 +82,10 @@ def run_engine(quick: bool, seed: int | None) -> dict:
     return engine.run(operations=20_000 if quick else 200_000, **({} if seed is None else {"seed": seed}))
 
 
+def run_durable(quick: bool, seed: int | None) -> dict:
+    return durable.run(operations=20_000 if quick else 100_000, **({} if seed is None else {"seed": seed}))
+
+
 def _engine_rate(result: dict) -> float | None:
     """The engine's operations per second, whatever the key is called."""
     for key in ("ops_per_s", "ops_per_sec", "ops_s", "throughput", "operations_per_second"):
@@ -93,6 +99,11 @@ def targets(result: dict) -> dict:
     rate = _engine_rate(result.get("engine") or {})
     if rate is not None:
         out["engine >= 500k ops/s"] = {"value": round(rate), "met": rate >= ENGINE_TARGET}
+    for storage in ("tmpfs", "disk"):
+        run = (result.get("durable") or {}).get(storage)
+        if run:
+            out[f"durable engine ({storage}) >= {durable.TARGET} orders/s"] = {
+                "value": run["orders_per_sec"], "met": run["orders_per_sec"] >= durable.TARGET}
     ratios = (result.get("http") or {}).get("tmpfs", {}).get("ratios", {})
     for phase in ("c1", "c64"):
         ratio = ratios.get(f"real/fastapi {phase}")
@@ -114,6 +125,13 @@ def table(result: dict) -> str:
         lat = engine.get("latency_us", {})
         lines.append(f"engine: {engine.get('operations')} operations, {engine.get('ops_per_sec')} ops/s; latency "
                      + ", ".join(f"{k} {v} us" for k, v in lat.items()))
+    for storage in ("tmpfs", "disk"):
+        run = (result.get("durable") or {}).get(storage)
+        if run:
+            lines.append(f"durable engine ({storage}): {run['operations']} commands, {run['orders_per_sec']} orders/s, "
+                         f"ack p50 {run['ack_latency_ms']['p50']} ms p99 {run['ack_latency_ms']['p99']} ms, "
+                         f"{run['batches']} batches of {run['avg_batch']} on average, commits "
+                         f"{run['commit_share']:.0%} of the time")
     for storage, run in (result.get("http") or {}).items():
         lines.append(f"http ({storage}, {run['client']} client, {run['counts']['c1']} + {run['counts']['c64']} "
                      f"requests):")
@@ -153,7 +171,7 @@ def table(result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a small run (smoke check)")
-    parser.add_argument("--only", choices=("engine", "http", "ws", "limiter"), help="run one part only")
+    parser.add_argument("--only", choices=("engine", "durable", "http", "ws", "limiter"), help="run one part only")
     parser.add_argument("--no-disk", action="store_true", help="skip the fsync-bound HTTP run on the disk")
     parser.add_argument("--client", choices=tuple(http.CLIENTS), default="raw", help="HTTP load generator")
     parser.add_argument("--servers", default=",".join(http.SERVERS),
@@ -170,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "engine"):
         log("engine: running …")
         result["engine"] = run_engine(args.quick, args.seed)
+    if args.only in (None, "durable"):
+        log("durable engine: running …")
+        result["durable"] = run_durable(args.quick, args.seed)
     if args.only in (None, "http"):
         seed = 7 if args.seed is None else args.seed
         servers = tuple(args.servers.split(","))
