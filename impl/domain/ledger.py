@@ -96,12 +96,31 @@ class Journal:
                                           Posting(account, asset, "free", amount)])
 
     def reserve(self, account: str, asset: str, amount: int, ref: str, ts_ms: int) -> None:
-        self.post("reserve", ref, ts_ms, [Posting(account, asset, "free", -amount),
-                                          Posting(account, asset, "locked", amount)])
+        self._move("reserve", account, asset, amount, 0, ref, ts_ms)
 
     def release(self, account: str, asset: str, amount: int, ref: str, ts_ms: int) -> None:
-        self.post("release", ref, ts_ms, [Posting(account, asset, "locked", -amount),
-                                          Posting(account, asset, "free", amount)])
+        self._move("release", account, asset, amount, 1, ref, ts_ms)
+
+    def _move(self, kind: str, account: str, asset: str, amount: int, source: int, ref: str, ts_ms: int) -> None:
+        """`amount` from one bucket of a balance to the other: `post` with two postings of one (account, asset),
+        which sum to zero by construction — the engine makes two of these per order, so only the source bucket
+        is checked. Anything unusual (a negative amount) takes `post`'s full path."""
+        if amount <= 0:
+            if amount < 0:
+                postings = [Posting(account, asset, BUCKETS[source], -amount),
+                            Posting(account, asset, BUCKETS[1 - source], amount)]
+                self.post(kind, ref, ts_ms, postings)
+            return
+        key = (account, asset)
+        slot = self.balances.get(key) or self._slot(account, asset)
+        left = slot[source] - amount
+        if left < 0 and account != DEPOSITS:
+            raise LedgerViolation(f"entry {kind} {ref} would make {account} {asset} negative")
+        self.balances[key] = [left, slot[1] + amount] if source == 0 else [slot[0] + amount, left]
+        self.changed.add(key)
+        self.touched.add(key)
+        self.entries.append(Entry(kind, ref, ts_ms, (Posting(account, asset, BUCKETS[source], -amount),
+                                                     Posting(account, asset, BUCKETS[1 - source], amount))))
 
     def settle_fill(self, *, buyer: str, seller: str, base: str, quote: str, base_amount: int, quote_amount: int,
                     buyer_fee: int, seller_fee: int, ref: str, ts_ms: int) -> None:
