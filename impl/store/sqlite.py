@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from impl.domain.candles import INTERVAL_MS, apply_trade, bucket
+from impl.domain.candles import fold_trades
 from impl.domain.model import Candle, Market, Trade
 from impl.store.identity import IdentityTables
 from impl.store.trading import TradingTables
@@ -105,16 +105,10 @@ class SQLiteStore(IdentityTables, TradingTables):
             return
         self._db.executemany("INSERT INTO trades VALUES (?,?,?,?,?,?)",
                              [(t.id, t.symbol, t.price, t.size, t.taker_side, t.ts_ms) for t in trades])
-        folded: dict[tuple[str, str, int], Candle | None] = {}
-        for t in trades:
-            for interval in INTERVAL_MS:
-                key = (t.symbol, interval, bucket(t.ts_ms, interval))
-                current = folded[key] if key in folded else self._candle(*key)
-                folded[key] = apply_trade(current, key[2], t.price, t.size)
         self._db.executemany(
             "INSERT OR REPLACE INTO candles VALUES (?,?,?,?,?,?,?,?,?,?)",
             [(symbol, interval, c.open_time_ms, c.open, c.high, c.low, c.close, c.volume, str(c.quote_volume),
-              c.trades) for (symbol, interval, _), c in folded.items()])
+              c.trades) for (symbol, interval, _), c in fold_trades(trades, self._candle).items()])
 
     def list_trades(self, symbol: str, limit: int, before_id: str | None) -> list[Trade]:
         sql = "SELECT id, symbol, price, size, taker_side, ts_ms FROM trades WHERE symbol = ?"

@@ -92,7 +92,7 @@ class TradingTables:
 
     def last_outbox_seq(self) -> int:
         with self._lock:
-            return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0]
+            return self._db.execute("SELECT seq FROM outbox_head").fetchone()[0]
 
     def outbox_after(self, seq: int, limit: int) -> list[Committed]:
         """Committed commands with a sequence above `seq`, oldest first (at most `limit`)."""
@@ -117,8 +117,10 @@ class TradingTables:
                         for i, e in enumerate(entries) for p in e.postings])
         db.executemany("INSERT OR REPLACE INTO balances VALUES (?, ?, ?, ?)", batch.balances)
         db.executemany("INSERT OR REPLACE INTO book_sequences VALUES (?, ?)", sorted(batch.sequences.items()))
-        db.executemany("INSERT INTO outbox (seq, ts_ms, events) VALUES (?, ?, ?)",
-                       [(c.seq, c.ts_ms, events.encode(c.events)) for c in batch.outbox])
+        if batch.outbox:
+            db.executemany("INSERT INTO outbox (seq, ts_ms, events) VALUES (?, ?, ?)",
+                           [(c.seq, c.ts_ms, events.encode(c.events)) for c in batch.outbox])
+            db.execute("UPDATE outbox_head SET seq = ?", (batch.outbox[-1].seq,))
         if batch.prune_outbox_through is not None:
             db.execute("DELETE FROM outbox WHERE seq <= ?", (batch.prune_outbox_through,))
         db.executemany("UPDATE idempotency_keys SET state = 'done', result = ? WHERE account_id = ? AND key = ?",

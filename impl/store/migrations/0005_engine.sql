@@ -11,6 +11,13 @@ CREATE TABLE outbox (
     events BLOB NOT NULL
 );
 
+-- outbox_head: the highest sequence ever written, kept apart from the rows so that pruning never lowers it.
+CREATE TABLE outbox_head (
+    id  INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL
+);
+INSERT INTO outbox_head VALUES (1, 0);
+
 ALTER TABLE idempotency_keys ADD COLUMN result BLOB;
 
 -- operator_commands: the inbox through which operator tools (`cooud deposit`, the demo maker) reach an engine that
