@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from concurrent.futures import Future
@@ -217,3 +218,23 @@ def test_a_client_order_id_taken_by_a_batch_still_committing_is_refused(tmp_path
         second.result(timeout=30)
     assert refused.value.code == "duplicate_client_order_id"
     assert trading.place("usr_A", limit("usr_A", "buy", "97.00", "0.1")).status == "open"  # no failed commit
+
+
+def test_ledger_check_reports_books_it_could_not_restore_instead_of_crashing(tmp_path, capsys):
+    """What two writers on one database used to leave behind — two resting orders with one time priority, a book
+    crossed at rest — made start-up and `cooud ledger check` crash. The check reads the store only and says so."""
+    from impl import cli
+
+    path = tmp_path / "db.sqlite3"
+    store, trading = funded(path)
+    bid = trading.place("usr_A", limit("usr_A", "buy", "99.00", "0.1"))
+    ask = trading.place("usr_B", limit("usr_B", "sell", "101.00", "0.1"))
+    trading.close()
+    with sqlite3.connect(path) as db:  # as a second writer would have left it: same priority, bid above the ask
+        db.execute("UPDATE orders SET seq = ?, price = 10200 WHERE id = ?", (store.get_order("usr_B", ask.id).seq,
+                                                                             bid.id))
+    store.close()
+    assert cli.main(["ledger", "check", "--database", str(path)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is False
+    assert report["duplicate_priorities"] and report["crossed_books"]
