@@ -69,19 +69,24 @@ class OperatorInbox:
 
     def __init__(self, trading, store, interval: float = POLL_S) -> None:
         self._trading, self._store, self._interval = trading, store, interval
+        self._thread: threading.Thread | None = None
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="cooud-operator-inbox", daemon=True)
 
     def start(self) -> None:
+        """Start polling (again: an app's lifespan may run several times, e.g. under test clients)."""
+        self.stop()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(self._stop,), name="cooud-operator-inbox",
+                                        daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread.is_alive():
+        if self._thread is not None and self._thread.is_alive():
             self._thread.join(timeout=10)
 
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
+    def _run(self, stop: threading.Event) -> None:
+        while not stop.wait(self._interval):
             try:
                 for command_id, text in self._store.pending_operator_commands(100):
                     self._one(command_id, json.loads(text))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from concurrent.futures import Future
 from fractions import Fraction
 
@@ -238,3 +239,28 @@ def test_ledger_check_reports_books_it_could_not_restore_instead_of_crashing(tmp
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is False
     assert report["duplicate_priorities"] and report["crossed_books"]
+
+
+def test_the_operator_inbox_runs_deposits_through_the_engine_once(tmp_path):
+    """`cooud deposit` beside a running service writes to its inbox; the service's engine applies each row once
+    (marked done in the same transaction as the deposit) and marks a refused one failed. It restarts with its
+    app's lifespan."""
+    from impl.operator import OperatorInbox
+
+    store, trading = funded(tmp_path / "db.sqlite3")
+    inbox = OperatorInbox(trading, store, interval=0.01)
+    good = store.enqueue_operator_command(json.dumps({"kind": "deposit", "account": "usr_A", "asset": "BTC",
+                                                      "amount": 5, "ref": "op-1"}), 0)
+    bad = store.enqueue_operator_command(json.dumps({"kind": "deposit", "account": "usr_A", "asset": "DOGE",
+                                                     "amount": 5, "ref": "op-2"}), 0)
+    before = store.balance("usr_A", "BTC").free
+    for _ in range(2):  # a lifespan that runs twice (test clients do) starts it twice
+        inbox.start()
+        for _ in range(1000):  # at most 10 s
+            if store.operator_command(bad).state != "pending":
+                break
+            time.sleep(0.01)
+        inbox.stop()
+    assert store.operator_command(good).state == "done" and store.operator_command(bad).state == "failed"
+    assert store.balance("usr_A", "BTC").free == before + 5  # once, though the inbox ran twice
+    trading.close()
