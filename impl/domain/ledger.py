@@ -125,15 +125,35 @@ class Journal:
     def settle_fill(self, *, buyer: str, seller: str, base: str, quote: str, base_amount: int, quote_amount: int,
                     buyer_fee: int, seller_fee: int, ref: str, ts_ms: int) -> None:
         """A trade: the buyer's locked quote pays the seller, the seller's locked base goes to the buyer; each
-        side's fee is taken from what it receives and credited to `sys:fees`."""
-        self.post("fill", ref, ts_ms, [
+        side's fee is taken from what it receives and credited to `sys:fees`. Balanced by construction; the usual
+        case (positive amounts, fees within them, three distinct accounts, two assets) only checks the two locked
+        buckets it takes from, anything else takes `post`'s full path."""
+        postings = [
             Posting(buyer, quote, "locked", -quote_amount),
             Posting(seller, quote, "free", quote_amount - seller_fee),
             Posting(FEES, quote, "free", seller_fee),
             Posting(seller, base, "locked", -base_amount),
             Posting(buyer, base, "free", base_amount - buyer_fee),
             Posting(FEES, base, "free", buyer_fee),
-        ])
+        ]
+        usual = (quote_amount > 0 and base_amount > 0 and 0 <= seller_fee <= quote_amount
+                 and 0 <= buyer_fee <= base_amount and base != quote
+                 and buyer != seller and FEES not in (buyer, seller) and DEPOSITS not in (buyer, seller))
+        if not usual:
+            self.post("fill", ref, ts_ms, postings)
+            return
+        paying, giving = self._slot(buyer, quote), self._slot(seller, base)
+        if paying[1] < quote_amount or giving[1] < base_amount:
+            who = buyer if paying[1] < quote_amount else seller
+            raise LedgerViolation(f"entry fill {ref} would make {who} negative")
+        for account, asset, bucket, amount in postings:
+            if amount:
+                slot = self._slot(account, asset)
+                self.balances[(account, asset)] = ([slot[0] + amount, slot[1]] if bucket == "free"
+                                                   else [slot[0], slot[1] + amount])
+                self.changed.add((account, asset))
+                self.touched.add((account, asset))
+        self.entries.append(Entry("fill", ref, ts_ms, tuple(p for p in postings if p.amount)))
 
     def _slot(self, account: str, asset: str) -> list[int]:
         slot = self.balances.get((account, asset))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import os
 from contextlib import contextmanager
+from operator import attrgetter
 
 from impl.domain import events
 from impl.domain.engine import AnotherWriter
@@ -104,17 +105,16 @@ class TradingTables:
     # -- writing one batch ---------------------------------------------------------------------------------------
     def write_trading(self, batch) -> None:
         db = self._db
-        db.executemany(_UPSERT_ORDER, [_order_row(o) for o in batch.orders.values()])
+        db.executemany(_UPSERT_ORDER, map(_order_row, batch.orders.values()))
         self._insert_trades(batch.trades)
         db.executemany(f"INSERT INTO fills ({_FILL_COLS}) VALUES ({','.join('?' * 12)})",
-                       [_fill_row(f) for f in batch.fills])
+                       map(_fill_row, batch.fills))
         entries = batch.journal.entries
         first = batch.first_entry_id
         db.executemany("INSERT INTO journal_entries (id, kind, ref, ts_ms) VALUES (?, ?, ?, ?)",
                        [(first + i, e.kind, e.ref, e.ts_ms) for i, e in enumerate(entries)])
         db.executemany("INSERT INTO postings VALUES (?, ?, ?, ?, ?)",
-                       [(first + i, p.account, p.asset, p.bucket, p.amount)
-                        for i, e in enumerate(entries) for p in e.postings])
+                       [(first + i, *p) for i, e in enumerate(entries) for p in e.postings])
         db.executemany("INSERT OR REPLACE INTO balances VALUES (?, ?, ?, ?)", batch.balances)
         db.executemany("INSERT OR REPLACE INTO book_sequences VALUES (?, ?)", sorted(batch.sequences.items()))
         if batch.outbox:
@@ -251,12 +251,11 @@ def _filters(account: str, filters: dict, before_id: str | None, time_column: st
     return " AND ".join(clauses), args
 
 
-def _order_row(o: OrderState) -> tuple:
-    return (o.id, o.account, o.symbol, o.side, o.type, o.tif, int(o.post_only), o.price, o.size, o.quote_size,
-            o.client_order_id, o.status, o.filled, o.filled_quote, o.fee, o.remaining, o.reserved, o.cancel_reason,
-            o.seq, o.created_at_ms, o.updated_at_ms)
+# Rows in column order (one C call per record; sqlite3 stores post_only's bool as 0/1).
+_order_row = attrgetter("id", "account", "symbol", "side", "type", "tif", "post_only", "price", "size", "quote_size",
+                        "client_order_id", "status", "filled", "filled_quote", "fee", "remaining", "reserved",
+                        "cancel_reason", "seq", "created_at_ms", "updated_at_ms")
 
 
-def _fill_row(f: FillRecord) -> tuple:
-    return (f.id, f.order_id, f.account, f.trade_id, f.symbol, f.side, f.price, f.size, f.quote, f.fee, f.liquidity,
-            f.ts_ms)
+_fill_row = attrgetter("id", "order_id", "account", "trade_id", "symbol", "side", "price", "size", "quote", "fee",
+                       "liquidity", "ts_ms")

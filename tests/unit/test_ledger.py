@@ -37,3 +37,29 @@ def test_a_reserve_beyond_the_free_balance_is_refused_and_changes_nothing():
     with pytest.raises(LedgerViolation):
         journal.reserve("usr_A", "BTC", 11, "o", 0)
     assert journal.balance("usr_A", "BTC") == (10, 0) and journal.entries == [] and not journal.changed
+
+
+@given(held=st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), min_size=4, max_size=4),
+       base_amount=amounts, quote_amount=amounts, buyer_fee=st.integers(-2, 8), seller_fee=st.integers(-2, 8),
+       seller=st.sampled_from(["usr_B", "usr_A", "sys:fees"]))
+def test_settle_fill_is_post_with_its_six_postings(held, base_amount, quote_amount, buyer_fee, seller_fee, seller):
+    balances = {("usr_A", "USDT"): held[0], ("usr_A", "BTC"): held[1], (seller, "USDT"): held[2],
+                (seller, "BTC"): held[3]}
+    fast, slow = (Journal(lambda a, b: balances.get((a, b), (0, 0))) for _ in range(2))
+    args = dict(buyer="usr_A", seller=seller, base="BTC", quote="USDT", base_amount=base_amount,
+                quote_amount=quote_amount, buyer_fee=buyer_fee, seller_fee=seller_fee, ref="t", ts_ms=7)
+    postings = [Posting("usr_A", "USDT", "locked", -quote_amount), Posting(seller, "USDT", "free",
+                quote_amount - seller_fee), Posting("sys:fees", "USDT", "free", seller_fee),
+                Posting(seller, "BTC", "locked", -base_amount), Posting("usr_A", "BTC", "free",
+                base_amount - buyer_fee), Posting("sys:fees", "BTC", "free", buyer_fee)]
+    outcomes = []
+    for act in (lambda: fast.settle_fill(**args), lambda: slow.post("fill", "t", 7, postings)):
+        try:
+            act()
+            outcomes.append("ok")
+        except LedgerViolation:
+            outcomes.append("refused")
+    assert outcomes[0] == outcomes[1]
+    assert fast.entries == slow.entries and fast.changed == slow.changed and fast.touched == slow.touched
+    for key in set(balances) | {("sys:fees", "USDT"), ("sys:fees", "BTC")}:
+        assert fast.balance(*key) == slow.balance(*key)

@@ -99,7 +99,7 @@ def prepare(database: str) -> tuple[Account, Account]:
             accounts.append(Account(user.id, key.id, secret))
         return accounts[0], accounts[1]
     finally:
-        svc.store.close()
+        svc.close()
 
 
 def order_bodies(count: int, seed: int) -> list[tuple[int, bytes]]:
@@ -677,7 +677,8 @@ def profile(kinds: tuple[str, ...] = ("real",), requests: int = 1000, top: int =
             workdir = tempfile.mkdtemp(prefix="cooud-profile-", dir=default_storage_dir(storage))
             stack.callback(shutil.rmtree, workdir, ignore_errors=True)
             database = str(Path(workdir) / "bench.sqlite3")
-            apps[kind] = (PROFILED[kind](database), prepare(database))
+            accounts = prepare(database)  # first: it runs its own engine on the database, then closes it
+            apps[kind] = (PROFILED[kind](database), accounts)
 
         async def drive(kind, work):
             app, accounts = apps[kind]
