@@ -8,11 +8,15 @@ the same millisecond — the random part is incremented instead of redrawn — s
 from __future__ import annotations
 
 import os
+import random
 import threading
 import time
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _PAIRS = [_ALPHABET[i >> 5] + _ALPHABET[i & 31] for i in range(1024)]  # 10 bits -> 2 digits
+# Ids are unique and time-sortable, not secret: a seeded generator, not a system call per millisecond (a call that
+# releases the GIL, which in the engine's thread costs a wait to get it back).
+_random = random.Random(os.urandom(32))
 _lock = threading.Lock()
 _last_ms = -1
 _last_rand = 0
@@ -38,7 +42,7 @@ def ulid(now_ms: int | None = None) -> str:
             _last_rand = (_last_rand + 1) & ((1 << 80) - 1)
         else:
             _last_ms, _prefix = ms, _encode(ms, 10)
-            _last_rand = int.from_bytes(os.urandom(10), "big") >> 1  # headroom for increments
+            _last_rand = _random.getrandbits(79)  # headroom for increments
         rand = _last_rand
         if rand >> 30 != _high:
             _high = rand >> 30

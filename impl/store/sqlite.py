@@ -18,6 +18,7 @@ from pathlib import Path
 from impl.domain.candles import fold_trades
 from impl.domain.model import Candle, Market, Trade
 from impl.store.identity import IdentityTables
+from impl.store.rows import insert_rows
 from impl.store.trading import TradingTables
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -103,8 +104,8 @@ class SQLiteStore(IdentityTables, TradingTables):
         trades touches is read and written once."""
         if not trades:
             return
-        self._db.executemany("INSERT INTO trades VALUES (?,?,?,?,?,?)",
-                             [(t.id, t.symbol, t.price, t.size, t.taker_side, t.ts_ms) for t in trades])
+        insert_rows(self._db, "INSERT INTO trades", 6, [(t.id, t.symbol, t.price, t.size, t.taker_side, t.ts_ms)
+                                                        for t in trades])
         self._db.executemany(
             "INSERT OR REPLACE INTO candles VALUES (?,?,?,?,?,?,?,?,?,?)",
             [(symbol, interval, c.open_time_ms, c.open, c.high, c.low, c.close, c.volume, str(c.quote_volume),

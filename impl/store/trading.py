@@ -25,13 +25,13 @@ from impl.domain.engine import AnotherWriter
 from impl.domain.events import Committed
 from impl.domain.orders import FillRecord, OrderState
 from impl.domain.ports import Balance, OperatorCommand, OperatorCommandState
+from impl.store.rows import insert_rows
 
 _ORDER_COLS = ("id, account_id, symbol, side, type, tif, post_only, price, size, quote_size, client_order_id, status,"
                " filled, filled_quote, fee, remaining, reserved, cancel_reason, seq, created_at_ms, updated_at_ms")
 _MUTABLE = ("price", "size", "status", "filled", "filled_quote", "fee", "remaining", "reserved", "cancel_reason", "seq",
             "updated_at_ms")
-_UPSERT_ORDER = (f"INSERT INTO orders ({_ORDER_COLS}) VALUES ({','.join('?' * 21)}) ON CONFLICT(id) DO UPDATE SET "
-                 + ", ".join(f"{c} = excluded.{c}" for c in _MUTABLE))
+_UPSERT_ORDER = "ON CONFLICT(id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _MUTABLE)
 _FILL_COLS = "id, order_id, account_id, trade_id, symbol, side, price, size, quote, fee, liquidity, ts_ms"
 
 
@@ -105,21 +105,20 @@ class TradingTables:
     # -- writing one batch ---------------------------------------------------------------------------------------
     def write_trading(self, batch) -> None:
         db = self._db
-        db.executemany(_UPSERT_ORDER, map(_order_row, batch.orders.values()))
+        insert_rows(db, f"INSERT INTO orders ({_ORDER_COLS})", 21, map(_order_row, batch.orders.values()),
+                    _UPSERT_ORDER)
         self._insert_trades(batch.trades)
-        db.executemany(f"INSERT INTO fills ({_FILL_COLS}) VALUES ({','.join('?' * 12)})",
-                       map(_fill_row, batch.fills))
+        insert_rows(db, f"INSERT INTO fills ({_FILL_COLS})", 12, map(_fill_row, batch.fills))
         entries = batch.journal.entries
         first = batch.first_entry_id
-        db.executemany("INSERT INTO journal_entries (id, kind, ref, ts_ms) VALUES (?, ?, ?, ?)",
-                       [(first + i, e.kind, e.ref, e.ts_ms) for i, e in enumerate(entries)])
-        db.executemany("INSERT INTO postings VALUES (?, ?, ?, ?, ?)",
-                       [(first + i, *p) for i, e in enumerate(entries) for p in e.postings])
+        insert_rows(db, "INSERT INTO journal_entries (id, kind, ref, ts_ms)", 4,
+                    [(first + i, e.kind, e.ref, e.ts_ms) for i, e in enumerate(entries)])
+        insert_rows(db, "INSERT INTO postings", 5, [(first + i, *p) for i, e in enumerate(entries) for p in e.postings])
         db.executemany("INSERT OR REPLACE INTO balances VALUES (?, ?, ?, ?)", batch.balances)
         db.executemany("INSERT OR REPLACE INTO book_sequences VALUES (?, ?)", sorted(batch.sequences.items()))
         if batch.outbox:
-            db.executemany("INSERT INTO outbox (seq, ts_ms, events) VALUES (?, ?, ?)",
-                           [(c.seq, c.ts_ms, events.encode(c.events)) for c in batch.outbox])
+            insert_rows(db, "INSERT INTO outbox (seq, ts_ms, events)", 3,
+                        [(c.seq, c.ts_ms, events.encode(c.events)) for c in batch.outbox])
             db.execute("UPDATE outbox_head SET seq = ?", (batch.outbox[-1].seq,))
         if batch.prune_outbox_through is not None:
             db.execute("DELETE FROM outbox WHERE seq <= ?", (batch.prune_outbox_through,))

@@ -15,6 +15,8 @@ request parsing is not part of this number.
 Storage: `tmpfs` (/dev/shm, fsync returns at once: the engine's CPU cost) and `disk` (the repository's var/, every
 batch waits for its fsync). Reported per storage: orders/s (operations / wall time), p50/p99 acknowledgement
 latency, batches and average batch size, and the share of wall time spent inside commits.
+`--profile` runs cProfile inside the engine's thread (switched on and off by `Inspect` queries, so it sees the
+engine's work only) and prints the shares of apply, write and answering, then the top functions.
 Run: `python -m tools.bench.durable [operations] [--window N] [--storage tmpfs|disk|both] [--profile]`.
 """
 
@@ -35,7 +37,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from impl import demo
-from impl.domain.commands import CancelOrder, Deposit, PlaceOrder
+from impl.domain.commands import CancelOrder, Deposit, Inspect, PlaceOrder
 from impl.domain.errors import DomainError
 from impl.domain.orders import NewOrder
 from impl.domain.trading import Trading
@@ -139,14 +141,14 @@ def run_one(operations: int, seed: int, window: int, storage: str, profile: bool
         gc.freeze()
         before = dict(trading.sequencer.stats)
         profiler = None
-        if profile:
+        if profile:  # the engine's own thread (where the time goes), enabled and disabled from inside it
             import cProfile
 
             profiler = cProfile.Profile()
-            profiler.enable()
+            trading.call(Inspect(lambda _engine: profiler.enable()))
         elapsed, latencies, refused = asyncio.run(_drive(trading, ops, window))
         if profiler is not None:
-            profiler.disable()
+            trading.call(Inspect(lambda _engine: profiler.disable()))
         stats = {k: trading.sequencer.stats[k] - before.get(k, 0) for k in ("batches", "commands", "commit_s")}
         trading.close()
         gc.unfreeze()
@@ -164,7 +166,15 @@ def run_one(operations: int, seed: int, window: int, storage: str, profile: bool
             import pstats
 
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+            stats = pstats.Stats(profiler, stream=out)
+            total = sum(tt for (_, _, tt, _, _) in stats.stats.values())
+            shares = (("apply", "engine.py", "execute"), ("write", "trading.py", "write_trading"),
+                      ("answer", "sequencer.py", "_answer_all"), ("publish", "sequencer.py", "_commit"))
+            for label, module, function in shares:
+                cumulative = max((ct for (file, _, name), (_, _, _, ct, _) in stats.stats.items()
+                                  if file.endswith(module) and name == function), default=0.0)
+                out.write(f"{label:8} {cumulative / total:6.1%} of the engine thread's time (cumulative)\n")
+            stats.sort_stats("tottime").print_stats(25)
             result["profile"] = out.getvalue()
         return result
     finally:
