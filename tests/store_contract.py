@@ -1,5 +1,8 @@
 """The store contract: the behaviour every implementation of the ports in `impl.domain.ports` (MarketStore,
-IdentityStore, IdempotencyStore) must show, whatever holds the data. Tests call only the ports' methods.
+IdentityStore, IdempotencyStore, TradingStore, OutboxStore) must show, whatever holds the data. Tests call only
+the ports' methods — and, for the trading ports, the engine (impl/domain/engine.py, trading.py), which is what
+writes and rebuilds from them: a store passes when the engine over it keeps every ledger and book invariant,
+rebuilds exactly what it had after a restart, and its outbox replays to exactly the state it stores.
 
 To run it against an implementation, a test module star-imports this one and defines the fixture `make_store`
 (module-scoped): a no-argument factory returning a fresh, empty, migrated store. tests/unit/test_store_contract.py
@@ -9,18 +12,29 @@ runs it for SQLite and the in-memory store; a PostgreSQL store adds one factory 
 from __future__ import annotations
 
 import contextlib
+import itertools
+import json
 import threading
 from collections.abc import Callable
+from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from impl import demo
 from impl.domain.candles import INTERVAL_MS, apply_trade, bucket
+from impl.domain.commands import CancelOrder, Deposit, PlaceOrder, decode_result
+from impl.domain.engine import Batch, Engine
+from impl.domain.errors import InvalidArgument, OrderNotFound, OrderRejected
+from impl.domain.events import BalanceChanged, FillMade, OrderUpdated, TradeMade
 from impl.domain.identity_model import ApiKey, Session, User
+from impl.domain.ledger import Entry, Journal, Posting
 from impl.domain.model import Candle, Trade
+from impl.domain.orders import NewOrder, OrderState
 from impl.domain.ports import AlreadyExists
+from impl.domain.trading import Trading
+from impl.ids import new_id
 
 T0 = 1_779_105_851_842
 DAY = 86_400_000
@@ -213,6 +227,7 @@ def pages(fetch: Callable[[int, str | None], list], size: int) -> list:
     while True:
         page = fetch(size, before)
         assert len(page) <= size
+        assert before is None or all(item.id < before for item in page), "a page must be strictly older than its cursor"
         out += page
         if len(page) < size:
             return out
@@ -377,3 +392,488 @@ def test_candles_fold_the_trades_and_return_the_newest_of_a_window_oldest_first(
                             None if end is None else base + end, limit)
         assert got == window[-limit:]
         assert store.candles("ETH/USDT", interval, None, None, limit) == []
+
+
+# -- trading: the engine's unit of work, its reads and its outbox -----------------------------------------------
+ACCOUNTS = ("usr_A", "usr_B", "usr_C")
+RATES = (Fraction(1, 1000), Fraction(2, 1000))  # (maker, taker) of every account's fee tier
+PROBLEMS = ("unbalanced_entries", "balance_drift", "negative_balances", "locked_vs_reserved", "duplicate_priorities",
+            "crossed_books")
+EVERYTHING = 1_000_000
+
+
+@contextlib.contextmanager
+def trading_on(store, books: dict | None = None, now_ms: Callable[[], int] = lambda: T0):
+    """A Trading (engine + sequencer threads) over the store, closed at the end."""
+    trading = Trading(store, store.list_markets(), store.list_assets(), {} if books is None else books,
+                      lambda _account: RATES, now_ms, new_id)
+    try:
+        yield trading
+    finally:
+        trading.close()
+
+
+def fund(trading: Trading) -> None:
+    for account in ACCOUNTS:
+        for asset, amount in (("BTC", "50"), ("ETH", "500"), ("USDT", "5000000")):
+            trading.deposit(account, asset, amount, f"dep-{account}-{asset}")
+
+
+def limit(symbol: str, side: str, price: str, size: str, **extra) -> dict:
+    return {"symbol": symbol, "side": side, "type": "limit", "price": price, "size": size, **extra}
+
+
+def resting_of(trading_or_engine) -> dict:
+    """The engine's books as {symbol: [(id, remaining, seq, price, side)]} in time priority (empty books left out)."""
+    resting = trading_or_engine.resting()
+    return {s: [(o.id, o.remaining, o.seq, o.price, o.side) for o in r] for s, r in resting.items() if r}
+
+
+def stored_resting(store) -> dict:
+    out: dict = {}
+    for o in store.open_orders():
+        out.setdefault(o.symbol, []).append((o.id, o.remaining, o.seq, o.price, o.side))
+    return out
+
+
+def check_ledger(store) -> None:
+    report = store.ledger_report()
+    assert {k: report[k] for k in PROBLEMS} == {k: [] for k in PROBLEMS}
+    assert all(total == 0 for total in report["asset_totals"].values()), report["asset_totals"]
+
+
+def check_reads(store) -> None:
+    """Each read of the committed state agrees with the others."""
+    opened = store.open_orders()
+    assert [(o.symbol, o.seq) for o in opened] == sorted((o.symbol, o.seq) for o in opened)
+    assert all(o.is_open and store.get_order(o.account, o.id) == o for o in opened)
+    balances = store.all_balances()
+    for (account, asset), held in balances.items():
+        assert store.balance(account, asset) == held
+        assert store.balances_of(account)[asset] == held
+    assert store.balance("usr_nobody", "BTC") == (0, 0) and store.balances_of("usr_nobody") == {}
+
+
+def replayed(store) -> dict:
+    """The state the outbox describes: the last update of every order and balance, every fill and trade."""
+    rows = store.outbox_after(0, EVERYTHING)
+    orders, balances, fills, trades = {}, {}, [], []
+    for committed in rows:
+        for event in committed.events:
+            if isinstance(event, OrderUpdated):
+                orders[event.order.id] = event.order
+            elif isinstance(event, BalanceChanged):
+                balances[(event.account, event.asset)] = (event.free, event.locked)
+            elif isinstance(event, FillMade):
+                fills.append(event.fill)
+            elif isinstance(event, TradeMade):
+                trades.append(event.trade)
+    return {"seqs": [c.seq for c in rows], "orders": orders, "balances": balances, "fills": fills, "trades": trades}
+
+
+def check_outbox_replays_the_state(store) -> dict:
+    """An unpruned outbox holds every committed command, seqs 1..last, and replays to exactly what is stored."""
+    state = replayed(store)
+    assert state["seqs"] == list(range(1, store.last_outbox_seq() + 1))
+    assert state["balances"] == store.all_balances()
+    assert all(store.get_order(o.account, o.id) == o for o in state["orders"].values())
+    for account in ACCOUNTS:
+        assert store.list_orders(account, {}, EVERYTHING, None) == \
+            sorted((o for o in state["orders"].values() if o.account == account), key=lambda o: o.id, reverse=True)
+        assert store.list_fills(account, {}, EVERYTHING, None) == \
+            sorted((f for f in state["fills"] if f.account == account), key=lambda f: f.id, reverse=True)
+    for symbol in {t.symbol for t in state["trades"]}:
+        assert store.list_trades(symbol, EVERYTHING, None) == \
+            sorted((t for t in state["trades"] if t.symbol == symbol), key=lambda t: t.id, reverse=True)
+    return state
+
+
+def _dec(units: int, precision: int) -> str:
+    text = str(units).rjust(precision + 1, "0")
+    return f"{text[:-precision]}.{text[-precision:]}"
+
+
+SYMBOLS = ("BTC/USDT", "ETH/USDT")
+symbols = st.sampled_from(SYMBOLS)
+prices = st.integers(min_value=9_990, max_value=10_010)  # 99.90 .. 100.10 USDT
+sizes = st.integers(min_value=500, max_value=20_000)  # 0.05 .. 2 (4 decimals: on the step of both markets)
+trading_operation = st.one_of(
+    st.tuples(st.just("limit"), st.sampled_from(ACCOUNTS), symbols, st.sampled_from(["buy", "sell"]), prices, sizes,
+              st.sampled_from(["GTC", "GTC", "IOC", "FOK"]), st.booleans(), st.none() | st.sampled_from(["c1", "c2"])),
+    st.tuples(st.just("market"), st.sampled_from(ACCOUNTS), symbols, st.sampled_from(["buy", "sell"]), sizes),
+    st.tuples(st.just("market_quote"), st.sampled_from(ACCOUNTS), symbols, st.integers(min_value=10, max_value=500)),
+    st.tuples(st.just("cancel"), st.integers(min_value=0, max_value=50)),
+    st.tuples(st.just("amend"), st.integers(min_value=0, max_value=50), st.none() | prices, st.none() | sizes),
+    st.tuples(st.just("cancel_all"), st.sampled_from(ACCOUNTS), symbols),
+)
+
+
+def open_books(trading: Trading) -> list:
+    """A few resting orders on both sides of both markets (by two accounts), so random orders trade against them;
+    returns (account, order id) of each."""
+    placed = []
+    for symbol in SYMBOLS:
+        for i, (side, price) in enumerate((("sell", "100.01"), ("sell", "100.04"), ("buy", "99.99"), ("buy", "99.96"))):
+            account = ACCOUNTS[1 + i % 2]
+            placed.append((account, trading.place(account, limit(symbol, side, price, "0.5")).id))
+    return placed
+
+
+def run_operation(trading: Trading, placed: list, op: tuple) -> None:
+    kind = op[0]
+    if kind in ("cancel", "amend"):
+        if placed:
+            account, order_id = placed[op[1] % len(placed)]
+            if kind == "cancel":
+                trading.cancel(account, order_id)
+            else:
+                trading.amend(account, order_id, None if op[2] is None else _dec(op[2], 2),
+                              None if op[3] is None else _dec(op[3], 4))
+        return
+    if kind == "cancel_all":
+        trading.cancel_all(op[1], op[2], None)
+        return
+    if kind == "limit":
+        _, account, symbol, side, price, size, tif, post_only, client_order_id = op
+        request = limit(symbol, side, _dec(price, 2), _dec(size, 4), tif=tif,
+                        post_only=post_only and tif == "GTC", client_order_id=client_order_id)
+    elif kind == "market":
+        _, account, symbol, side, size = op
+        request = {"symbol": symbol, "side": side, "type": "market", "size": _dec(size, 4)}
+    else:
+        _, account, symbol, amount = op
+        request = {"symbol": symbol, "side": "buy", "type": "market", "quote_size": f"{amount}.12345678"}
+    placed.append((account, trading.place(account, request).id))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=st.lists(trading_operation, min_size=10, max_size=40))
+def test_the_engine_over_the_store_keeps_every_invariant_and_rebuilds_after_a_restart(make_store, ops):
+    with fresh(make_store) as store:
+        demo.seed_if_empty(store)
+        books: dict = {}
+        with trading_on(store, books, itertools.count(T0, 250).__next__) as trading:
+            fund(trading)
+            placed = open_books(trading)
+            for op in ops:
+                try:
+                    run_operation(trading, placed, op)
+                except (OrderRejected, InvalidArgument, OrderNotFound):
+                    pass  # refused by a rule: must have changed nothing, which the checks below see
+                check_ledger(store)
+                assert stored_resting(store) == resting_of(trading)
+            check_reads(store)
+            resting = resting_of(trading)
+        check_outbox_replays_the_state(store)
+        sequences = store.book_sequences()
+        assert {s: b.sequence for s, b in books.items() if b.sequence} == sequences
+        rebuilt: dict = {}
+        with trading_on(store, rebuilt) as reborn:
+            assert resting_of(reborn) == resting
+            assert {s: b.snapshot(10_000, 0) for s, b in rebuilt.items()} == \
+                {s: b.snapshot(10_000, 0) for s, b in books.items()}
+            assert reborn.engine.next_entry_id == store.last_entry_id() + 1
+            assert reborn.engine.seq == store.last_outbox_seq()
+        check_ledger(store)
+
+
+def trading_state(store) -> dict:
+    """Everything a batch can change, as read through the ports."""
+    return {
+        "orders": {a: store.list_orders(a, {}, EVERYTHING, None) for a in ACCOUNTS},
+        "open": store.open_orders(),
+        "fills": {a: store.list_fills(a, {}, EVERYTHING, None) for a in ACCOUNTS},
+        "trades": {s: store.list_trades(s, EVERYTHING, None) for s in SYMBOLS},
+        "candles": {s: store.candles(s, "1m", None, None, EVERYTHING) for s in SYMBOLS},
+        "balances": store.all_balances(),
+        "sequences": store.book_sequences(),
+        "last_entry_id": store.last_entry_id(),
+        "report": store.ledger_report(),
+        "last_outbox_seq": store.last_outbox_seq(),
+        "outbox": store.outbox_after(0, EVERYTHING),
+        "client_order_ids": [store.client_order_id_taken("usr_A", c) for c in ("taken", "fresh")],
+    }
+
+
+def test_write_trading_writes_a_whole_batch_or_nothing(store):
+    demo.seed_if_empty(store)
+    with trading_on(store) as trading:
+        fund(trading)
+        taken = trading.place("usr_A", limit("BTC/USDT", "sell", "100.00", "1", client_order_id="taken"))
+    inbox = store.enqueue_operator_command('{"kind": "deposit"}', T0)
+    assert store.reserve_idempotency_key("usr_B", "k-1", "fp", T0, DAY) is None
+    # A batch built by the engine itself (no sequencer: this thread is its only user): a trade against usr_A's
+    # order with its fills, orders, journal, balances and L2 changes; an API result; an operator result; a prune.
+    engine = Engine(store, store.list_markets(), store.list_assets(), {}, lambda _a: RATES, lambda: T0 + 1, new_id)
+    batch = engine.begin()
+    buy = NewOrder("BTC/USDT", "buy", "limit", "GTC", False, 10_000, 40_000, None, "fresh")
+    engine.execute(batch, PlaceOrder("usr_B", buy, "k-1"))
+    engine.execute(batch, Deposit("usr_C", "USDT", 10**8, "dep-op", str(inbox), "operator"))
+    engine.execute(batch, PlaceOrder("usr_A", NewOrder("BTC/USDT", "buy", "limit", "GTC", False, 9_000, 1_000, None,
+                                                       "fresh")))
+    batch.prune_outbox_through = 1
+    assert batch.trades and batch.fills and batch.sequences and len(batch.results) == 2
+    # ... and, last, an order of usr_A that reuses a client order id usr_A already has: the batch must be refused
+    duplicate = OrderState(new_id("ord"), "usr_A", "BTC/USDT", "sell", "limit", "GTC", False, 10_100, 1_000, None,
+                           "taken", "open", 0, 0, 0, 1_000, 0, None, None, T0, T0)
+    batch.orders[duplicate.id] = duplicate
+    before = trading_state(store)
+    with pytest.raises(Exception):  # noqa: B017 (the implementation's own integrity error)
+        with store.transaction():
+            store.write_trading(batch)
+    assert trading_state(store) == before
+    assert store.get_order("usr_A", duplicate.id) is None
+    assert store.reserve_idempotency_key("usr_B", "k-1", "fp", T0, DAY).state == "in_flight"
+    assert store.operator_command(inbox) == ("pending", None)
+
+    del batch.orders[duplicate.id]  # the rest of the batch is valid: it was refused for the duplicate alone
+    with pytest.raises(RuntimeError):  # and a transaction that fails after a good write keeps nothing either
+        with store.transaction():
+            store.write_trading(batch)
+            raise RuntimeError("the commit failed")
+    assert trading_state(store) == before
+    with store.transaction():
+        store.write_trading(batch)
+    after = trading_state(store)
+    assert after["last_entry_id"] == before["last_entry_id"] + len(batch.journal.entries)
+    assert after["last_outbox_seq"] == batch.outbox[-1].seq and after["outbox"][0].seq == 2  # row 1 pruned
+    assert after["client_order_ids"] == [True, True]
+    assert store.get_order("usr_A", taken.id).filled == 40_000
+    assert store.reserve_idempotency_key("usr_B", "k-1", "fp", T0, DAY).state == "done"
+    assert store.operator_command(inbox).state == "done"
+    check_ledger(store)
+    check_reads(store)
+    rebuilt = Engine(store, store.list_markets(), store.list_assets(), {}, lambda _a: RATES, lambda: T0, new_id)
+    assert resting_of(rebuilt) == resting_of(engine) == stored_resting(store)
+
+
+def test_the_ledger_report_finds_what_breaks_the_invariants(store):
+    """The report is what every other test trusts: a batch written by hand (the engine would never build it) with one
+    of each problem is reported, each where it is."""
+    demo.seed_if_empty(store)
+    journal = Journal(store.balance)
+    journal.deposit("usr_A", "USDT", 1_000, "dep", T0)  # entry 1, balanced
+    journal.entries.append(Entry("fill", "bad", T0, (Posting("usr_B", "BTC", "free", 5),)))  # entry 2, unbalanced
+    journal.balances[("usr_C", "ETH")] = [7, 0]  # a balance no posting explains
+    journal.changed.add(("usr_C", "ETH"))
+
+    def order(n: int, symbol: str, side: str, price: int, seq: int, reserved: int) -> OrderState:
+        return OrderState(f"ord_{n:026d}", "usr_A", symbol, side, "limit", "GTC", False, price, 100, None, None, "open",
+                          0, 0, 0, 100, reserved, None, seq, T0, T0)
+
+    orders = [order(1, "BTC/USDT", "buy", 10_000, 1, 100), order(2, "BTC/USDT", "sell", 9_000, 2, 0),
+              order(3, "ETH/USDT", "sell", 9_000, 1, 0), order(4, "ETH/USDT", "sell", 9_100, 1, 0)]
+    with store.transaction():
+        store.write_trading(Batch(journal, orders={o.id: o for o in orders}))
+    report = {k: [tuple(row) for row in v] if isinstance(v, list) else v for k, v in store.ledger_report().items()}
+    assert report["unbalanced_entries"] == [(2, "BTC", 5)]
+    assert report["balance_drift"] == [("usr_C", "ETH", 7, 0, 0, 0)]
+    assert report["negative_balances"] == []
+    assert report["locked_vs_reserved"] == [(("usr_A", "USDT"), 0, 100)]
+    assert report["duplicate_priorities"] == [("ETH/USDT", 1, 2)]
+    assert report["crossed_books"] == [("BTC/USDT", 10_000, 9_000)]
+    assert report["asset_totals"] == {"USDT": 0, "ETH": 7}
+
+
+def test_a_commit_that_fails_inside_its_transaction_leaves_the_store_as_it_was(store):
+    demo.seed_if_empty(store)
+    with trading_on(store) as trading:
+        fund(trading)
+        trading.place("usr_A", limit("BTC/USDT", "sell", "100.00", "1"))
+        before, resting = trading_state(store), resting_of(trading)
+        real_write = store.write_trading
+
+        def write_then_fail(batch) -> None:
+            real_write(batch)
+            raise OSError("the disk went away before the commit")
+
+        store.write_trading = write_then_fail
+        try:
+            with pytest.raises(OSError):
+                trading.place("usr_B", limit("BTC/USDT", "buy", "100.00", "0.4"))
+        finally:
+            del store.write_trading
+        assert trading_state(store) == before
+        assert resting_of(trading) == resting  # the engine rebuilt itself from what is stored
+        assert trading.place("usr_B", limit("BTC/USDT", "buy", "100.00", "0.4")).filled == 40_000
+    check_ledger(store)
+    check_outbox_replays_the_state(store)
+
+
+def prune(store, through: int) -> None:
+    with store.transaction():
+        store.write_trading(Batch(Journal(store.balance), first_entry_id=store.last_entry_id() + 1,
+                                  prune_outbox_through=through))
+
+
+def test_the_outbox_holds_every_committed_command_in_order_and_survives_pruning(store):
+    demo.seed_if_empty(store)
+    assert store.last_outbox_seq() == 0 and store.outbox_after(0, 10) == []
+    heard: list = []
+    with trading_on(store) as trading:
+        trading.listeners.append(heard.extend)  # the events as the engine published them, from memory
+        fund(trading)
+        for i in range(6):
+            trading.place(ACCOUNTS[i % 3], limit("BTC/USDT", "sell" if i % 2 else "buy", "100.00", "0.5"))
+    rows = store.outbox_after(0, EVERYTHING)
+    n = len(rows)
+    assert [c.seq for c in rows] == list(range(1, n + 1)) and store.last_outbox_seq() == n
+    assert rows == heard  # what was stored reads back equal to what was published
+    assert any(isinstance(e, TradeMade) for c in rows for e in c.events)
+    for after in range(n + 2):
+        for size in (1, 3, EVERYTHING):
+            assert store.outbox_after(after, size) == rows[after:after + size]
+    assert store.outbox_after(0, 0) == []
+
+    prune(store, 3)
+    assert store.outbox_after(0, EVERYTHING) == rows[3:] and store.last_outbox_seq() == n
+    assert store.outbox_after(3, 2) == rows[3:5]
+    prune(store, 2)  # already gone: nothing more
+    assert store.outbox_after(0, EVERYTHING) == rows[3:]
+    with trading_on(store) as trading:
+        trading.deposit("usr_A", "USDT", "1", "dep-after-prune")
+    assert [c.seq for c in store.outbox_after(n - 1, EVERYTHING)] == [n, n + 1]
+
+
+def test_the_last_outbox_seq_survives_pruning_every_row(store):
+    demo.seed_if_empty(store)
+    with trading_on(store) as trading:
+        fund(trading)
+    n = store.last_outbox_seq()
+    assert n == len(ACCOUNTS) * 3
+    prune(store, n)  # every row: the highest sequence written is still known ...
+    assert store.outbox_after(0, EVERYTHING) == [] and store.last_outbox_seq() == n
+    with trading_on(store) as trading:  # ... so an engine started now continues after it: a consumer that had
+        trading.deposit("usr_A", "USDT", "1", "dep-after-prune")  # seen n never mistakes the next for seq 1
+    assert [c.seq for c in store.outbox_after(0, EVERYTHING)] == [n + 1] and store.last_outbox_seq() == n + 1
+
+
+def test_an_idempotent_command_stores_its_result_with_its_effect(store):
+    demo.seed_if_empty(store)
+    for key in ("k-place", "k-batch", "k-cancel", "k-deposit"):
+        assert store.reserve_idempotency_key("usr_A", key, f"fp-{key}", T0, DAY) is None
+    with trading_on(store) as trading:
+        fund(trading)
+        placed = trading.call(trading.place_command("usr_A", limit("BTC/USDT", "sell", "100.00", "1"), "k-place"))
+        batch = trading.call(trading.place_batch_command("usr_A", [limit("BTC/USDT", "sell", "101.00", "1"),
+                                                                   limit("BTC/USDT", "sell", "101.001", "1")],
+                                                         "k-batch"))
+        cancelled = trading.call(CancelOrder("usr_A", placed.id, "k-cancel"))
+        deposited = trading.call(Deposit("usr_A", "USDT", 12_345, "dep-k", "k-deposit", "api"))
+        unreserved = trading.call(Deposit("usr_B", "USDT", 1, "dep-u", "k-unreserved", "api"))
+    answers = {"k-place": placed, "k-batch": batch, "k-cancel": cancelled, "k-deposit": deposited}
+    for key, answer in answers.items():
+        record = store.reserve_idempotency_key("usr_A", key, "fp-other", T0 + 1, DAY)
+        assert (record.fingerprint, record.state, record.status, record.headers, record.body) == \
+            (f"fp-{key}", "done", None, None, None)
+        stored = decode_result(record.result)
+        if key == "k-batch":
+            assert stored[0] == answer[0] and stored[1].code == answer[1].code == "invalid_tick_size"
+        else:
+            assert stored == answer
+    assert deposited == (5 * 10**14 + 12_345, 0) and unreserved == (5 * 10**14 + 1, 0)
+    # a result is stored only under a key that was reserved: it creates no record of its own
+    assert store.reserve_idempotency_key("usr_B", "k-unreserved", "fp", T0 + 1, DAY) is None
+    # the HTTP answer is still stored after the engine made the key done (once), and the result is kept
+    store.complete_idempotency_key("usr_A", "k-place", 201, "[]", b"{}")
+    store.complete_idempotency_key("usr_A", "k-place", 500, "[]", b"late")
+    record = store.reserve_idempotency_key("usr_A", "k-place", "fp", T0 + 2, DAY)
+    assert (record.state, record.status, record.body) == ("done", 201, b"{}")
+    assert decode_result(record.result) == placed
+
+
+def test_the_operator_inbox_marks_a_command_done_with_its_effect_or_failed(store):
+    demo.seed_if_empty(store)
+    commands = [json.dumps({"kind": "deposit", "account": "usr_A", "asset": "USDT", "amount": i, "ref": f"op-{i}"})
+                for i in (1, 2, 3, 4)]
+    ids = [store.enqueue_operator_command(c, T0 + i) for i, c in enumerate(commands)]
+    assert ids == sorted(set(ids))
+    rows = list(zip(ids, commands, strict=True))
+    assert store.pending_operator_commands(10) == rows
+    assert store.pending_operator_commands(2) == rows[:2]
+    assert store.operator_command(ids[0]) == ("pending", None)
+    assert store.operator_command(max(ids) + 1) is None
+    with trading_on(store) as trading:
+        answer = trading.call(Deposit("usr_A", "USDT", 1, "op-1", str(ids[0]), "operator"))
+        store.fail_operator_command(ids[1], '{"code": "invalid_argument", "message": "no", "field": null}')
+        again = trading.call(Deposit("usr_A", "USDT", 2, "op-2", str(ids[1]), "operator"))  # a failed row stays so
+    done = store.operator_command(ids[0])
+    assert done.state == "done" and decode_result(done.result) == answer == (1, 0) and again == (3, 0)
+    store.fail_operator_command(ids[0], '{"code": "late"}')  # a done row is never failed afterwards
+    assert store.operator_command(ids[0]) == done
+    assert store.operator_command(ids[1]) == \
+        ("failed", '{"code": "invalid_argument", "message": "no", "field": null}')
+    assert store.pending_operator_commands(10) == rows[2:]
+    assert store.enqueue_operator_command("{}", T0) > max(ids)
+
+
+def test_order_and_fill_pages_cover_every_match_once_newest_first(store):
+    demo.seed_if_empty(store)
+    with trading_on(store, now_ms=itertools.count(T0, 1000).__next__) as trading:
+        fund(trading)
+        for i in range(16):
+            symbol = ("BTC/USDT", "ETH/USDT")[i % 2]
+            account = ACCOUNTS[i % 3]
+            order = trading.place(account, limit(symbol, "buy" if i % 4 < 2 else "sell", f"{100 + i % 3}.00", "0.5",
+                                                 client_order_id=f"c{i}"))
+            if i % 5 == 0 and order.is_open:
+                trading.cancel(account, order.id)
+    state = check_outbox_replays_the_state(store)
+    orders, fills = list(state["orders"].values()), state["fills"]
+    assert len(orders) == 16 and fills and {o.status for o in orders} >= {"open", "filled", "cancelled"}
+    middle = sorted(o.created_at_ms for o in orders)[len(orders) // 2]
+    order_filters = [{}, {"symbol": "ETH/USDT"}, {"side": "sell"}, {"status": "filled"}, {"status": "open"},
+                     {"client_order_id": "c4"}, {"client_order_id": "c5"}, {"start_ms": middle},
+                     {"end_ms": middle}, {"start_ms": middle - 2000, "end_ms": middle + 2000, "symbol": "BTC/USDT"},
+                     {"symbol": None, "status": None}]
+    fill_filters = [{}, {"symbol": "BTC/USDT"}, {"order_id": fills[0].order_id}, {"side": "buy"},
+                    {"start_ms": middle}, {"end_ms": middle}, {"symbol": "ETH/USDT", "start_ms": middle - 3000}]
+
+    def matches(record, filters: dict, time_field: str) -> bool:
+        for name, value in filters.items():
+            if value is None:
+                continue
+            if name == "start_ms" and getattr(record, time_field) < value:
+                return False
+            if name == "end_ms" and getattr(record, time_field) >= value:
+                return False
+            if name not in ("start_ms", "end_ms") and getattr(record, name) != value:
+                return False
+        return True
+
+    for account in ACCOUNTS:
+        for filters in order_filters:
+            expected = sorted((o for o in orders if o.account == account and matches(o, filters, "created_at_ms")),
+                              key=lambda o: o.id, reverse=True)
+            for size in (1, 2, 5, 100):
+                listed = pages(lambda n, before, a=account, f=filters: store.list_orders(a, f, n, before), size)
+                assert listed == expected
+        for filters in fill_filters:
+            expected = sorted((f for f in fills if f.account == account and matches(f, filters, "ts_ms")),
+                              key=lambda f: f.id, reverse=True)
+            for size in (1, 3, 100):
+                listed = pages(lambda n, before, a=account, f=filters: store.list_fills(a, f, n, before), size)
+                assert listed == expected
+    some = orders[0]
+    assert store.get_order(ACCOUNTS[(ACCOUNTS.index(some.account) + 1) % 3], some.id) is None  # another's order
+    assert store.get_order(some.account, "ord_unknown") is None
+
+
+def test_orders_are_handed_out_as_copies(store):
+    demo.seed_if_empty(store)
+    with trading_on(store) as trading:
+        fund(trading)
+        placed = trading.place("usr_A", limit("BTC/USDT", "sell", "100.00", "1", client_order_id="mine"))
+    for read in (lambda: store.get_order("usr_A", placed.id), lambda: store.open_orders()[0],
+                 lambda: store.list_orders("usr_A", {}, 1, None)[0],
+                 lambda: store.outbox_after(0, EVERYTHING)[-1].events[-2].order):
+        copy = read()
+        assert copy == placed
+        copy.remaining, copy.status = 0, "filled"
+    assert store.get_order("usr_A", placed.id) == placed and store.open_orders() == [placed]
+    balances, sequences = store.all_balances(), store.book_sequences()
+    store.all_balances().clear()
+    store.balances_of("usr_A").clear()
+    store.book_sequences().clear()
+    assert (store.all_balances(), store.book_sequences()) == (balances, sequences) and balances and sequences
+    assert store.client_order_id_taken("usr_A", "mine") and not store.client_order_id_taken("usr_B", "mine")

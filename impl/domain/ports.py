@@ -170,7 +170,9 @@ class IdempotencyStore(Protocol):
         ...
 
     def complete_idempotency_key(self, account_id: str, key: str, status: int, headers: str, body: bytes) -> None:
-        """Store the answer of an `in_flight` key, making it `done`; a key already done (or unknown) is untouched."""
+        """Store the answer of a key whose answer is not stored yet — `in_flight`, or `done` by the engine with only
+        its result (`TradingStore.write_trading`) — making it `done` and keeping the result; a key already answered
+        (or unknown) is untouched."""
         ...
 
     def release_idempotency_key(self, account_id: str, key: str) -> None:
@@ -219,12 +221,13 @@ class TradingStore(Protocol):
         ...
 
     def write_trading(self, batch) -> None:
-        """Inside `transaction()`: everything an engine `Batch` changed — orders (upserted as given), fills,
-        trades with their candles, journal entries (ids from `batch.first_entry_id`) with their postings, changed
-        balances, L2 sequences, outbox rows (`batch.outbox`), results of idempotent commands (origin "api":
-        the idempotency record of (account, key) becomes `done` with `result`; origin "operator": the inbox row
-        `key` becomes `done`), and the outbox pruned through `batch.prune_outbox_through`. A constraint broken
-        (a client order id already used by the account) raises and the transaction writes nothing."""
+        """Inside `transaction()`: everything an engine `Batch` changed — orders (upserted: a known order keeps its
+        owner, market, kind, client order id and creation time), fills, trades with their candles, journal entries
+        (ids from `batch.first_entry_id`) with their postings, changed balances, L2 sequences, outbox rows
+        (`batch.outbox`), results of idempotent commands (origin "api": the idempotency record of (account, key),
+        if one was reserved, becomes `done` with `result`; origin "operator": the inbox row `key` becomes `done` if
+        it is still pending), and the outbox pruned through `batch.prune_outbox_through`. A constraint broken (a
+        client order id already used by the account) raises and the transaction writes nothing."""
         ...
 
     # -- what the engine is rebuilt from ----------------------------------------------------------------------------

@@ -1,25 +1,40 @@
-"""An in-memory store, for unit tests only: the `MarketStore`, `IdentityStore` and `IdempotencyStore` of
-`impl.domain.ports` over plain dicts, behaving as impl/store/sqlite.py does (tests/store_contract.py runs the same
-tests against both). Nothing survives the process.
+"""An in-memory store, for unit tests only: every port of `impl.domain.ports` (`MarketStore`, `IdentityStore`,
+`IdempotencyStore`, `TradingStore`, `OutboxStore`) over plain dicts, behaving as impl/store/sqlite.py does
+(tests/store_contract.py runs the same tests against both). Nothing survives the process.
 
 Invariants: one lock guards every method, so each is atomic and a single-use claim has exactly one winner; only
-immutable values are held and handed out (entries are replaced, never mutated); a write checks everything before
-it changes anything, so a refused write changes nothing. Uniqueness, ordering and pagination are those of the SQL
-schema and queries: users unique by id, email and wallet address; sessions by id and cookie hash; assets by code,
-markets by symbol (listed in insertion order), trades by id; pages newest (greatest id) first.
+immutable values are held and handed out (entries are replaced, never mutated; orders, which are mutable
+dataclasses, are copied in and out with `OrderState.snapshot()`, and outbox rows are kept encoded and decoded
+afresh on every read); a write checks everything before it changes anything, so a refused write changes nothing.
+Uniqueness, ordering and pagination are those of the SQL schema and queries: users unique by id, email and wallet
+address; sessions by id and cookie hash; assets by code, markets by symbol (listed in insertion order), trades by
+id; orders by id and by (account, client order id); pages newest (greatest id) first.
+
+Trading: `transaction()` is the store lock plus an undo log — every change made inside it to orders, fills,
+trades and candles, the journal, balances, L2 sequences, the outbox, the operator inbox and idempotency records
+records the value it replaced, and an exception anywhere in the block restores them, so a transaction commits
+whole or not at all as SQLite's does. `write_trading` also checks every constraint of the SQL schema (unique ids,
+one client order id per account, listed markets and assets, non-negative balances outside `sys:deposits`,
+enumerated columns) before it changes anything, and raises `IntegrityError` (a bug in the writer, like SQLite's)
+for a broken one. `claim_writer` is a no-op: no other process can reach this store's memory.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import NamedTuple
 
-from impl.domain.candles import INTERVAL_MS, apply_trade, bucket
+from impl.domain import events
+from impl.domain.candles import fold_trades
+from impl.domain.events import Committed
 from impl.domain.identity_model import ApiKey, Session, User
+from impl.domain.ledger import BUCKETS, DEPOSITS, ENTRY_KINDS, Entry
 from impl.domain.model import Candle, Market, Trade
-from impl.domain.ports import AlreadyExists
+from impl.domain.orders import OPEN_STATUSES, FillRecord, OrderState
+from impl.domain.ports import AlreadyExists, Balance, OperatorCommand, OperatorCommandState
 from impl.domain.records import IdempotencyRecord, ListenKeyOwner, RefreshRotation
 
 _DAY_MS = 86_400_000
@@ -48,11 +63,32 @@ class _Idempotency(NamedTuple):
     record: IdempotencyRecord
 
 
-def _unique(what: str, new: Iterable, existing) -> None:
+class _Operator(NamedTuple):
+    command: str
+    state: str  # pending | done | failed
+    result: str | None
+    created_at_ms: int
+
+
+_MISSING = object()
+# The columns of the orders table that an upsert of an existing order changes (impl/store/trading.py `_MUTABLE`):
+# an order's identity, owner, market, kind, client order id and creation time are fixed when it is first written.
+_MUTABLE = ("price", "size", "status", "filled", "filled_quote", "fee", "remaining", "reserved", "cancel_reason", "seq",
+            "updated_at_ms")
+_ORDER_CHECKS = {"side": ("buy", "sell"), "type": ("limit", "market"), "tif": ("GTC", "IOC", "FOK"),
+                 "status": ("open", "partially_filled", "filled", "cancelled", "expired")}
+
+
+class IntegrityError(RuntimeError):
+    """A batch that breaks a constraint of the trading tables (as `sqlite3.IntegrityError` would): a bug in the
+    writer, which checks every rule before it builds a batch — never a refusal to answer a request with."""
+
+
+def _unique(what: str, new: Iterable, existing, error: type[Exception] = AlreadyExists) -> None:
     seen = set()
     for value in new:
         if value in existing or value in seen:
-            raise AlreadyExists(f"{what} {value!r} already exists.")
+            raise error(f"{what} {value!r} already exists.")
         seen.add(value)
 
 
@@ -74,7 +110,17 @@ class MemoryStore:
         self._keys: dict[str, ApiKey] = {}
         self._listen: dict[str, _ListenKey] = {}  # in insertion order, which breaks ties of created_at_ms
         self._idempotency: dict[tuple[str, str], _Idempotency] = {}
-        # -- The trading unit of work and the outbox (impl/domain/engine.py's ports) are added here.
+        # trading (the engine's unit of work) and its outbox
+        self._orders: dict[str, OrderState] = {}  # id -> order (a private copy, replaced on every write)
+        self._client_ids: dict[tuple[str, str], str] = {}  # (account, client order id) -> order id
+        self._fills: dict[str, FillRecord] = {}
+        self._entries: dict[int, Entry] = {}  # journal entry id -> entry with its postings
+        self._balances: dict[tuple[str, str], Balance] = {}
+        self._sequences: dict[str, int] = {}  # symbol -> L2 sequence
+        self._outbox: dict[int, tuple[int, bytes]] = {}  # seq -> (ts_ms, events encoded), in seq order
+        self._operator: dict[int, _Operator] = {}
+        self._counters = {"outbox": 0, "operator": 0}  # highest outbox seq ever written, last operator row id
+        self._undo: list[tuple[dict, object, object]] | None = None  # inside transaction(): (mapping, key, old)
 
     def migrate(self) -> list[str]:
         return []
@@ -107,16 +153,28 @@ class MemoryStore:
     # -- trades and candles ----------------------------------------------------------------------------------
     def record_trades(self, trades: Sequence[Trade]) -> None:
         with self._lock:
-            _unique("trade", (t.id for t in trades), self._trades)
-            for t in trades:
-                if t.symbol not in self._markets or t.price <= 0 or t.size <= 0 or t.taker_side not in ("buy", "sell"):
-                    raise ValueError(f"invalid trade {t!r}")
-            for t in trades:
-                self._trades[t.id] = t
-                for interval in INTERVAL_MS:
-                    series = self._candles.setdefault((t.symbol, interval), {})
-                    open_time = bucket(t.ts_ms, interval)
-                    series[open_time] = apply_trade(series.get(open_time), open_time, t.price, t.size)
+            self._check_trades(trades)
+            self._insert_trades(trades)
+
+    def _check_trades(self, trades: Sequence[Trade], error: type[Exception] = AlreadyExists) -> None:
+        _unique("trade", (t.id for t in trades), self._trades, error)
+        for t in trades:
+            if t.symbol not in self._markets or t.price <= 0 or t.size <= 0 or t.taker_side not in ("buy", "sell"):
+                raise ValueError(f"invalid trade {t!r}")
+
+    def _insert_trades(self, trades: Sequence[Trade]) -> None:
+        """Store checked trades and fold them, in order, into the candles of every interval (as SQLite does)."""
+        for t in trades:
+            self._put(self._trades, t.id, t)
+        def stored(symbol: str, interval: str, open_time: int) -> Candle | None:
+            return self._candles.get((symbol, interval), {}).get(open_time)
+
+        for (symbol, interval, open_time), candle in fold_trades(trades, stored).items():
+            series = self._candles.get((symbol, interval))
+            if series is None:
+                series = {}
+                self._put(self._candles, (symbol, interval), series)
+            self._put(series, open_time, candle)
 
     def list_trades(self, symbol: str, limit: int, before_id: str | None) -> list[Trade]:
         with self._lock:
@@ -307,21 +365,22 @@ class MemoryStore:
             if found is not None:
                 return found.record
             record = IdempotencyRecord(fingerprint, "in_flight", None, None, None, None)
-            self._idempotency[(account_id, key)] = _Idempotency(now_ms, record)
+            self._put(self._idempotency, (account_id, key), _Idempotency(now_ms, record))
             return None
 
     def complete_idempotency_key(self, account_id: str, key: str, status: int, headers: str, body: bytes) -> None:
         with self._lock:
             found = self._idempotency.get((account_id, key))
-            if found is not None and found.record.state == "in_flight":
+            # in flight, or `done` by the engine with only its result: the answer is not stored yet
+            if found is not None and (found.record.state == "in_flight" or found.record.status is None):
                 record = found.record._replace(state="done", status=status, headers=headers, body=body)
-                self._idempotency[(account_id, key)] = found._replace(record=record)
+                self._put(self._idempotency, (account_id, key), found._replace(record=record))
 
     def release_idempotency_key(self, account_id: str, key: str) -> None:
         with self._lock:
             found = self._idempotency.get((account_id, key))
             if found is not None and found.record.state == "in_flight":
-                del self._idempotency[(account_id, key)]
+                self._drop(self._idempotency, (account_id, key))
 
     def release_unfinished_idempotency_keys(self) -> int:
         with self._lock:
@@ -332,7 +391,273 @@ class MemoryStore:
             return self._forget_idempotency(lambda entry: entry.created_at_ms <= now_ms - ttl_ms)
 
     def _forget_idempotency(self, doomed) -> int:
-        kept = {k: e for k, e in self._idempotency.items() if not doomed(e)}
-        forgotten = len(self._idempotency) - len(kept)
-        self._idempotency = kept
-        return forgotten
+        keys = [k for k, e in self._idempotency.items() if doomed(e)]
+        for k in keys:  # in place: an open transaction's undo log refers to this dict
+            self._drop(self._idempotency, k)
+        return len(keys)
+
+    # -- the trading unit of work ------------------------------------------------------------------------------
+    def claim_writer(self) -> None:
+        """Nothing to claim: this store lives in one process's memory, where no other process can write to it
+        (and one process runs one engine per store)."""
+
+    def release_writer(self) -> None:
+        pass
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """The store lock for the whole block; what the block changed is undone if it raises. A nested call is
+        part of the outer transaction."""
+        with self._lock:
+            if self._undo is not None:
+                yield
+                return
+            self._undo = []
+            try:
+                yield
+            except BaseException:
+                for mapping, key, old in reversed(self._undo):
+                    if old is _MISSING:
+                        mapping.pop(key, None)
+                    else:
+                        mapping[key] = old
+                raise
+            finally:
+                self._undo = None
+
+    def _put(self, mapping: dict, key, value) -> None:
+        if self._undo is not None:
+            self._undo.append((mapping, key, mapping.get(key, _MISSING)))
+        mapping[key] = value
+
+    def _drop(self, mapping: dict, key) -> None:
+        if self._undo is not None:
+            self._undo.append((mapping, key, mapping.get(key, _MISSING)))
+        mapping.pop(key, None)
+
+    def write_trading(self, batch) -> None:
+        with self._lock:
+            self._check_batch(batch)
+            for order in batch.orders.values():
+                stored = self._orders.get(order.id)
+                if stored is None:
+                    stored = order.snapshot()
+                    if stored.client_order_id is not None:
+                        self._put(self._client_ids, (stored.account, stored.client_order_id), stored.id)
+                else:  # an upsert changes only what can change (as SQLite's ON CONFLICT ... DO UPDATE)
+                    stored = stored.snapshot()
+                    for column in _MUTABLE:
+                        setattr(stored, column, getattr(order, column))
+                self._put(self._orders, stored.id, stored)
+            self._insert_trades(batch.trades)
+            for fill in batch.fills:
+                self._put(self._fills, fill.id, fill)
+            for i, entry in enumerate(batch.journal.entries):
+                self._put(self._entries, batch.first_entry_id + i, Entry(*entry))
+            for account, asset, free, locked in batch.balances:
+                self._put(self._balances, (account, asset), Balance(free, locked))
+            for symbol, sequence in batch.sequences.items():
+                self._put(self._sequences, symbol, sequence)
+            for committed in batch.outbox:
+                # kept encoded, as SQLite keeps them: every read decodes fresh records (an OrderState is mutable)
+                self._put(self._outbox, committed.seq, (committed.ts_ms, events.encode(committed.events)))
+                if committed.seq > self._counters["outbox"]:
+                    self._put(self._counters, "outbox", committed.seq)
+            if batch.prune_outbox_through is not None:
+                for seq in [s for s in self._outbox if s <= batch.prune_outbox_through]:
+                    self._drop(self._outbox, seq)
+            for origin, account, key, result in batch.results:
+                if origin == "operator":
+                    row = self._operator.get(int(key))
+                    if row is not None and row.state == "pending":
+                        self._put(self._operator, int(key), row._replace(state="done", result=result))
+                else:
+                    found = self._idempotency.get((account, key))
+                    if found is not None:
+                        record = found.record._replace(state="done", result=result)
+                        self._put(self._idempotency, (account, key), found._replace(record=record))
+
+    def _check_batch(self, batch) -> None:
+        """Every constraint of the SQL schema that the batch could break, checked before anything changes."""
+        new_client_ids: set[tuple[str, str]] = set()
+        for order in batch.orders.values():
+            if order.id in self._orders:
+                continue  # an update: its owner and client order id stay as stored
+            if order.symbol not in self._markets:
+                raise IntegrityError(f"order {order.id}: no market {order.symbol!r}")
+            if any(getattr(order, column) not in allowed for column, allowed in _ORDER_CHECKS.items()):
+                raise IntegrityError(f"invalid order {order!r}")
+            if order.client_order_id is not None:
+                key = (order.account, order.client_order_id)
+                if key in self._client_ids or key in new_client_ids:
+                    raise IntegrityError(f"client order id {order.client_order_id!r} of {order.account} is taken.")
+                new_client_ids.add(key)
+        self._check_trades(batch.trades, IntegrityError)
+        _unique("fill", (f.id for f in batch.fills), self._fills, IntegrityError)
+        trade_ids = {t.id for t in batch.trades}
+        for f in batch.fills:
+            if f.order_id not in self._orders and f.order_id not in batch.orders:
+                raise IntegrityError(f"fill {f.id}: no order {f.order_id}")
+            if f.trade_id not in self._trades and f.trade_id not in trade_ids:
+                raise IntegrityError(f"fill {f.id}: no trade {f.trade_id}")
+            if f.liquidity not in ("maker", "taker"):
+                raise IntegrityError(f"fill {f.id}: liquidity {f.liquidity!r}")
+        entries = batch.journal.entries
+        _unique("journal entry", range(batch.first_entry_id, batch.first_entry_id + len(entries)), self._entries,
+                IntegrityError)
+        for entry in entries:
+            if entry.kind not in ENTRY_KINDS:
+                raise IntegrityError(f"journal entry kind {entry.kind!r}")
+            for p in entry.postings:
+                if p.asset not in self._assets or p.bucket not in BUCKETS or p.amount == 0:
+                    raise IntegrityError(f"invalid posting {p!r}")
+        for account, asset, free, locked in batch.balances:
+            if asset not in self._assets:
+                raise IntegrityError(f"balance in unknown asset {asset!r}")
+            if account != DEPOSITS and (free < 0 or locked < 0):
+                raise IntegrityError(f"negative balance {account} {asset}: {free}, {locked}")
+        if any(symbol not in self._markets for symbol in batch.sequences):
+            raise IntegrityError("an L2 sequence of an unlisted market")
+        _unique("outbox row", (c.seq for c in batch.outbox), self._outbox, IntegrityError)
+
+    # -- what the engine is rebuilt from ---------------------------------------------------------------------
+    def open_orders(self) -> list[OrderState]:
+        with self._lock:
+            found = [o.snapshot() for o in self._orders.values() if o.status in OPEN_STATUSES]
+        return sorted(found, key=lambda o: (o.symbol, o.seq))
+
+    def all_balances(self) -> dict[tuple[str, str], Balance]:
+        with self._lock:
+            return dict(self._balances)
+
+    def book_sequences(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._sequences)
+
+    def last_entry_id(self) -> int:
+        with self._lock:
+            return max(self._entries, default=0)
+
+    def client_order_id_taken(self, account: str, client_order_id: str) -> bool:
+        with self._lock:
+            return (account, client_order_id) in self._client_ids
+
+    # -- reads of the committed state ------------------------------------------------------------------------
+    def get_order(self, account: str, order_id: str) -> OrderState | None:
+        with self._lock:
+            order = self._orders.get(order_id)
+            return order.snapshot() if order is not None and order.account == account else None
+
+    def list_orders(self, account: str, filters: dict, limit: int, before_id: str | None) -> list[OrderState]:
+        with self._lock:
+            found = _page(self._orders.values(), account, filters, limit, before_id, "created_at_ms")
+            return [o.snapshot() for o in found]
+
+    def list_fills(self, account: str, filters: dict, limit: int, before_id: str | None) -> list[FillRecord]:
+        with self._lock:
+            return _page(self._fills.values(), account, filters, limit, before_id, "ts_ms")
+
+    def balance(self, account: str, asset: str) -> Balance:
+        with self._lock:
+            return self._balances.get((account, asset), Balance(0, 0))
+
+    def balances_of(self, account: str) -> dict[str, Balance]:
+        with self._lock:
+            return {asset: b for (owner, asset), b in self._balances.items() if owner == account}
+
+    def ledger_report(self) -> dict:
+        """As SQLite's (impl/store/trading.py), computed here: the same keys, rows as the same tuples."""
+        with self._lock:
+            entries = dict(self._entries)
+            balances = dict(self._balances)
+            resting = [o.snapshot() for o in self._orders.values() if o.status in OPEN_STATUSES]
+            markets = dict(self._markets)
+        sums: dict[tuple[int, str], int] = {}
+        posted: dict[tuple[str, str], list[int]] = {}
+        for entry_id, entry in entries.items():
+            for p in entry.postings:
+                sums[(entry_id, p.asset)] = sums.get((entry_id, p.asset), 0) + p.amount
+                posted.setdefault((p.account, p.asset), [0, 0])[BUCKETS.index(p.bucket)] += p.amount
+        unbalanced = [(entry_id, asset, total) for (entry_id, asset), total in sorted(sums.items()) if total != 0]
+        drift = [(account, asset, b.free, b.locked, *posted.get((account, asset), (0, 0)))
+                 for (account, asset), b in sorted(balances.items())
+                 if (b.free, b.locked) != tuple(posted.get((account, asset), (0, 0)))]
+        negative = [(account, asset, b.free, b.locked) for (account, asset), b in sorted(balances.items())
+                    if account != DEPOSITS and (b.free < 0 or b.locked < 0)]
+        reserved_by: dict[tuple[str, str], int] = {}
+        for o in resting:
+            m = markets.get(o.symbol)
+            if m is not None:
+                key = (o.account, m.quote if o.side == "buy" else m.base)
+                reserved_by[key] = reserved_by.get(key, 0) + o.reserved
+        locked = {key: b.locked for key, b in balances.items() if b.locked != 0}
+        lock_mismatch = [(k, locked.get(k, 0), reserved_by.get(k, 0)) for k in set(locked) | set(reserved_by)
+                         if locked.get(k, 0) != reserved_by.get(k, 0)]
+        totals: dict[str, int] = {}
+        for (_, asset), b in balances.items():
+            totals[asset] = totals.get(asset, 0) + b.free + b.locked
+        # What start-up could not rebuild a book from: two resting orders with one time priority, or a book whose
+        # best bid reaches its best ask.
+        priorities: dict[tuple[str, int | None], int] = {}
+        bids: dict[str, int] = {}
+        asks: dict[str, int] = {}
+        for o in resting:
+            priorities[(o.symbol, o.seq)] = priorities.get((o.symbol, o.seq), 0) + 1
+            if o.price is not None:
+                best, better = (bids, max) if o.side == "buy" else (asks, min)
+                best[o.symbol] = better(best.get(o.symbol, o.price), o.price)
+        duplicates = [(symbol, seq, n) for (symbol, seq), n in priorities.items() if n > 1]
+        crossed = [(symbol, bid, asks[symbol]) for symbol, bid in sorted(bids.items())
+                   if symbol in asks and bid >= asks[symbol]]
+        return {"unbalanced_entries": unbalanced, "balance_drift": drift, "negative_balances": negative,
+                "locked_vs_reserved": lock_mismatch, "duplicate_priorities": duplicates, "crossed_books": crossed,
+                "asset_totals": dict(sorted(totals.items()))}
+
+    # -- the operator inbox ----------------------------------------------------------------------------------
+    def enqueue_operator_command(self, command: str, now_ms: int) -> int:
+        with self._lock:
+            command_id = self._counters["operator"] + 1  # ids are never reused (AUTOINCREMENT)
+            self._put(self._counters, "operator", command_id)
+            self._put(self._operator, command_id, _Operator(command, "pending", None, now_ms))
+            return command_id
+
+    def pending_operator_commands(self, limit: int) -> list[OperatorCommand]:
+        with self._lock:
+            pending = [OperatorCommand(i, row.command) for i, row in sorted(self._operator.items())
+                       if row.state == "pending"]
+        return pending[:limit]
+
+    def operator_command(self, command_id: int) -> OperatorCommandState | None:
+        with self._lock:
+            row = self._operator.get(command_id)
+        return OperatorCommandState(row.state, row.result) if row is not None else None
+
+    def fail_operator_command(self, command_id: int, result: str) -> None:
+        with self._lock:
+            row = self._operator.get(command_id)
+            if row is not None and row.state == "pending":
+                self._put(self._operator, command_id, row._replace(state="failed", result=result))
+
+    # -- the outbox ------------------------------------------------------------------------------------------
+    def last_outbox_seq(self) -> int:
+        with self._lock:
+            return self._counters["outbox"]
+
+    def outbox_after(self, seq: int, limit: int) -> list[Committed]:
+        with self._lock:
+            rows = [(s, *self._outbox[s]) for s in sorted(s for s in self._outbox if s > seq)[:max(limit, 0)]]
+        return [Committed(s, ts_ms, events.decode(blob)) for s, ts_ms, blob in rows]
+
+
+def _page(records: Iterable, account: str, filters: dict, limit: int, before_id: str | None, time_field: str) -> list:
+    """SQLite's `_filters` (impl/store/trading.py) over records: the account's, equal on each given column filter,
+    start_ms <= time < end_ms, id < before_id; greatest id first, at most `limit`."""
+    equal = {c: filters[c] for c in ("symbol", "status", "side", "client_order_id", "order_id")
+             if filters.get(c) is not None}
+    start, end = filters.get("start_ms"), filters.get("end_ms")
+    found = [r for r in records
+             if r.account == account and all(getattr(r, c) == v for c, v in equal.items())
+             and (start is None or getattr(r, time_field) >= start) and (end is None or getattr(r, time_field) < end)
+             and (before_id is None or r.id < before_id)]
+    found.sort(key=lambda r: r.id, reverse=True)
+    return found[:max(limit, 0)]
