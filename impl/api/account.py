@@ -1,4 +1,5 @@
-"""Handlers of tag `account`: the caller's own account."""
+"""Handlers of tag `account`: the caller's own account (synchronous: they read the store, in connexion's worker
+threads, off the event loop)."""
 
 from __future__ import annotations
 
@@ -6,5 +7,5 @@ from impl.api import wire
 from impl.api.context import principal, services
 
 
-async def get_account() -> dict:
+def get_account() -> dict:
     return wire.account(services().identity.user(principal().user_id))

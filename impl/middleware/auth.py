@@ -8,7 +8,8 @@ and the three key headers together. For the routed operation:
   carry their own catalogued 401 codes;
 - `x-cooud-permission` is checked against what the credential holds (`403 forbidden`), then invite gating
   (`403 invite_required` for trading permissions).
-The principal is left in `scope["cooud.principal"]` for handlers and the idempotency layer.
+The principal is left in `scope["cooud.principal"]` for handlers and the idempotency layer. Verification reads
+the store, so it runs off the event loop (impl/blocking.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from http.cookies import CookieError, SimpleCookie
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from impl.blocking import run_blocking
 from impl.errors import ApiError
 from impl.middleware import routed_operation
 from impl.security import AuthError
@@ -60,10 +62,11 @@ class AuthMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         op = routed_operation(scope)
         if op is not None and op.security:
-            scope["cooud.principal"] = self._authenticate(scope, op)
+            scope["cooud.principal"] = await run_blocking(self._authenticate, scope, op)
         await self.app(scope, receive, send)
 
     def _authenticate(self, scope: Scope, op):
+        """The verified principal, or ApiError (runs in a worker thread: identity reads the store)."""
         services = scope["cooud.services"]
         identity, now = services.identity, services.now_ms()
         headers = request_headers(scope)

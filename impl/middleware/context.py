@@ -64,7 +64,7 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 started = True
                 was_charged = admission.decision is not None
-                decision = admission.finish()
+                decision = await admission.finish()
                 if not was_charged and not decision.allowed:  # rejected credentials, anonymous budget empty
                     replaced = True
                     status, body, headers = ratelimit.refusal(decision, admission.operation)
@@ -75,7 +75,7 @@ class RequestContextMiddleware:
                 message = {**message, "headers": _with_headers(message.get("headers", []), request_id, decision)}
             await send(message)
 
-        decision = admission.begin()
+        decision = await admission.begin()
         if decision is not None and not decision.allowed:
             status, body, headers = ratelimit.refusal(decision, admission.operation)
             await send_with_id({"type": "http.response.start", "status": status, "headers": headers})

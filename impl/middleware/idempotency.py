@@ -11,7 +11,8 @@ a failure has, by the store's transactions, applied nothing — except where a t
 engine stored its result with its effect (then the key is already `done`, and a retry is answered from that
 result, rendered by impl/api/answers.py exactly as the handler would have). Keys left
 `in_flight` by a process that died are released when the service starts (nothing of theirs committed). Runs
-after request validation, so invalid requests never consume a key.
+after request validation, so invalid requests never consume a key. The store's writes (transactions with fsync) run
+off the event loop (impl/blocking.py), each to completion even if the request is cancelled meanwhile.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from impl.api.answers import render_stored
+from impl.blocking import run_blocking
 from impl.errors import ApiError
 from impl.middleware import header, routed_operation
 from impl.middleware.auth import request_target
@@ -49,7 +51,7 @@ class IdempotencyMiddleware:
         account = scope["cooud.principal"].user_id
         services = scope["cooud.services"]
         store, request = services.store, fingerprint(scope)
-        existing = store.reserve_idempotency_key(account, key, request, services.now_ms(), TTL_MS)
+        existing = await run_blocking(store.reserve_idempotency_key, account, key, request, services.now_ms(), TTL_MS)
         if existing is not None:
             await _answer_existing(existing, request, send, lambda: _stored_answer(scope, op, existing))
             return
@@ -67,14 +69,15 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, receive, capture)
         except BaseException:
-            store.release_idempotency_key(account, key)
+            await run_blocking(store.release_idempotency_key, account, key)
             raise
         if captured.get("status", 500) >= 500:
-            store.release_idempotency_key(account, key)
+            await run_blocking(store.release_idempotency_key, account, key)
             return
         headers = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in captured["headers"]
                    if k.lower() not in _NOT_STORED]
-        store.complete_idempotency_key(account, key, captured["status"], json.dumps(headers), captured["body"])
+        await run_blocking(store.complete_idempotency_key, account, key, captured["status"], json.dumps(headers),
+                           captured["body"])
 
 
 def _stored_answer(scope: Scope, op, existing) -> tuple[int, str, bytes] | None:

@@ -21,8 +21,8 @@ When (so that every request is charged exactly once, and before the work it woul
   replaced by the 429, so failed credentials cannot be guessed faster than the anonymous budget allows.
 Every response then carries X-RateLimit-Limit/-Remaining/-Reset of the binding budget (and Retry-After on 429).
 
-Known limit: the store is called on the event loop (a dict under a lock in memory; one Redis round trip with
-the Redis store, ~0.1–0.3 ms on loopback).
+The store is called on the event loop when it is in memory (a dict under a lock: a thread hop would cost more) and
+off it (impl/blocking.py) when it says it blocks (`blocking`: the Redis store's network round trip).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import math
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from generated.operations import RATE_LIMITS, RateLimits
+from impl.blocking import run_blocking
 from impl.errors import envelope
 from impl.middleware import routed_operation
 from impl.middleware.auth import presented_credential, request_headers
@@ -62,12 +63,18 @@ class RateLimiter:
         store = MemoryStore() if url == "memory" else RedisStore(url, prefix=config.rate_limit_prefix)
         return cls(store, now_ms, scale=config.rate_limit_scale)
 
-    def anonymous(self, ip: str, weight: int) -> Decision:
-        return self.store.acquire([(f"a:{ip}", self._anonymous)], weight, self.now_ms())
+    async def anonymous(self, ip: str, weight: int) -> Decision:
+        return await self._acquire([(f"a:{ip}", self._anonymous)], weight)
 
-    def authenticated(self, credential: str, ip: str, pool: str, weight: int) -> Decision:
-        return self.store.acquire([(f"c:{credential}:{pool}", self._credential[pool]),
-                                   (f"i:{ip}:{pool}", self._ip[pool])], weight, self.now_ms())
+    async def authenticated(self, credential: str, ip: str, pool: str, weight: int) -> Decision:
+        return await self._acquire([(f"c:{credential}:{pool}", self._credential[pool]),
+                                    (f"i:{ip}:{pool}", self._ip[pool])], weight)
+
+    async def _acquire(self, buckets: list[tuple[str, Rule]], weight: int) -> Decision:
+        store = self.store  # read per call: a benchmark swaps it
+        if getattr(store, "blocking", True):  # a store that does not say is assumed to do I/O
+            return await run_blocking(store.acquire, buckets, weight, self.now_ms())
+        return store.acquire(buckets, weight, self.now_ms())
 
 
 class Admission:
@@ -82,21 +89,21 @@ class Admission:
                          and presented_credential(request_headers(scope)) is not None)
         self.decision: Decision | None = None
 
-    def begin(self) -> Decision | None:
+    async def begin(self) -> Decision | None:
         """Charge an anonymous request now; returns the decision (None when charging waits for authentication)."""
         if not self.deferred:
-            self.decision = self.limiter.anonymous(self.ip, self.weight)
+            self.decision = await self.limiter.anonymous(self.ip, self.weight)
         return self.decision
 
-    def charge(self, principal, pool: str) -> Decision:
+    async def charge(self, principal, pool: str) -> Decision:
         credential = f"key:{principal.key_id}" if principal.key_id else f"session:{principal.session_id}"
-        self.decision = self.limiter.authenticated(credential, self.ip, pool, self.weight)
+        self.decision = await self.limiter.authenticated(credential, self.ip, pool, self.weight)
         return self.decision
 
-    def finish(self) -> Decision:
+    async def finish(self) -> Decision:
         """The decision the response reports; a request never charged is charged as anonymous now."""
         if self.decision is None:
-            self.decision = self.limiter.anonymous(self.ip, self.weight)
+            self.decision = await self.limiter.anonymous(self.ip, self.weight)
         return self.decision
 
 
@@ -135,7 +142,7 @@ class CredentialRateLimitMiddleware:
         principal = scope.get("cooud.principal")
         if scope["type"] == "http" and admission is not None and principal is not None and admission.deferred:
             op = routed_operation(scope)
-            decision = admission.charge(principal, op.rate_limit_pool)
+            decision = await admission.charge(principal, op.rate_limit_pool)
             if not decision.allowed:
                 status, body, hdrs = refusal(decision)
                 await send({"type": "http.response.start", "status": status, "headers": hdrs})

@@ -6,7 +6,8 @@ Interface
     `Rule(limit, period_ms, cooloff_ms=900_000, cooloff_after=None)`: `limit` weight units per `period_ms`.
     `Store.acquire(buckets, weight, now_ms) -> Decision` with `buckets` a sequence of distinct `(key, Rule)` pairs
     (e.g. the request pool's per-credential and per-IP buckets). Stores: `MemoryStore()` (one process) and
-    `RedisStore(url_or_client, prefix="cooud:rl:")` (shared by all workers). Both are thread-safe.
+    `RedisStore(url_or_client, prefix="cooud:rl:")` (shared by all workers). Both are thread-safe. `Store.blocking`
+    says whether `acquire` does I/O (Redis: a network round trip), so that async callers run it off the event loop.
 
 Algorithm: GCRA (the generic cell rate algorithm, a leaky bucket kept as one timestamp per bucket, O(1) per call)
     Emission interval T = period_ms / limit, burst = limit: a full bucket admits `limit` weight at once and then

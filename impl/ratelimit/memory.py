@@ -23,6 +23,8 @@ from .model import EMPTY, Decision, Rule, State, check_request, decide, expiry
 
 
 class MemoryStore:
+    blocking = False  # an O(1) update under a lock held for nothing else: called on the event loop
+
     def __init__(self, max_keys: int = 1_000_000, sweep: int = 2, ttl_slack_ms: int = 10_000) -> None:
         if max_keys < 1 or sweep < 0 or ttl_slack_ms < 0:
             raise ValueError("max_keys must be >= 1, sweep >= 0 and ttl_slack_ms >= 0")

@@ -68,6 +68,8 @@ class Decision:
 
 
 class Store(Protocol):
+    blocking: bool  # True when `acquire` does I/O (a network round trip): async callers run it off the event loop
+
     def acquire(self, buckets: Sequence[tuple[str, Rule]], weight: int, now_ms: int) -> Decision: ...
 
 

@@ -149,6 +149,8 @@ return {ok, limit, remaining, reset, retry[best], cooling, best - 1}
 class RedisStore:
     """`Store` over Redis. `url_or_client`: a `redis://` URL or a `redis.Redis` client (thread-safe, pooled)."""
 
+    blocking = True  # a synchronous network round trip: async callers run `acquire` off the event loop
+
     def __init__(self, url_or_client: str | Any, prefix: str = "cooud:rl:", ttl_slack_ms: int = 10_000) -> None:
         if not isinstance(ttl_slack_ms, int) or not 0 <= ttl_slack_ms <= 86_400_000:
             raise ValueError(f"ttl_slack_ms must be an int in [0, 1 day], got {ttl_slack_ms!r}")

@@ -9,7 +9,7 @@ server accepts is exactly what the document says; a frame that is not one of its
 frame with the catalogue's code (`malformed_body`, `invalid_request`, `payload_too_large`,
 `unsupported_media_type`), and the connection stays open. Each request gets exactly one reply, queued behind
 whatever was queued before it, so replies keep the order of requests. Credentials are checked in a worker
-thread (they read the store), with the same identity service and error codes as REST.
+thread (they read the store; impl/blocking.py), with the same identity service and error codes as REST.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import logging
 import time
 
 from impl.api import wire
+from impl.blocking import run_blocking
 from impl.errors import error_object, request_id_var
 from impl.ids import new_id
 from impl.security import AuthError
@@ -244,7 +245,7 @@ class Stream:
         if conn.principal is not None:
             raise RequestError("invalid_request", "This connection is already authenticated.")
         args = request["args"]
-        principal, credential = await asyncio.to_thread(self._authenticate, args, conn)
+        principal, credential = await run_blocking(self._authenticate, args, conn)
         if not principal.holds("read"):
             raise RequestError("forbidden", "This credential lacks the read permission the user channels need.")
         holders = self.hub.credentials.setdefault(credential, set())

@@ -36,6 +36,8 @@ EMAIL, PASSWORD = "bench@example.com", "correct horse battery staple"
 class AdmitAll:
     """A store that admits everything and keeps nothing: the `off` baseline."""
 
+    blocking = False
+
     def acquire(self, buckets, weight, now_ms):
         _, rule = buckets[0]
         return Decision(True, rule.limit, rule.limit, now_ms, 0, False)
