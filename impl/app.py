@@ -148,7 +148,7 @@ def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
-        stream.start()
+        await stream.start()
         inbox.start()
         try:
             yield

@@ -172,6 +172,10 @@ class Trading:
         of the event stream (nothing is published while it runs)."""
         return self.call(Inspect(lambda engine: fn()))
 
+    async def exclusively_async(self, fn: Callable[[], object]) -> object:
+        """`exclusively` from an event loop (the loop stays free while the engine gets to it)."""
+        return await self.sequencer.submit_async(Inspect(lambda engine: fn()))
+
     # -- reads (the committed state, from the store) -------------------------------------------------------------
     def order(self, account: str, order_id: str) -> OrderState:
         order = self._store.get_order(account, order_id)

@@ -51,9 +51,10 @@ class Stream:
         self._tasks: list[asyncio.Task] = []
 
     # -- life cycle ---------------------------------------------------------------------------------------------
-    def start(self) -> None:
+    async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        self.services.trading.exclusively(lambda: self.hub.attach(loop, self._books))
+        # In the engine's thread between two batches: the book copies match the next delta published.
+        await self.services.trading.exclusively_async(lambda: self.hub.attach(loop, self._books))
         self._tasks = [loop.create_task(self._every(self.config.ws_heartbeat_s, self._heartbeat)),
                        loop.create_task(self._every(self.config.ws_snapshot_s, self._snapshots)),
                        loop.create_task(self._every(self.config.ws_throttle_s, self._market_updates))]
