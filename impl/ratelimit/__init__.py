@@ -57,6 +57,9 @@ Memory: a key equivalent to an absent one (TAT, rejection window and cool-off al
     at once when the caller's own write leaves it so, otherwise `ttl_slack_ms` (default 10 s, for clocks that step
     back) after that moment: `MemoryStore` by an O(1) clock sweep plus a `max_keys` LRU cap (see
     `impl/ratelimit/memory.py`), `RedisStore` by `PEXPIRE`. Idle keys therefore cost nothing after period + 10 s.
+    Until it is dropped, both stores read a key's stored state (never a fresh one), so a refused request writes
+    its TAT back unchanged even when it is already in the past, and a caller whose clock then steps back within
+    the slack sees the same debt from either store.
 
 Known limits: keys of one call must be on one Redis node (Cluster: common hash tag); Redis errors propagate (the
     caller decides fail-open or fail-closed); `MemoryStore` budgets are per process.

@@ -5,7 +5,11 @@ Memory is bounded two ways, both O(1) per call:
   has been dead for `ttl_slack_ms` (its TAT, rejection window and cool-off all in the past, i.e. equivalent to an
   absent key) is dropped, any other moves to the back. A dead entry is thus found within about `len / sweep` calls.
   The slack (default 10 s, as `RedisStore`'s) keeps a just-dead entry for a caller whose clock steps back a little;
-  an entry that dies on the caller's own write is dropped at once, as `RedisStore` deletes it;
+  an entry that dies on the caller's own write is dropped at once, as `RedisStore` deletes it. Reads follow the same
+  rule as a Redis key's `PEXPIRE`: an entry is read as absent only once dead for `ttl_slack_ms`, whether or not the
+  sweep has reached it yet; before that its stored state is used (read as `EMPTY`, a just-dead entry that is then
+  rejected would be written back with TAT 0: a refused request would refund the debt that a caller whose clock
+  steps back within the slack still has to see);
 - a hard cap, `max_keys` (default 1,000,000, roughly 200 MB): inserting a key beyond it evicts the entry at the
   front (neither used nor inspected by the sweep for longest) even if it is live, which forgets that bucket's usage
   (it starts full again, its cool-off is lifted: fail-open for the client idle longest). Size it above the number
@@ -41,11 +45,15 @@ class MemoryStore:
     def acquire(self, buckets: Sequence[tuple[str, Rule]], weight: int, now_ms: int) -> Decision:
         check_request(buckets, weight, now_ms)
         entries = self._entries
+        # An entry is read as absent only once it has been dead for the slack, as a Redis key whose PEXPIRE has run
+        # out: until then its state is read as stored (equivalent to absent at `now_ms`, but a rejection writes its
+        # TAT back unchanged, and a caller whose clock steps back within the slack still sees that debt).
+        gone = now_ms - self.ttl_slack_ms
         with self._lock:
             states = []
             for key, _rule in buckets:
                 entry = entries.get(key)
-                states.append(EMPTY if entry is None or entry[1] <= now_ms else entry[0])
+                states.append(EMPTY if entry is None or entry[1] <= gone else entry[0])
             decision, writes = decide(buckets, states, weight, now_ms)
             for (key, rule), state in zip(buckets, writes, strict=True):
                 if state is None:

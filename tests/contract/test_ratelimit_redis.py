@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from impl.ratelimit import MemoryStore, RedisStore, Rule
-from tests.unit.test_ratelimit import NOW0, SCENARIOS
+from impl.ratelimit import Decision, MemoryStore, RedisStore, Rule
+from tests.unit.test_ratelimit import NOW0, SCENARIOS, Reference
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -172,3 +172,20 @@ def test_differential_memory_vs_redis(redis_client, prefixes, rules, steps) -> N
         high = max(high, now)
         buckets = [(keys[i], rules[i]) for i in which]
         assert shared.acquire(buckets, weight, now) == memory.acquire(buckets, weight, now), (now, weight, which)
+
+
+def test_differential_refusal_at_the_instant_a_bucket_is_full(redis_client, prefixes) -> None:
+    """The differential test's falsifying example, kept as a regression: weight 2 refused on a 1/ms bucket exactly
+    when its TAT is `now`, then a weight-0 probe of three buckets 1 ms earlier. MemoryStore read the just-dead key as
+    fresh and wrote TAT 0 back on the refusal, so the probe got remaining 1 / reset NOW0 / key "cred" from memory
+    but remaining 0 / reset NOW0 + 1 / key "anon" from Redis; the reference model (and the documented "a refused
+    request is charged nothing") agrees with Redis."""
+    rules = [Rule(1, 1, cooloff_ms=0), Rule(1, 1, cooloff_ms=0), Rule(1, 1, cooloff_ms=50, cooloff_after=3)]
+    keys = ["cred", "ip", "anon"]
+    memory, shared, ref = MemoryStore(), RedisStore(redis_client, prefix=prefixes.new()), Reference()
+    for now, weight, which in [(NOW0, 1, [2]), (NOW0 + 1, 2, [2]), (NOW0, 0, [0, 1, 2])]:
+        buckets = [(keys[i], rules[i]) for i in which]
+        expected = ref.acquire(buckets, weight, now)
+        assert shared.acquire(buckets, weight, now) == expected, (now, weight, which)
+        assert memory.acquire(buckets, weight, now) == expected, (now, weight, which)
+    assert expected == Decision(True, 1, 0, NOW0 + 1, 0, False, "anon")

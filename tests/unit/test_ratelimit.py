@@ -287,6 +287,23 @@ def scenario_clock_skew_is_bounded(make: StoreFactory) -> None:
     assert (d.allowed, d.remaining) == (True, 2)
 
 
+def scenario_refusal_keeps_a_just_dead_tat(make: StoreFactory) -> None:
+    """A refused request charges nothing, and leaves the TAT alone even at the instant the bucket is full again.
+
+    Found by the differential test: MemoryStore read a key whose state had just become equivalent to an absent one
+    (TAT == now) as a fresh bucket, so refusing it wrote TAT 0 back; Redis kept the TAT. A caller whose clock then
+    stepped back 1 ms (within the 10 s slack) saw a full bucket in memory and the 1-unit debt in Redis.
+    """
+    store, now = make(), NOW0
+    anon = ("anon", Rule(1, 1, cooloff_ms=50, cooloff_after=3))
+    buckets = [("cred", Rule(1, 1, cooloff_ms=0)), ("ip", Rule(1, 1, cooloff_ms=0)), anon]
+    assert store.acquire([anon], 1, now) == Decision(True, 1, 0, now + 1, 0, False, "anon")
+    # at now + 1 the bucket is full again (TAT == now): weight 2 > limit 1 is refused, nothing is charged
+    assert store.acquire([anon], 2, now + 1) == Decision(False, 1, 1, now + 1, 1, False, "anon")
+    # 1 ms back: the debt of the first call is still there; `anon` has the least remaining (0) and binds
+    assert store.acquire(buckets, 0, now) == Decision(True, 1, 0, now + 1, 0, False, "anon")
+
+
 SCENARIOS = {name.removeprefix("scenario_"): fn for name, fn in dict(globals()).items() if name.startswith("scenario_")}
 
 
