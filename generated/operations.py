@@ -97,7 +97,9 @@ ERROR_CATALOGUE: dict[str, ErrorCode] = {
         description=('The body or parameters did not validate against this document (wrong type, pattern, range, '
  'unknown parameter or field).')),
     'malformed_body': ErrorCode(status=400, retryable=False,
-        description='The request body could not be decoded — not UTF-8, or not well-formed JSON.'),
+        description=('The request body could not be decoded — not UTF-8, not well-formed JSON (RFC 8259: no NaN or '
+ 'Infinity, no byte order mark), an object with the same key twice (`details[0].field` names it), '
+ 'or arrays and objects nested deeper than 32 levels.')),
     'unauthenticated': ErrorCode(status=401, retryable=False,
         description='Credentials are missing or invalid.'),
     'forbidden': ErrorCode(status=403, retryable=False,

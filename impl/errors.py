@@ -1,11 +1,12 @@
 """The single error envelope, and the one mapping from every failure to it.
 
-Every failure path — domain errors, connexion's validation problems, unknown routes, 405s, oversized or
-undecodable bodies, unexpected exceptions — ends in `envelope_response`, which writes
+Every failure — domain errors (`DomainError`), security (`AuthError`), the edge's own refusals (`ApiError`:
+validation, strict JSON, 404/405/413/415, rate limits, idempotency), unexpected exceptions — becomes an answer in
+`failure()`, over HTTP (impl/edge/pipeline.py) and over the WebSocket (impl/ws/, through `error_object`). It writes
 `{"error": {"code", "message", "request_id", "details"?}}` with the HTTP status the spec's error catalogue
 (generated/operations.py) gives for the code. Invariants: no code outside the catalogue is ever sent (an
 unknown code is a bug and becomes `internal_error`); no traceback or exception text of an unexpected error
-reaches the client.
+reaches the client (it is logged with the request id).
 """
 
 from __future__ import annotations
@@ -57,6 +58,33 @@ def error_object(code: str, message: str, details: list[dict] | None = None) -> 
     if details:
         error["details"] = [{**d, "reason": _clip(d["reason"])} for d in details[:100]]
     return status_of(code), error
+
+
+def failure(exc: BaseException) -> tuple[int, bytes, dict[str, str]]:
+    """(status, body, headers) of the answer to any exception: the one mapping."""
+    from impl.domain.errors import DomainError
+    from impl.security import AuthError
+
+    if isinstance(exc, ApiError):
+        status, body = envelope(exc.code, exc.message, exc.details)
+        return status, body, exc.headers
+    if isinstance(exc, DomainError):
+        status, body = envelope(exc.code, exc.message, [{"field": exc.field, "reason": exc.message}] if exc.field
+                                else None)
+        return status, body, {}
+    if isinstance(exc, AuthError):
+        status, body = envelope(exc.code, exc.message)
+        return status, body, dict(getattr(exc, "headers", None) or {})
+    log.error("unhandled error in request %s", request_id_var.get(), exc_info=exc)
+    status, body = envelope("internal_error", "An unexpected error occurred; quote the request_id when reporting it.")
+    return status, body, {}
+
+
+def error_answer(exc: BaseException) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """`failure(exc)` as an HTTP answer: (status, headers, body)."""
+    status, body, headers = failure(exc)
+    return status, [(b"content-type", b"application/json"),
+                    *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items())], body
 
 
 def envelope(code: str, message: str, details: list[dict] | None = None) -> tuple[int, bytes]:

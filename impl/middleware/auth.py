@@ -1,34 +1,28 @@
 """Authentication and authorization of every operation, from the spec (through the generated operation table).
 
-Replaces connexion's security middleware (see impl/app.py), because an HMAC-signed request needs the raw body
-and the three key headers together. For the routed operation:
+A step of the edge (impl/edge/pipeline.py), not connexion's security layer: an HMAC-signed request needs the raw
+body and the three key headers together. For the routed operation:
 - `security` lists the accepted credential kinds; a request bringing none of them gets `401 unauthenticated`
   (an API key on a session-only operation gets `403 session_required`: a key can never manage keys);
 - the credential is verified (bearer JWT bound to its network, session cookie, or signed API key) — failures
   carry their own catalogued 401 codes;
 - `x-cooud-permission` is checked against what the credential holds (`403 forbidden`), then invite gating
   (`403 invite_required` for trading permissions).
-The principal is left in `scope["cooud.principal"]` for handlers and the idempotency layer. Verification reads
-the store, so it runs off the event loop (impl/blocking.py).
+The edge leaves the principal in `scope["cooud.principal"]` for handlers and the idempotency step. Verification
+reads the store, so the edge runs it off the event loop (impl/blocking.py).
 """
 
 from __future__ import annotations
 
 from http.cookies import CookieError, SimpleCookie
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
-from impl.blocking import run_blocking
 from impl.errors import ApiError
-from impl.middleware import routed_operation
 from impl.security import AuthError
 
 SCHEME_KIND = {"bearerAuth": "bearer", "apiKey": "apikey", "apiKeyTimestamp": "apikey", "apiKeySignature": "apikey",
                "sessionCookie": "cookie"}
-
-
-def request_headers(scope: Scope) -> dict[str, str]:
-    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
 
 
 def presented_credential(headers: dict[str, str]) -> tuple[str, str] | None:
@@ -55,43 +49,33 @@ def request_target(scope: Scope) -> bytes:
     return path + (b"?" + query if query else b"")
 
 
-class AuthMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        op = routed_operation(scope)
-        if op is not None and op.security:
-            scope["cooud.principal"] = await run_blocking(self._authenticate, scope, op)
-        await self.app(scope, receive, send)
-
-    def _authenticate(self, scope: Scope, op):
-        """The verified principal, or ApiError (runs in a worker thread: identity reads the store)."""
-        services = scope["cooud.services"]
-        identity, now = services.identity, services.now_ms()
-        headers = request_headers(scope)
-        accepted = {SCHEME_KIND[name] for requirement in op.security for name in requirement}
-        credential = presented_credential(headers)
-        if credential is None:
-            raise ApiError("unauthenticated", "This operation needs credentials: " + ", ".join(sorted(accepted)) + ".")
-        kind, value = credential
-        if kind not in accepted:
-            if kind == "apikey" and op.permission == "session":
-                raise ApiError("session_required", "API keys cannot manage keys or sessions; use a session.")
-            raise ApiError("unauthenticated", f"This operation does not accept {kind} credentials.")
-        try:
-            if kind == "bearer":
-                principal = identity.authenticate_bearer(value, scope["cooud.network"], now)
-            elif kind == "cookie":
-                principal = identity.authenticate_cookie(value, now)
-            else:
-                principal = identity.authenticate_key(
-                    value, headers.get("x-cooud-timestamp", ""), headers.get("x-cooud-signature", ""),
-                    scope["method"], request_target(scope), scope.get("cooud.raw_body", b""),
-                    scope["cooud.client_ip"], now)
-            if not principal.holds(op.permission):
-                raise ApiError("forbidden", f"This credential lacks the {op.permission!r} permission.")
-            identity.check_invite(principal, op.permission)
-        except AuthError as exc:
-            raise ApiError(exc.code, exc.message) from None
-        return principal
+def authenticate(scope: Scope, op):
+    """The verified principal, or ApiError (runs in a worker thread: identity reads the store)."""
+    services = scope["cooud.services"]
+    identity, now = services.identity, services.now_ms()
+    headers = scope["cooud.headers"]
+    accepted = {SCHEME_KIND[name] for requirement in op.security for name in requirement}
+    credential = presented_credential(headers)
+    if credential is None:
+        raise ApiError("unauthenticated", "This operation needs credentials: " + ", ".join(sorted(accepted)) + ".")
+    kind, value = credential
+    if kind not in accepted:
+        if kind == "apikey" and op.permission == "session":
+            raise ApiError("session_required", "API keys cannot manage keys or sessions; use a session.")
+        raise ApiError("unauthenticated", f"This operation does not accept {kind} credentials.")
+    try:
+        if kind == "bearer":
+            principal = identity.authenticate_bearer(value, scope["cooud.network"], now)
+        elif kind == "cookie":
+            principal = identity.authenticate_cookie(value, now)
+        else:
+            principal = identity.authenticate_key(
+                value, headers.get("x-cooud-timestamp", ""), headers.get("x-cooud-signature", ""),
+                scope["method"], request_target(scope), scope.get("cooud.raw_body", b""),
+                scope["cooud.client_ip"], now)
+        if not principal.holds(op.permission):
+            raise ApiError("forbidden", f"This credential lacks the {op.permission!r} permission.")
+        identity.check_invite(principal, op.permission)
+    except AuthError as exc:
+        raise ApiError(exc.code, exc.message) from None
+    return principal

@@ -6,10 +6,11 @@ response — status, headers (all but X-Request-Id) and body — is stored for 2
   `Idempotent-Replayed: true`, and the operation does not run again;
 - the same key while the first is still running -> `409 idempotency_in_flight` (retry shortly, same key);
 - the same key with a different request -> `422 idempotency_key_reused`.
-A response with status >= 500, or an exception, releases the key so that a retry can run the operation: such
-a failure has, by the store's transactions, applied nothing — except where a trading command committed and the
-engine stored its result with its effect (then the key is already `done`, and a retry is answered from that
-result, rendered by impl/api/answers.py exactly as the handler would have). Keys left
+A refusal (4xx) is stored like any answer. A response with status >= 500, or a cancellation, releases the key so
+that a retry can run the operation: such a failure has, by the store's transactions, applied nothing — except
+where a trading command committed and the engine stored its result with its effect (then the key is already
+`done`, and a retry is answered from that result, rendered by impl/api/answers.py exactly as the handler would
+have). Keys left
 `in_flight` by a process that died are released when the service starts (nothing of theirs committed). Runs
 after request validation, so invalid requests never consume a key. The store's writes (transactions with fsync) run
 off the event loop (impl/blocking.py), each to completion even if the request is cancelled meanwhile.
@@ -20,16 +21,16 @@ from __future__ import annotations
 import hashlib
 import json
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+import orjson
+from starlette.types import Scope
 
 from impl.api.answers import render_stored
 from impl.blocking import run_blocking
-from impl.errors import ApiError
-from impl.middleware import header, routed_operation
+from impl.errors import ApiError, error_answer
 from impl.middleware.auth import request_target
 
 TTL_MS = 24 * 3_600_000
-_NOT_STORED = {b"x-request-id", b"content-length"}
+_NOT_STORED = {"x-request-id", "content-length"}  # answers stored before the edge stamped only its own
 
 
 def fingerprint(scope: Scope) -> str:
@@ -38,46 +39,32 @@ def fingerprint(scope: Scope) -> str:
     return digest.hexdigest()
 
 
-class IdempotencyMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        op = routed_operation(scope)
-        if op is None or not op.idempotency_required:
-            await self.app(scope, receive, send)
-            return
-        key = header(scope, b"idempotency-key")  # present and well-formed: request validation ran first
-        account = scope["cooud.principal"].user_id
-        services = scope["cooud.services"]
-        store, request = services.store, fingerprint(scope)
-        existing = await run_blocking(store.reserve_idempotency_key, account, key, request, services.now_ms(), TTL_MS)
-        if existing is not None:
-            await _answer_existing(existing, request, send, lambda: _stored_answer(scope, op, existing))
-            return
-        scope["cooud.idempotency_key"] = key  # the engine stores its result with its effect (impl/domain/engine.py)
-        captured: dict = {"body": b""}
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                captured["status"] = message["status"]
-                captured["headers"] = message.get("headers", [])
-            elif message["type"] == "http.response.body":
-                captured["body"] += message.get("body", b"")
-            await send(message)
-
+async def run(scope: Scope, op, call) -> tuple[int, list, bytes]:
+    """The answer of `call()` — an operation's handler — under the request's Idempotency-Key: run once, stored, and
+    replayed to a retry (see the module docstring). An exception of `call` is answered (and stored) through the
+    one error mapping; a 5xx answer releases the key."""
+    key = scope["cooud.headers"]["idempotency-key"]  # present and well-formed: validation ran first
+    account = scope["cooud.principal"].user_id
+    services = scope["cooud.services"]
+    store, request = services.store, fingerprint(scope)
+    existing = await run_blocking(store.reserve_idempotency_key, account, key, request, services.now_ms(), TTL_MS)
+    if existing is not None:
+        return _answer_existing(existing, request, lambda: _stored_answer(scope, op, existing))
+    scope["cooud.idempotency_key"] = key  # the engine stores its result with its effect (impl/domain/engine.py)
+    try:
         try:
-            await self.app(scope, receive, capture)
-        except BaseException:
-            await run_blocking(store.release_idempotency_key, account, key)
-            raise
-        if captured.get("status", 500) >= 500:
-            await run_blocking(store.release_idempotency_key, account, key)
-            return
-        headers = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in captured["headers"]
-                   if k.lower() not in _NOT_STORED]
-        await run_blocking(store.complete_idempotency_key, account, key, captured["status"], json.dumps(headers),
-                           captured["body"])
+            status, headers, body = await call()
+        except Exception as exc:
+            status, headers, body = error_answer(exc)
+    except BaseException:
+        await run_blocking(store.release_idempotency_key, account, key)
+        raise
+    if status >= 500:
+        await run_blocking(store.release_idempotency_key, account, key)
+    else:
+        stored = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in headers]
+        await run_blocking(store.complete_idempotency_key, account, key, status, json.dumps(stored), body)
+    return status, headers, body
 
 
 def _stored_answer(scope: Scope, op, existing) -> tuple[int, str, bytes] | None:
@@ -91,10 +78,10 @@ def _stored_answer(scope: Scope, op, existing) -> tuple[int, str, bytes] | None:
     if rendered is None:
         return None
     status, answer = rendered
-    return status, json.dumps([["content-type", "application/json"]]), (json.dumps(answer) + "\n").encode()
+    return status, json.dumps([["content-type", "application/json"]]), orjson.dumps(answer)
 
 
-async def _answer_existing(existing, request_fingerprint: str, send: Send, stored_answer) -> None:
+def _answer_existing(existing, request_fingerprint: str, stored_answer) -> tuple[int, list, bytes]:
     stored_fingerprint, state, status, headers_json, body, _result = existing
     if stored_fingerprint != request_fingerprint:
         raise ApiError("idempotency_key_reused",
@@ -104,7 +91,6 @@ async def _answer_existing(existing, request_fingerprint: str, send: Send, store
     stored = stored_answer()
     if stored is not None:
         status, headers_json, body = stored
-    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in json.loads(headers_json)]
-    headers += [(b"idempotent-replayed", b"true"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in json.loads(headers_json)
+               if k.lower() not in _NOT_STORED]
+    return status, [*headers, (b"idempotent-replayed", b"true")], body

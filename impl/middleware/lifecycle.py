@@ -8,19 +8,8 @@ response — success or error, replays included — gets
 - `Link: <https://api.cooud.exchange/docs/changelog>; rel="deprecation"` (RFC 9745 §3: where to read about it).
 A header whose date is missing from the table is left out (tools/lifecycle.py makes that a failing check).
 
-Placement: in connexion's stack **outside** its ExceptionMiddleware (between ServerErrorMiddleware and
-ExceptionMiddleware, see impl/app.py), so that error responses made from exceptions raised by inner layers
-(validation, auth, handlers) pass through this layer's `send` too. It sits before routing, yet it uses
-connexion's routing context: it makes sure the request's `scope["extensions"]` mapping exists before calling
-inward; the layers between (Swagger UI, routing) shallow-copy the scope, so they share that one mapping, and
-RoutingMiddleware writes `extensions["connexion_routing"]["operation_id"]` into it. When the response starts,
-the operation id is read from there and the operation looked up in the table at that moment (so a test that
-replaces an entry of `generated.operations.OPERATIONS` before the request sees its change).
-
-A 429 the rate limiter makes before the request reaches connexion adds the same headers itself
-(impl/middleware/ratelimit.py `refusal`). Known limits: the outermost last-resort 500 and body-size 413
-(impl/middleware/context.py) and a 405 from the method guard carry no lifecycle headers (no operation was routed,
-or the method is not the deprecated operation's).
+The edge (impl/edge/pipeline.py) stamps them on every answer of a routed operation, errors and 429s included,
+from the table values compiled at start-up (impl/edge/compiled.py).
 """
 
 from __future__ import annotations
@@ -29,14 +18,8 @@ from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from functools import lru_cache
 
-from connexion.middleware.abstract import ROUTING_CONTEXT
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from generated import operations
-
 CHANGELOG_URL = "https://api.cooud.exchange/docs/changelog"
 LINK_VALUE = f'<{CHANGELOG_URL}>; rel="deprecation"'
-_REPLACED = {b"deprecation", b"sunset"}
 
 
 def _midnight_utc(full_date: str) -> datetime:
@@ -70,29 +53,3 @@ def lifecycle_headers(deprecated: bool, deprecated_at: str | None,
         headers.append((b"sunset", sunset_value(sunset).encode("latin-1")))
     headers.append((b"link", LINK_VALUE.encode("latin-1")))
     return tuple(headers)
-
-
-class LifecycleHeadersMiddleware:
-    """Adds Deprecation, Sunset and Link to every response of a deprecated operation (see the module docstring)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        # Shared with the copies made by the layers inside, so routing's operation id lands here too.
-        extensions = scope.setdefault("extensions", {})
-
-        async def send_with_lifecycle(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                op_id = (extensions.get(ROUTING_CONTEXT) or {}).get("operation_id")
-                op = operations.OPERATIONS.get(op_id or "")
-                added = lifecycle_headers(op.deprecated, op.deprecated_at, op.sunset) if op is not None else ()
-                if added:
-                    kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _REPLACED]
-                    message = {**message, "headers": kept + list(added)}
-            await send(message)
-
-        await self.app(scope, receive, send_with_lifecycle)

@@ -10,15 +10,16 @@ Who pays (spec/openapi.yaml, "Rate limits"):
 - an anonymous one — a public operation, a path or method that is no operation, a request without credentials,
   or one whose credentials were rejected — its client IP's single anonymous bucket.
 
-When (so that every request is charged exactly once, and before the work it would buy):
-- `Admission.begin`, called by the outermost middleware (impl/middleware/context.py) before anything else, charges
-  anonymous requests at once; a refusal is answered 429 without reading the body;
-- a request that presents credentials to an operation that takes them is charged after authentication, by
-  `CredentialRateLimitMiddleware` (just inside the auth layer), against the authenticated credential — never
-  against an unverified claim, so nobody can spend someone else's budget;
-- one that never got there (its credentials were rejected, or an earlier layer refused it) is charged to the
-  anonymous bucket when its response starts (`Admission.finish`); if that bucket is empty the response is
-  replaced by the 429, so failed credentials cannot be guessed faster than the anonymous budget allows.
+When (so that every request is charged exactly once, and before the work it would buy), by the edge
+(impl/edge/pipeline.py):
+- `Admission.begin`, right after routing, charges anonymous requests at once; a refusal is answered 429 without
+  reading the body;
+- a request that presents credentials to an operation that takes them is charged after authentication
+  (`Admission.charge`), against the authenticated credential — never against an unverified claim, so nobody can
+  spend someone else's budget;
+- one that never got there (its credentials were rejected, or an earlier step refused it) is charged to the
+  anonymous bucket when it is answered (`Admission.finish`); if that bucket is empty the answer is replaced by
+  the 429, so failed credentials cannot be guessed faster than the anonymous budget allows.
 Every response then carries X-RateLimit-Limit/-Remaining/-Reset of the binding budget (and Retry-After on 429).
 
 The store is called on the event loop when it is in memory (a dict under a lock: a thread hop would cost more) and
@@ -29,16 +30,12 @@ from __future__ import annotations
 
 import math
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
 from generated.operations import RATE_LIMITS, RateLimits
 from impl.blocking import run_blocking
-from impl.errors import envelope
-from impl.middleware import routed_operation
-from impl.middleware.auth import presented_credential, request_headers
-from impl.middleware.lifecycle import lifecycle_headers
+from impl.errors import ApiError
 from impl.ratelimit import Decision, MemoryStore, RedisStore, Rule, Store
-from impl.routing import PathIndex
 
 
 class RateLimiter:
@@ -78,27 +75,28 @@ class RateLimiter:
 
 
 class Admission:
-    """One request's rate-limit state, kept in `scope["cooud.admission"]`."""
+    """One request's rate-limit state (see the module docstring for who pays and when)."""
 
-    def __init__(self, limiter: RateLimiter, scope: Scope, paths: PathIndex) -> None:
+    def __init__(self, limiter: RateLimiter, scope: Scope, op, deferred: bool) -> None:
         self.limiter = limiter
         self.ip = scope.get("cooud.client_ip") or scope.get("cooud.network") or "unknown"
-        op = self.operation = paths.operation(scope["method"], scope.get("path", ""))
         self.weight = op.rate_limit_weight if op is not None else 1
-        self.deferred = (op is not None and bool(op.security)
-                         and presented_credential(request_headers(scope)) is not None)
+        self.deferred = deferred  # credentials presented to an operation that takes them: charged after auth
         self.decision: Decision | None = None
 
-    async def begin(self) -> Decision | None:
-        """Charge an anonymous request now; returns the decision (None when charging waits for authentication)."""
+    async def begin(self) -> ApiError | None:
+        """Charge an anonymous request now; the refusal to raise, if its budget is empty."""
         if not self.deferred:
             self.decision = await self.limiter.anonymous(self.ip, self.weight)
-        return self.decision
+            if not self.decision.allowed:
+                return refusal(self.decision)
+        return None
 
-    async def charge(self, principal, pool: str) -> Decision:
+    async def charge(self, principal, pool: str) -> ApiError | None:
+        """Charge an authenticated request to its credential and IP; the refusal to raise, if refused."""
         credential = f"key:{principal.key_id}" if principal.key_id else f"session:{principal.session_id}"
         self.decision = await self.limiter.authenticated(credential, self.ip, pool, self.weight)
-        return self.decision
+        return None if self.decision.allowed else refusal(self.decision)
 
     async def finish(self) -> Decision:
         """The decision the response reports; a request never charged is charged as anonymous now."""
@@ -107,7 +105,8 @@ class Admission:
         return self.decision
 
 
-def headers(decision: Decision) -> list[tuple[bytes, bytes]]:
+def limit_headers(decision: Decision) -> list[tuple[bytes, bytes]]:
+    """X-RateLimit-Limit/-Remaining/-Reset of the binding budget, and Retry-After when refused."""
     out = [(b"x-ratelimit-limit", str(decision.limit).encode()),
            (b"x-ratelimit-remaining", str(decision.remaining).encode()),
            (b"x-ratelimit-reset", str(math.ceil(decision.reset_ms / 1000)).encode())]
@@ -116,36 +115,11 @@ def headers(decision: Decision) -> list[tuple[bytes, bytes]]:
     return out
 
 
-def refusal(decision: Decision, op=None) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
-    """(status, body, headers) of the 429 for a refused decision (with the lifecycle headers of `op`, the
-    operation the request was for, when it is deprecated: this answer is made before connexion sees it)."""
+def refusal(decision: Decision) -> ApiError:
+    """The 429 of a refused decision (its X-RateLimit-* and Retry-After headers are stamped with every answer)."""
     seconds = max(1, math.ceil(decision.retry_after_ms / 1000))
     if decision.cooling_off:
-        status, body = envelope("rate_limit_cooloff", f"Too many requests while rate-limited: this budget is "
-                                f"closed for a cool-off; retry in {seconds} s.")
-    else:
-        status, body = envelope("rate_limited", f"Rate limit exceeded ({decision.limit} per minute for this "
-                                f"budget); retry in {seconds} s.")
-    lifecycle = lifecycle_headers(op.deprecated, op.deprecated_at, op.sunset) if op is not None else ()
-    return status, body, [(b"content-type", b"application/json"),
-                          (b"content-length", str(len(body)).encode())] + headers(decision) + list(lifecycle)
-
-
-class CredentialRateLimitMiddleware:
-    """Charges an authenticated request to its credential and IP (placed just inside the auth layer)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        admission: Admission | None = scope.get("cooud.admission")
-        principal = scope.get("cooud.principal")
-        if scope["type"] == "http" and admission is not None and principal is not None and admission.deferred:
-            op = routed_operation(scope)
-            decision = await admission.charge(principal, op.rate_limit_pool)
-            if not decision.allowed:
-                status, body, hdrs = refusal(decision)
-                await send({"type": "http.response.start", "status": status, "headers": hdrs})
-                await send({"type": "http.response.body", "body": body})
-                return
-        await self.app(scope, receive, send)
+        return ApiError("rate_limit_cooloff", f"Too many requests while rate-limited: this budget is closed for a "
+                        f"cool-off; retry in {seconds} s.")
+    return ApiError("rate_limited", f"Rate limit exceeded ({decision.limit} per minute for this budget); retry in "
+                    f"{seconds} s.")

@@ -60,7 +60,9 @@ def test_unknown_cursor(client):
 def test_unknown_route(client):
     assert_envelope(client.get("/v1/nowhere"), 404, "not_found")
     assert_envelope(client.get("/"), 404, "not_found")
-    assert_envelope(client.get("/v1/markets/a%0Ab"), 404, "not_found")
+    # A path the spec's template matches, with a parameter that breaks its pattern: 400 naming the parameter.
+    error = assert_envelope(client.get("/v1/markets/a%0Ab"), 400, "invalid_request")
+    assert error["details"][0]["field"] == "symbol"
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])

@@ -318,15 +318,15 @@ def test_expired_key(tmp_path):
 def test_permission_and_invite_gating_come_from_the_operation_table(tmp_path, monkeypatch):
     """A read-scoped key on a trade-permission operation gets 403 forbidden, and an account that has not
     redeemed an invite gets 403 invite_required. No trade operation exists before spot trading, so the
-    operation table entry of GET /account is given the `trade` permission for this test: the auth layer
-    reads nothing but the table."""
-    app = create_app(Config(database=str(tmp_path / "db.sqlite3"), invite_gating=True))
+    operation table entry of GET /account is given the `trade` permission for this test (before the app compiles
+    the table at start-up): the auth step reads nothing but the table."""
+    monkeypatch.setitem(OPERATIONS, "getAccount", replace(OPERATIONS["getAccount"], permission="trade"))
+    app = create_app(Config(database=str(tmp_path / "db.sqlite3"), invite_gating=True))  # compiles the table
     app.services.identity.create_user(EMAIL, PASSWORD, app.services.now_ms())
     code = app.services.identity.create_invite(app.services.now_ms())
     c = client(app)
     tokens = login(c)
     read_key, trade_key = new_key(c, tokens, scopes=("read",)), new_key(c, tokens, scopes=("read", "trade"))
-    monkeypatch.setitem(OPERATIONS, "getAccount", replace(OPERATIONS["getAccount"], permission="trade"))
     r = c.get("/v1/account", headers=signed(read_key, "GET", "/v1/account"))
     assert (r.status_code, code_of(r)) == (403, "forbidden")
     r = c.get("/v1/account", headers=signed(trade_key, "GET", "/v1/account"))

@@ -3,7 +3,7 @@ response (success and errors of several layers), other operations never do; and 
 
 The spec has no deprecated operation today, so the app is built with one real entry of the generated
 operation table replaced (`deprecated=True` plus dates) before `create_app`: the request goes through the real
-stack (routing, validation, auth, handler, response validation) and the middleware wired in impl/app.py."""
+edge (routing, validation, auth, handler, response validation), which compiles the table at start-up."""
 
 from __future__ import annotations
 
@@ -12,15 +12,12 @@ import dataclasses
 from email.utils import parsedate_to_datetime
 
 import pytest
-from connexion.middleware.exceptions import ExceptionMiddleware
 from starlette.testclient import TestClient
 
-import impl.app
 from generated import operations
 from impl.app import create_app
 from impl.middleware.lifecycle import (
     LINK_VALUE,
-    LifecycleHeadersMiddleware,
     deprecation_value,
     lifecycle_headers,
     sunset_value,
@@ -55,13 +52,6 @@ def _assert_lifecycle(response) -> None:
 def _assert_none(response) -> None:
     for name in ("Deprecation", "Sunset", "Link"):
         assert name not in response.headers, (name, response.headers)
-
-
-def test_wired_outside_connexion_exception_middleware(config) -> None:
-    """Error responses are made by ExceptionMiddleware: the lifecycle layer must be outside it."""
-    stack = impl.app._middlewares(config)
-    assert LifecycleHeadersMiddleware in stack, "add LifecycleHeadersMiddleware to impl/app.py _middlewares"
-    assert stack.index(LifecycleHeadersMiddleware) < stack.index(ExceptionMiddleware)
 
 
 def test_deprecated_operation_success_carries_the_headers(deprecated_client) -> None:

@@ -179,3 +179,46 @@ def test_media_type_is_case_insensitive_and_the_body_still_validated(ctx):
     r = client.post("/v1/orders", content=json.dumps({"symbol": 5}),
                     headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
     assert (r.status_code, code(r)) == (400, "invalid_request")  # validated, not a 500
+
+
+# -- strict JSON and ECMA-262 patterns (issue 12's findings, each reproduced against the real edge) ----------------
+def test_duplicate_keys_are_refused_not_resolved(ctx):
+    """`{"side": "buy", …, "side": "sell"}` used to place a sell (last key wins) while a first-key reader saw a buy."""
+    client, who = ctx
+    raw = '{"symbol": "BTC/USDT", "side": "buy", "type": "limit", "price": "60000.00", "size": "0.01", "side": "sell"}'
+    r = client.post("/v1/orders", content=raw, headers={**who["alice"], "Content-Type": "application/json",
+                                                         "Idempotency-Key": str(uuid.uuid4())})
+    assert (r.status_code, code(r)) == (400, "malformed_body"), r.text
+    assert r.json()["error"]["details"][0]["field"] == "side"
+    assert client.get("/v1/orders", headers=who["alice"]).json()["data"] == []
+
+
+@pytest.mark.parametrize("raw", ["[" * 1000, "[" * 1000 + "]" * 1000, '{"a":' * 900 + "1" + "}" * 900,
+                                 "[" * 33 + "]" * 33, '{"symbol": "' + "[" * 5000 + '"}'])
+def test_deep_nesting_is_a_400_never_a_500(ctx, raw):
+    client, who = ctx
+    r = client.post("/v1/orders", content=raw, headers={**who["alice"], "Content-Type": "application/json",
+                                                         "Idempotency-Key": str(uuid.uuid4())})
+    if raw.startswith('{"symbol"'):  # brackets inside a string are not nesting: the schema refuses it instead
+        assert (r.status_code, code(r)) == (400, "invalid_request"), r.text
+    else:
+        assert (r.status_code, code(r)) == (400, "malformed_body"), r.text
+    assert "Traceback" not in r.text
+
+
+@pytest.mark.parametrize("change", [{"size": "0.01\n"}, {"price": "60000.00\n"}, {"client_order_id": "X\n"}])
+def test_dollar_never_matches_before_a_trailing_newline(ctx, change):
+    """Patterns are ECMA-262: `^…$` does not accept `"0.01\\n"` (Python's `re` did), so `X` and `X\\n` cannot be
+    two different client order ids."""
+    client, who = ctx
+    r = send(client, "POST", "/v1/orders", who["alice"], {**LIMIT, **change})
+    assert (r.status_code, code(r)) == (400, "invalid_request"), r.text
+    assert r.json()["error"]["details"][0]["field"] == next(iter(change))
+    assert client.get("/v1/orders", headers=who["alice"]).json()["data"] == []
+
+
+def test_non_json_constants_are_malformed(ctx):
+    client, who = ctx
+    r = client.post("/v1/orders", content='{"symbol": NaN}', headers={
+        **who["alice"], "Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())})
+    assert (r.status_code, code(r)) == (400, "malformed_body"), r.text

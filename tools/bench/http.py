@@ -5,11 +5,9 @@ Servers, each started the same way: its own `python -m tools.bench.http serve �
 uvloop and httptools when installed — the same for all three) on its own fresh SQLite database in a temp dir,
 stopped (SIGTERM to that process) at the end:
 
-- `real`: `impl.app.create_app(Config(...))` — the whole stack: request context, routing, body policy, CORS,
-  HMAC-signed API key with the `trade` scope, connexion request validation, idempotency (two extra store
-  transactions), the async handler awaiting the trading engine's answer after its commit (`real-uncached`, on
-  request: the same with connexion's own per-request validation and handler chains — the "before" of
-  impl/middleware/validation.py and handlers.py);
+- `real`: `impl.app.create_app(Config(...))` — the whole edge (impl/edge/pipeline.py): routing, strict JSON,
+  HMAC-signed API key with the `trade` scope, rate limits, compiled validation, idempotency (reserve and complete:
+  two extra store transactions), the async handler awaiting the trading engine's answer after its commit;
 - `bare`: one Starlette route that json-decodes the body and makes the service call (`_place`: the order as a typed
   command to the engine, awaited on the loop) and answers the same JSON (`impl.api.wire.order`) with 201;
 - `fastapi`: an async FastAPI endpoint validating the body with a pydantic
@@ -33,9 +31,8 @@ cores as the server, so absolute numbers are lower than on a dedicated client; t
 reported so that this share is visible, and the ratios between servers are the point. Server CPU per request is
 read from /proc (10 ms ticks; fine over phases of seconds).
 
-`python -m tools.bench.http profile [real|bare|fastapi|layers]` runs one app in this process (ASGI calls, no
-sockets, handler inline) and reports its CPU time per order and a cProfile; `layers` is the bare route behind our
-own middleware without connexion, which splits the real stack's cost into the service, our layers and connexion.
+`python -m tools.bench.http profile [real|bare|fastapi]` runs one app in this process (ASGI calls, no sockets,
+handler inline) and reports its CPU time per order and a cProfile split by component.
 
 Storage: by default each database lives on tmpfs (`/dev/shm` when present), where fsync returns at once — this
 measures the HTTP stack and the service's CPU work. `storage="disk"` puts it under the repository's `var/` (the
@@ -138,28 +135,6 @@ def real_app(database: str):
     return create_app(Config(database=database, log_level="warning", rate_limit_scale=BUDGET_SCALE))
 
 
-def real_uncached_app(database: str):
-    """Measurement only: `real` with connexion's own request validation, validator map and per-request handler
-    chains, i.e. without impl/middleware/validation.py and impl/middleware/handlers.py — the "before" of those
-    changes, measured in the same run."""
-    import connexion.validators
-    from connexion.apps.asynchronous import AsyncApi
-    from connexion.middleware.request_validation import RequestValidationMiddleware
-
-    import impl.app
-
-    names = ("VALIDATOR_MAP", "CachedAsyncApi", "CachedRequestValidationMiddleware")
-    saved = {name: getattr(impl.app, name) for name in names}
-    impl.app.VALIDATOR_MAP = connexion.validators.VALIDATOR_MAP
-    impl.app.CachedAsyncApi = AsyncApi
-    impl.app.CachedRequestValidationMiddleware = RequestValidationMiddleware
-    try:
-        return real_app(database)
-    finally:
-        for name, value in saved.items():
-            setattr(impl.app, name, value)
-
-
 async def _place(services, account: str, body: dict) -> dict:
     """The service call every server makes: the order as a typed command to the engine, answered after its commit."""
     from impl.api import wire
@@ -228,49 +203,8 @@ def fastapi_app(database: str):
     return app
 
 
-def layers_app(database: str):
-    """Profile only: the bare route behind our own middleware (request context, body policy, CORS, API-key
-    authentication, idempotency) without connexion — routing is faked by naming the operation in the scope, and
-    there is no schema validation. With `bare` and `real` it splits the real stack's cost into the service, our
-    layers and connexion."""
-    from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.responses import JSONResponse
-    from starlette.routing import Route
-
-    from generated.operations import BASE_PATH, OPERATIONS
-    from impl.config import Config
-    from impl.middleware.auth import AuthMiddleware
-    from impl.middleware.body import BodyPolicyMiddleware
-    from impl.middleware.context import RequestContextMiddleware
-    from impl.middleware.cors import CorsMiddleware
-    from impl.middleware.idempotency import IdempotencyMiddleware
-    from impl.routing import PathIndex
-    from impl.services import build_services
-
-    config = Config(database=database, rate_limit_scale=BUDGET_SCALE)
-    services = build_services(config)
-
-    async def place_order(request: Request) -> JSONResponse:
-        body = json.loads(await request.body())
-        order = await _place(services, request.scope["cooud.principal"].user_id, body)
-        return JSONResponse(order, status_code=201)
-
-    inner = Starlette(routes=[Route(TARGET, place_order, methods=["POST"])])
-    stack = BodyPolicyMiddleware(CorsMiddleware(AuthMiddleware(IdempotencyMiddleware(inner)),
-                                                allowed_origins=config.cors_origins))
-
-    async def routed(scope, receive, send):
-        scope.setdefault("extensions", {})["connexion_routing"] = {"operation_id": "placeOrder",
-                                                                   "api_base_path": BASE_PATH}
-        await stack(scope, receive, send)
-
-    return RequestContextMiddleware(routed, max_body_bytes=config.max_body_bytes, services=services,
-                                    paths=PathIndex(OPERATIONS.values(), BASE_PATH))
-
-
-FACTORIES = {"real": real_app, "bare": bare_app, "fastapi": fastapi_app, "real-uncached": real_uncached_app}
-PROFILED = {**FACTORIES, "layers": layers_app}
+FACTORIES = {"real": real_app, "bare": bare_app, "fastapi": fastapi_app}
+PROFILED = FACTORIES
 
 
 def serve(kind: str, database: str, port: int) -> None:
@@ -572,7 +506,7 @@ def run(quick: bool = False, storage: str = "tmpfs", client: str = "raw", seed: 
     started = time.perf_counter()
     results = bench_servers(servers, counts, storage_dir, client, seed, rounds, log)
     ratios = {}
-    for base in ("bare", "fastapi", "real-uncached"):
+    for base in ("bare", "fastapi"):
         if "real" in results and base in results:
             for phase in ("c1", "c64"):
                 ratios[f"real/{base} {phase}"] = round(results["real"][phase]["rps"] / results[base][phase]["rps"], 3)
@@ -629,7 +563,8 @@ def _run_handlers_inline() -> None:
 _COMPONENTS = (  # (label, substring of the code's file name), first match wins
     ("impl/domain (trading, matching)", "/impl/domain/"),
     ("impl/store (SQL building)", "/impl/store/"),
-    ("impl/middleware", "/impl/middleware/"),
+    ("impl/edge (pipeline, validators)", "/impl/edge/"),
+    ("impl/middleware (auth, limits, idempotency)", "/impl/middleware/"),
     ("impl/security (HMAC, keys)", "/impl/security/"),
     ("impl/api (handler, wire)", "/impl/api/"),
     ("impl (other)", "/impl/"),
