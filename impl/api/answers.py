@@ -60,6 +60,13 @@ _RENDER = {"placeOrder": (201, _one), "amendOrder": (200, _one), "cancelOrder": 
            "cancelAllOrders": (200, cancelled_all)}
 
 
+def replays_from_result(operation_id: str) -> bool:
+    """Whether a success of the operation is replayed, byte for byte, by rendering the result the engine stored with
+    its effect — so its answer need not be stored too. Not the batches: their per-item errors carry the request id
+    of the request that made them."""
+    return operation_id in _RENDER and operation_id not in ("placeOrderBatch", "cancelOrderBatch")
+
+
 def render_stored(operation_id: str, result: bytes, body: dict | None, trading) -> tuple[int, dict] | None:
     """The answer to a request whose command committed but whose response was never completed (a crash in
     between), rendered from the result the engine stored; None for operations that store no result."""

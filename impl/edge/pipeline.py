@@ -9,10 +9,12 @@ Per HTTP request, in this order, each step once:
     its body is read; one that presents credentials is charged after authentication, against the credential;
  4. body read once, up to `max_body_bytes` (`413 payload_too_large`), Content-Type checked against the operation
     (`415 unsupported_media_type`), JSON parsed once, strictly (impl/edge/strict_json.py);
- 5. authentication and permission (impl/middleware/auth.py, off the event loop: it reads the store);
+ 5. authentication and permission (impl/middleware/auth.py);
  6. the credential's rate-limit charge;
  7. parameters and body validated by validators compiled once per operation (impl/edge/compiled.py);
  8. Idempotency-Key claimed (impl/middleware/idempotency.py) where the spec requires one;
+    steps 5–8 read and write stores, so for an operation with credentials they run together in one worker
+    thread (impl/blocking.py) — one hop off the event loop, not one per step;
  9. the handler (`impl.api.<tag>.<operation>`): coroutine functions awaited on the loop, plain functions run in a
     worker thread (impl/blocking.py); its result rendered as JSON;
 10. response validated against the spec when configured (always in tests), compressed (gzip, when the client
@@ -171,15 +173,12 @@ class Edge:
         raw = await self._read_body(scope, receive)
         scope["cooud.raw_body"] = raw
         body = _parse_body(compiled, scope["cooud.headers"], raw)
-        if op.security:
-            principal = scope["cooud.principal"] = await run_blocking(authenticate, scope, op)
-            if admission.deferred:
-                refused = await admission.charge(principal, op.rate_limit_pool)
-                if refused is not None:
-                    raise refused
-        kwargs = _arguments(compiled, scope, path_params, body)
+        if not op.security:
+            return await self._dispatch(compiled, _arguments(compiled, scope, path_params, body))
+        # One trip to a worker thread for everything that reads or writes a store before the handler.
+        kwargs, existing = await run_blocking(_admit, compiled, scope, path_params, body, admission)
         if op.idempotency_required:
-            return await idempotency.run(scope, op, lambda: self._dispatch(compiled, kwargs))
+            return await idempotency.finish(scope, op, existing, lambda: self._dispatch(compiled, kwargs))
         return await self._dispatch(compiled, kwargs)
 
     async def _dispatch(self, compiled: CompiledOperation, kwargs: dict) -> tuple[int, list, bytes]:
@@ -312,6 +311,19 @@ def _parse_body(compiled: CompiledOperation, headers: dict, raw: bytes):
         raise ApiError("unsupported_media_type", f"Content-Type {media_type or '(none)'!r} is not accepted; send "
                        f"{', '.join(op.request_content_types)}.")
     return strict_json.loads(raw)
+
+
+def _admit(compiled: CompiledOperation, scope, path_params: dict, body, admission: Admission):
+    """Steps 5–8 for an operation that takes credentials, in a worker thread: authenticate, charge the credential,
+    validate, claim the Idempotency-Key. Returns (handler arguments, the key's existing record or None)."""
+    op = compiled.op
+    principal = scope["cooud.principal"] = authenticate(scope, op)
+    if admission.deferred:
+        refused = admission.charge(principal, op.rate_limit_pool)
+        if refused is not None:
+            raise refused
+    kwargs = _arguments(compiled, scope, path_params, body)
+    return kwargs, idempotency.reserve(scope) if op.idempotency_required else None
 
 
 def _invalid(where: str, field: str, reason: str) -> ApiError:

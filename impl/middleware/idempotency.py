@@ -24,7 +24,7 @@ import json
 import orjson
 from starlette.types import Scope
 
-from impl.api.answers import render_stored
+from impl.api.answers import render_stored, replays_from_result
 from impl.blocking import run_blocking
 from impl.errors import ApiError, error_answer
 from impl.middleware.auth import request_target
@@ -39,18 +39,27 @@ def fingerprint(scope: Scope) -> str:
     return digest.hexdigest()
 
 
-async def run(scope: Scope, op, call) -> tuple[int, list, bytes]:
-    """The answer of `call()` — an operation's handler — under the request's Idempotency-Key: run once, stored, and
-    replayed to a retry (see the module docstring). An exception of `call` is answered (and stored) through the
-    one error mapping; a 5xx answer releases the key."""
+def reserve(scope: Scope):
+    """Claim the request's key (blocking: a store transaction; the edge calls it in a worker thread). Returns None
+    when claimed — the operation may run — else the key's existing record."""
     key = scope["cooud.headers"]["idempotency-key"]  # present and well-formed: validation ran first
-    account = scope["cooud.principal"].user_id
     services = scope["cooud.services"]
-    store, request = services.store, fingerprint(scope)
-    existing = await run_blocking(store.reserve_idempotency_key, account, key, request, services.now_ms(), TTL_MS)
+    existing = services.store.reserve_idempotency_key(scope["cooud.principal"].user_id, key, fingerprint(scope),
+                                                      services.now_ms(), TTL_MS)
+    if existing is None:
+        scope["cooud.idempotency_key"] = key  # the engine stores its result with its effect (impl/domain/engine.py)
+    return existing
+
+
+async def finish(scope: Scope, op, existing, call) -> tuple[int, list, bytes]:
+    """The answer under the key `reserve` looked at: the stored one for an existing key, else that of `call()` — the
+    operation's handler — run once and stored. An exception of `call` is answered (and stored) through the one error
+    mapping; a 5xx answer releases the key. A single-order trading command's success needs no second write: the
+    engine stored its result with its effect, and a replay renders it (impl/api/answers.py)."""
     if existing is not None:
-        return _answer_existing(existing, request, lambda: _stored_answer(scope, op, existing))
-    scope["cooud.idempotency_key"] = key  # the engine stores its result with its effect (impl/domain/engine.py)
+        return _answer_existing(existing, fingerprint(scope), lambda: _stored_answer(scope, op, existing))
+    account, key = scope["cooud.principal"].user_id, scope["cooud.idempotency_key"]
+    store = scope["cooud.services"].store
     try:
         try:
             status, headers, body = await call()
@@ -61,7 +70,7 @@ async def run(scope: Scope, op, call) -> tuple[int, list, bytes]:
         raise
     if status >= 500:
         await run_blocking(store.release_idempotency_key, account, key)
-    else:
+    elif not (status < 300 and replays_from_result(op.operation_id)):
         stored = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in headers]
         await run_blocking(store.complete_idempotency_key, account, key, status, json.dumps(stored), body)
     return status, headers, body

@@ -67,6 +67,11 @@ class RateLimiter:
         return await self._acquire([(f"c:{credential}:{pool}", self._credential[pool]),
                                     (f"i:{ip}:{pool}", self._ip[pool])], weight)
 
+    def authenticated_now(self, credential: str, ip: str, pool: str, weight: int) -> Decision:
+        """`authenticated`, called from a worker thread (where a blocking store may block)."""
+        return self.store.acquire([(f"c:{credential}:{pool}", self._credential[pool]),
+                                   (f"i:{ip}:{pool}", self._ip[pool])], weight, self.now_ms())
+
     async def _acquire(self, buckets: list[tuple[str, Rule]], weight: int) -> Decision:
         store = self.store  # read per call: a benchmark swaps it
         if getattr(store, "blocking", True):  # a store that does not say is assumed to do I/O
@@ -92,10 +97,11 @@ class Admission:
                 return refusal(self.decision)
         return None
 
-    async def charge(self, principal, pool: str) -> ApiError | None:
-        """Charge an authenticated request to its credential and IP; the refusal to raise, if refused."""
+    def charge(self, principal, pool: str) -> ApiError | None:
+        """Charge an authenticated request to its credential and IP (in the worker thread that authenticated it);
+        the refusal to raise, if refused."""
         credential = f"key:{principal.key_id}" if principal.key_id else f"session:{principal.session_id}"
-        self.decision = await self.limiter.authenticated(credential, self.ip, pool, self.weight)
+        self.decision = self.limiter.authenticated_now(credential, self.ip, pool, self.weight)
         return None if self.decision.allowed else refusal(self.decision)
 
     async def finish(self) -> Decision:
