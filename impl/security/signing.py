@@ -144,7 +144,8 @@ def check_version(version: str, now_ms: int) -> None:
                         "X-Cooud-Signature-Version must be 2 (or 1 until its sunset, " + V1_SUNSET + ").")
     if version == "1" and now_ms >= V1_SUNSET_MS:
         raise AuthError("signature_version_unsupported",
-                        f"Signature version 1 reached its sunset on {V1_SUNSET}; sign with X-Cooud-Signature-Version: 2.")
+                        f"Signature version 1 reached its sunset on {V1_SUNSET}; "
+                        "sign with X-Cooud-Signature-Version: 2.")
 
 
 def single_header(raw_headers, name: bytes) -> bytes:
