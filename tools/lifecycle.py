@@ -12,6 +12,8 @@ Deprecation rules (``check_deprecations(doc)``, REST document)
   them on every response of the operation: impl/middleware/lifecycle.py).
 - ``x-cooud-deprecated-at`` or ``x-cooud-sunset`` on an operation that is not ``deprecated: true`` is an error
   (a date nobody is told about).
+- The same date rules hold for a deprecated version of a security scheme's signing recipe
+  (``components.securitySchemes.*.x-cooud-signing.versions.<v>`` with ``deprecated: true``).
 
 CHANGELOG rules (``check_changelog(...)``, each document against its released copy)
 -----------------------------------------------------------------------------------
@@ -120,25 +122,32 @@ def operations(doc: dict) -> dict[str, dict]:
     return out
 
 
+def _check_dates(name: str, item: dict, problems: list[str]) -> None:
+    """The two dates of a deprecated thing: present, RFC 3339 full dates, at least NOTICE_DAYS apart."""
+    dates = {}
+    for key in (DEPRECATED_AT, SUNSET):
+        if key not in item:
+            problems.append(f"{name}: deprecated without {key}")
+        elif (dates.setdefault(key, full_date(item[key]))) is None:
+            problems.append(f"{name}: {key} {item[key]!r} is not an RFC 3339 full date (YYYY-MM-DD)")
+    start, end = dates.get(DEPRECATED_AT), dates.get(SUNSET)
+    if start and end and end < start + timedelta(days=NOTICE_DAYS):
+        problems.append(f"{name}: {SUNSET} {end} is less than {NOTICE_DAYS} days after {DEPRECATED_AT} {start} "
+                        f"(earliest: {start + timedelta(days=NOTICE_DAYS)})")
+
+
 def check_deprecations(doc: dict) -> list[str]:
-    """Problems with the deprecation metadata of an OpenAPI document (empty when none)."""
-    problems = []
+    """Problems with the deprecation metadata of an OpenAPI document (empty when none): its operations, and the
+    versions of a security scheme's signing recipe (``x-cooud-signing.versions``, e.g. API-key signature v1),
+    which follow the same date rules (they have no responses of their own to carry the headers)."""
+    problems: list[str] = []
     for name, op in operations(doc).items():
         has_dates = DEPRECATED_AT in op or SUNSET in op
         if not op.get("deprecated"):
             if has_dates:
                 problems.append(f"{name}: {DEPRECATED_AT}/{SUNSET} on an operation that is not deprecated: true")
             continue
-        dates = {}
-        for key in (DEPRECATED_AT, SUNSET):
-            if key not in op:
-                problems.append(f"{name}: deprecated without {key}")
-            elif (dates.setdefault(key, full_date(op[key]))) is None:
-                problems.append(f"{name}: {key} {op[key]!r} is not an RFC 3339 full date (YYYY-MM-DD)")
-        start, end = dates.get(DEPRECATED_AT), dates.get(SUNSET)
-        if start and end and end < start + timedelta(days=NOTICE_DAYS):
-            problems.append(f"{name}: {SUNSET} {end} is less than {NOTICE_DAYS} days after {DEPRECATED_AT} {start} "
-                            f"(earliest: {start + timedelta(days=NOTICE_DAYS)})")
+        _check_dates(name, op, problems)
         for status, response in (op.get("responses") or {}).items():
             if not str(status).startswith("2"):
                 continue
@@ -146,6 +155,16 @@ def check_deprecations(doc: dict) -> list[str]:
             missing = [h for h in REQUIRED_HEADERS if h.lower() not in declared]
             if missing:
                 problems.append(f"{name}: response {status} does not declare the {' and '.join(missing)} header(s)")
+    schemes = ((doc.get("components") or {}).get("securitySchemes") or {})
+    for scheme, definition in schemes.items():
+        versions = ((definition or {}).get("x-cooud-signing") or {}).get("versions") or {}
+        for version, recipe in versions.items():
+            name = f"security scheme {scheme} signing version {version}"
+            if not (recipe or {}).get("deprecated"):
+                if DEPRECATED_AT in (recipe or {}) or SUNSET in (recipe or {}):
+                    problems.append(f"{name}: {DEPRECATED_AT}/{SUNSET} on a version that is not deprecated: true")
+                continue
+            _check_dates(name, recipe, problems)
     return problems
 
 

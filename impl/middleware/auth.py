@@ -19,7 +19,7 @@ from http.cookies import CookieError, SimpleCookie
 from starlette.types import Scope
 
 from impl.errors import ApiError
-from impl.security import AuthError
+from impl.security import AuthError, signing
 
 SCHEME_KIND = {"bearerAuth": "bearer", "apiKey": "apikey", "apiKeyTimestamp": "apikey", "apiKeySignature": "apikey",
                "sessionCookie": "cookie"}
@@ -72,7 +72,8 @@ def authenticate(scope: Scope, op):
             principal = identity.authenticate_key(
                 value, headers.get("x-cooud-timestamp", ""), headers.get("x-cooud-signature", ""),
                 scope["method"], request_target(scope), scope.get("cooud.raw_body", b""),
-                scope["cooud.client_ip"], now)
+                scope["cooud.client_ip"], now, version=headers.get(signing.VERSION_HEADER, "1"),
+                idempotency_key=signing.single_header(scope.get("headers", []), b"idempotency-key"))
         if not principal.holds(op.permission):
             raise ApiError("forbidden", f"This credential lacks the {op.permission!r} permission.")
         identity.check_invite(principal, op.permission)

@@ -8,9 +8,9 @@ rejection is an ``AuthError`` whose ``code`` is a stable code of the spec's erro
 generation) raise ``ValueError`` instead, because no client can cause them.
 
 Codes raised by this package: ``unauthenticated``, ``token_expired``, ``totp_invalid``,
-``invalid_signature``, ``timestamp_skew``, ``signature_replayed``, ``service_unavailable`` (replay guard
-full), ``siwe_invalid_message``, ``siwe_invalid_signature``, ``siwe_domain_mismatch``, ``siwe_uri_mismatch``,
-``siwe_chain_mismatch``, ``siwe_expired``, ``siwe_not_yet_valid``.
+``invalid_signature``, ``timestamp_skew``, ``signature_replayed``, ``signature_version_unsupported``,
+``service_unavailable`` (replay guard full), ``siwe_invalid_message``, ``siwe_invalid_signature``,
+``siwe_domain_mismatch``, ``siwe_uri_mismatch``, ``siwe_chain_mismatch``, ``siwe_expired``, ``siwe_not_yet_valid``.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 `CooudAuth` gives private operations real credentials, the way an integrator would get them: it signs in
 with a password (POST /auth/login), replaces the account's API keys with one fresh read+trade key, and then
-sends either a bearer JWT (session-only operations) or an HMAC signature over the exact bytes the request
-will carry (everything else). Credentials come from `configure()` (in-process) or the COOUD_ST_EMAIL /
+sends either a bearer JWT (session-only operations) or an HMAC signature (version 2) over the exact bytes the
+request will carry (everything else). Credentials come from `configure()` (in-process) or the COOUD_ST_EMAIL /
 COOUD_ST_PASSWORD environment variables (CLI). A 401 (the run itself may log out or delete keys) makes
 schemathesis fetch fresh ones. `ignored_auth` then proves that without these credentials the same requests
 are refused.
@@ -80,15 +80,29 @@ class CooudAuth:
 _SECRETS: dict[str, str] = {}
 
 
+_LAST_MS = [0]  # the last v2 timestamp signed: strictly increasing milliseconds, as the SDK makes them
+
+
 def _sign(case) -> None:
-    """Sign the request the case will send: timestamp + METHOD + path-with-query + body bytes."""
+    """Sign the request the case will send, over its exact bytes. Signature version 2 (the current recipe:
+    millisecond timestamp, Idempotency-Key signed) unless the case asks for version 1 (deprecated:
+    timestamp + METHOD + path-with-query + body, in seconds); a generated invalid version is kept, and the request
+    signed as version 2, so the server refuses it for its version alone."""
     prepared = requests.Request(**_request_kwargs(case)).prepare()
     body = prepared.body or b""
     body = body.encode() if isinstance(body, str) else body
-    timestamp = str(int(time.time()))
     secret = _SECRETS[case.headers["X-Cooud-Key"]]
+    version = case.headers.setdefault("X-Cooud-Signature-Version", "2")
+    if str(version) == "1":
+        timestamp = str(int(time.time()))
+        sig = signing.sign(secret, timestamp, prepared.method, prepared.path_url, body)
+    else:
+        _LAST_MS[0] = max(int(time.time() * 1000), _LAST_MS[0] + 1)
+        timestamp = str(_LAST_MS[0])
+        idempotency_key = str(case.headers.get("Idempotency-Key", ""))
+        sig = signing.sign_v2(secret, timestamp, prepared.method, prepared.path_url, idempotency_key, body)
     case.headers["X-Cooud-Timestamp"] = timestamp
-    case.headers["X-Cooud-Signature"] = signing.sign(secret, timestamp, prepared.method, prepared.path_url, body)
+    case.headers["X-Cooud-Signature"] = sig
 
 
 def _request_kwargs(case) -> dict:

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tools import breaking, lifecycle
 from tools.breaking import BREAKING, Change
@@ -333,3 +334,28 @@ def test_the_repository_changelog_is_honest(capsys) -> None:
     out = capsys.readouterr().out
     assert out.count("CHANGELOG OK") == 2, out
     assert lifecycle.main([]) == 0
+
+
+def _signing(doc: dict, **v1) -> dict:
+    doc["components"] = {"securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-Key",
+                                                        "x-cooud-signing": {"versions": {"2": {}, "1": v1}}}}}
+    return doc
+
+
+def test_a_deprecated_signing_version_follows_the_date_rules() -> None:
+    name = "security scheme apiKey signing version 1"
+    assert check_deprecations(_signing(document(), deprecated=True, **{"x-cooud-deprecated-at": "2026-12-03",
+                                                                        "x-cooud-sunset": "2027-06-01"})) == []
+    assert check_deprecations(_signing(document(), deprecated=True)) == [
+        f"{name}: deprecated without x-cooud-deprecated-at", f"{name}: deprecated without x-cooud-sunset"]
+    short = check_deprecations(_signing(document(), deprecated=True, **{"x-cooud-deprecated-at": "2026-12-03",
+                                                                         "x-cooud-sunset": "2027-01-01"}))
+    assert len(short) == 1 and "less than 90 days" in short[0]
+    assert check_deprecations(_signing(document(), **{"x-cooud-sunset": "2027-06-01"})) == [
+        f"{name}: x-cooud-deprecated-at/x-cooud-sunset on a version that is not deprecated: true"]
+
+
+def test_the_spec_deprecation_metadata_is_well_formed() -> None:
+    spec = yaml.safe_load((Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml").read_text())
+    assert spec["components"]["securitySchemes"]["apiKey"]["x-cooud-signing"]["versions"]["1"]["deprecated"] is True
+    assert check_deprecations(spec) == []

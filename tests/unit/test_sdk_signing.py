@@ -1,10 +1,11 @@
 """The SDK (clients/python, `cooud_sdk`) against the contract, without a server.
 
-- its signer reproduces every vector of spec/signing/vectors.json (read from the file), directly and through the
-  transport (the bytes httpx puts on the wire);
+- its signers reproduce every vector of spec/signing/vectors.json (v1) and vectors_v2.json (v2), read from the
+  files; its transport signs REST requests with v2 over the bytes httpx puts on the wire, Idempotency-Key included;
 - its transport adds `Idempotency-Key` to POST/PATCH/DELETE only and keeps it across retries; retries exactly
   `409 idempotency_in_flight` and `429` (honouring `Retry-After`), boundedly, and nothing else; signs each attempt
-  afresh and never sends two identical signatures in one second;
+  afresh; identical requests in one millisecond get strictly increasing timestamps, never the same signature, and
+  never wait;
 - a password session refreshes before expiry and never presents a refresh token twice;
 - the SDK does not import the server (`impl`).
 The inner transport is an `httpx.MockTransport` that records attempts; time is a fake clock advanced by `sleep`.
@@ -34,11 +35,14 @@ from cooud_sdk import (  # noqa: E402
     CooudTransport,
     SessionExpiredError,
     canonical_message,
+    canonical_message_v2,
     signature,
+    signature_v2,
     siwe_message,
 )
 
 VECTORS = json.loads((ROOT / "spec" / "signing" / "vectors.json").read_text(encoding="utf-8"))["vectors"]
+VECTORS_V2 = json.loads((ROOT / "spec" / "signing" / "vectors_v2.json").read_text(encoding="utf-8"))["vectors"]
 BASE = "http://exchange.test/v1"
 
 
@@ -88,16 +92,30 @@ def test_signer_reproduces_vector(vector):
     assert signature(vector["secret"], *args) == vector["signature"]
 
 
-@pytest.mark.parametrize("vector", VECTORS, ids=[v["name"] for v in VECTORS])
+@pytest.mark.parametrize("vector", VECTORS_V2, ids=[v["name"] for v in VECTORS_V2])
+def test_signer_reproduces_vector_v2(vector):
+    args = (vector["timestamp"], vector["method"], vector["path_with_query"], vector["idempotency_key"],
+            vector["body"])
+    assert canonical_message_v2(*args) == vector["canonical"].encode("utf-8")
+    assert signature_v2(vector["secret"], *args) == vector["signature"]
+
+
+# The transport gives every mutation an Idempotency-Key, so a mutation's vector without one is the signer's alone.
+WIRE_VECTORS = [v for v in VECTORS_V2 if v["idempotency_key"] or v["method"].upper() not in ("POST", "PATCH", "DELETE")]
+
+
+@pytest.mark.parametrize("vector", WIRE_VECTORS, ids=[v["name"] for v in WIRE_VECTORS])
 def test_transport_signs_the_wire_bytes_as_the_vector(vector):
     server = Server((200, {}, {}))
-    fake = FakeTime(float(vector["timestamp"]) + 0.5)
+    fake = FakeTime(int(vector["timestamp"]) / 1000 + 0.0005)  # within the vector's millisecond
     auth = ApiKeyAuth("key_01JD6Q5X2V8M3N4P5R6S7T8V9W", vector["secret"], clock=fake.clock, sleep=fake.sleep)
+    headers = {"Idempotency-Key": vector["idempotency_key"]} if vector["idempotency_key"] else {}
     with http_client(server, auth, fake) as http:
         http.request(vector["method"], "http://exchange.test" + vector["path_with_query"],
-                     content=vector["body"].encode("utf-8"))
+                     content=vector["body"].encode("utf-8"), headers=headers)
     sent = server.seen[0]
     assert sent.url.raw_path == vector["path_with_query"].encode("ascii")
+    assert sent.headers["X-Cooud-Signature-Version"] == "2"
     assert sent.headers["X-Cooud-Timestamp"] == vector["timestamp"]
     assert sent.headers["X-Cooud-Signature"] == vector["signature"]
     assert sent.headers["X-Cooud-Key"] == "key_01JD6Q5X2V8M3N4P5R6S7T8V9W"
@@ -108,7 +126,7 @@ def test_a_bare_question_mark_is_not_signed():
     auth = ApiKeyAuth("key_x", "s", clock=fake.clock, sleep=fake.sleep)
     with http_client(server, auth, fake) as http:
         http.get("http://exchange.test/v1/time?")
-    assert server.seen[0].headers["X-Cooud-Signature"] == signature("s", "1747555200", "GET", "/v1/time")
+    assert server.seen[0].headers["X-Cooud-Signature"] == signature_v2("s", "1747555200000", "GET", "/v1/time")
 
 
 # -- Idempotency-Key -----------------------------------------------------------------------------------------------
@@ -149,7 +167,11 @@ def test_the_idempotency_key_is_kept_across_retries_and_each_attempt_is_signed_a
     assert len(server.seen) == 3
     assert len({h["idempotency-key"] for h in server.seen_headers}) == 1
     assert len({h["x-cooud-signature"] for h in server.seen_headers}) == 3
-    assert [h["x-cooud-timestamp"] for h in server.seen_headers] == ["1747555200", "1747555201", "1747555203"]
+    assert [h["x-cooud-timestamp"] for h in server.seen_headers] == ["1747555200000", "1747555200250",
+                                                                     "1747555202250"]
+    for h in server.seen_headers:  # the Idempotency-Key is part of what is signed
+        assert h["x-cooud-signature"] == signature_v2("secret", h["x-cooud-timestamp"], "POST", "/v1/orders",
+                                                      h["idempotency-key"], b'{"symbol":"BTC/USDT"}')
     assert all(h["content-length"] == str(len(b'{"symbol":"BTC/USDT"}')) for h in server.seen_headers)
 
 
@@ -196,18 +218,19 @@ def test_final_answers_are_not_retried(status, code):
 
 # -- replay guard ----------------------------------------------------------------------------------------------------
 
-def test_never_two_identical_signatures_in_one_second():
+def test_identical_requests_in_one_millisecond_never_wait_and_never_share_a_signature():
     server, fake = Server((200, {}, {})), FakeTime(1_747_555_200.4)
     auth = ApiKeyAuth("key_x", "secret", clock=fake.clock, sleep=fake.sleep)
     with http_client(server, auth, fake) as http:
-        http.get("/account")
-        http.get("/account/api-keys?limit=10")  # different bytes: no wait
-        http.get("/account")  # identical bytes in the same second: waits for the next second
-    timestamps = [h["x-cooud-timestamp"] for h in server.seen_headers]
-    assert timestamps == ["1747555200", "1747555200", "1747555201"]
-    assert fake.slept == [pytest.approx(0.6)]
-    signatures = [(h["x-cooud-timestamp"], h["x-cooud-signature"]) for h in server.seen_headers]
-    assert len(set(signatures)) == 3
+        for _ in range(3):
+            http.get("/account")  # identical bytes, the clock does not move: one millisecond apart anyway
+        http.post("/orders", json={"symbol": "BTC/USDT"})
+        http.post("/orders", json={"symbol": "BTC/USDT"})  # a second identical order (layering), its own key
+    timestamps = [int(h["x-cooud-timestamp"]) for h in server.seen_headers]
+    assert timestamps == [1_747_555_200_400 + i for i in range(5)]
+    assert fake.slept == []
+    assert len({h["x-cooud-signature"] for h in server.seen_headers}) == 5
+    assert all(h["x-cooud-signature-version"] == "2" for h in server.seen_headers)
 
 
 def test_a_clock_stepping_back_does_not_replay_a_signature():
@@ -215,11 +238,18 @@ def test_a_clock_stepping_back_does_not_replay_a_signature():
     auth = ApiKeyAuth("key_x", "secret", clock=fake.clock, sleep=fake.sleep)
     with http_client(server, auth, fake) as http:
         http.get("/account")
-        fake.now += 1
+        fake.now += 0.3
         http.get("/account")
-        fake.now -= 1  # e.g. an NTP step back into the previous second
+        fake.now -= 0.5  # a small step back: timestamps keep increasing past it
         http.get("/account")
-    assert len({h["x-cooud-signature"] for h in server.seen_headers}) == 3
+        fake.now += 5
+        http.get("/account")
+        fake.now = 1_747_555_205.0  # a step back of seconds (e.g. NTP): back to the clock, skipping what was signed
+        http.get("/account")
+    timestamps = [int(h["x-cooud-timestamp"]) for h in server.seen_headers]
+    assert timestamps == [1_747_555_205_000, 1_747_555_205_300, 1_747_555_205_301, 1_747_555_209_800,
+                          1_747_555_205_001]
+    assert len({h["x-cooud-signature"] for h in server.seen_headers}) == 5
 
 
 # -- password session ------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ asyncio client of the WebSocket stream, with reconnection and local order books.
 from .auth import ApiKeyAuth, CookieAuth, Credential, SessionAuth
 from .client import CooudClient
 from .errors import ApiError, CooudError, SessionExpiredError
-from .signing import canonical_message, request_target, signature
+from .signing import canonical_message, canonical_message_v2, request_target, signature, signature_v2
 from .siwe import siwe_message
 from .stream import (
     BookNotReady,
@@ -39,7 +39,9 @@ __all__ = [
     "StreamError",
     "StreamRequestError",
     "canonical_message",
+    "canonical_message_v2",
     "request_target",
     "signature",
+    "signature_v2",
     "siwe_message",
 ]

@@ -1,10 +1,12 @@
 """Credentials the transport applies to every attempt of every request (`Credential.apply`).
 
-- `ApiKeyAuth` signs each attempt afresh (new timestamp, new signature). The server accepts a given
-  (key, signature) once within its 30 s window, and two identical requests signed in the same second have the
-  same signature; so before signing bytes it has already signed in this second, `apply` waits until the next
-  second. Guarantee holds per `ApiKeyAuth` object (one per client): two processes sharing a key must not send
-  identical requests in the same second.
+- `ApiKeyAuth` signs each attempt afresh with signature version 2 (`X-Cooud-Signature-Version: 2`): a unix-
+  millisecond timestamp and the request's Idempotency-Key are signed. The server accepts a given (key, signature)
+  once within its 30 s window, so timestamps are strictly increasing per `ApiKeyAuth` object (one per client):
+  identical requests never share a signature and nothing ever waits. A clock that steps back by more than a
+  second restarts from the clock (rather than run ahead of the server's until it catches up); the signatures of
+  the last 30 s are remembered so that even then none is sent twice. Two processes sharing a key could collide
+  only by signing the same bytes in the same millisecond.
 - `SessionAuth` sends `Authorization: Bearer` and refreshes the access token when less than `refresh_margin`
   seconds remain. Refresh tokens rotate: one is presented at most once (it is dropped before the call), except
   after a `429` (raised as `ApiError`), which the server answers without looking at the token. Any other failed
@@ -25,10 +27,19 @@ from typing import Protocol
 import httpx
 
 from .errors import ApiError, SessionExpiredError
-from .signing import HEADER_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, request_target, signature
+from .signing import (
+    HEADER_IDEMPOTENCY,
+    HEADER_KEY,
+    HEADER_SIGNATURE,
+    HEADER_TIMESTAMP,
+    HEADER_VERSION,
+    request_target,
+    signature_v2,
+)
 
 SESSION_COOKIE = "cooud_session"
-REPLAY_WINDOW_S = 30  # the spec's skew window; a signature older than this can never be replayed
+REPLAY_WINDOW_MS = 30_000  # the spec's skew window; a signature older than this can never be replayed
+CLOCK_STEP_MS = 1_000  # a clock this far behind the last timestamp is believed (a step back), not outrun
 
 
 class Credential(Protocol):
@@ -39,28 +50,30 @@ class Credential(Protocol):
 class ApiKeyAuth:
     def __init__(self, key_id: str, secret: str, *, clock: Callable[[], float] = time.time,
                  sleep: Callable[[float], None] = time.sleep) -> None:
+        """`clock` returns unix seconds (a float); `sleep` is kept for compatibility and no longer used."""
         self.key_id, self._secret = key_id, secret
         self._clock, self._sleep = clock, sleep
         self._lock = threading.Lock()
+        self._last_ms = -1
         self._sent: dict[str, int] = {}  # signature -> its timestamp, for the replay window
         self._pruned_at = 0
 
     def apply(self, request: httpx.Request) -> None:
         target, body = request_target(request.url), request.read()
-        while True:
-            with self._lock:
-                now = self._clock()
-                ts = int(now)
-                sig = signature(self._secret, str(ts), request.method, target, body)
-                if sig not in self._sent:
-                    if ts != self._pruned_at:  # once per second: forget signatures the server can no longer see
-                        self._sent = {s: t for s, t in self._sent.items() if abs(ts - t) <= REPLAY_WINDOW_S}
-                        self._pruned_at = ts
-                    self._sent[sig] = ts
-                    break
-            self._sleep(max(ts + 1 - now, 0.001))  # same bytes already signed this second: next second
+        idempotency_key = request.headers.get(HEADER_IDEMPOTENCY, "")
+        with self._lock:
+            now_ms = int(self._clock() * 1000)
+            ts = now_ms if now_ms < self._last_ms - CLOCK_STEP_MS else max(now_ms, self._last_ms + 1)
+            if now_ms // 1000 != self._pruned_at:  # once per second: forget what the server can no longer accept
+                self._sent = {s: t for s, t in self._sent.items() if abs(now_ms - t) <= REPLAY_WINDOW_MS}
+                self._pruned_at = now_ms // 1000
+            while (sig := signature_v2(self._secret, str(ts), request.method, target, idempotency_key, body)) \
+                    in self._sent:
+                ts += 1  # only after a clock step back onto timestamps already used for these very bytes
+            self._sent[sig], self._last_ms = ts, ts
         request.headers[HEADER_KEY] = self.key_id
         request.headers[HEADER_TIMESTAMP] = str(ts)
+        request.headers[HEADER_VERSION] = "2"
         request.headers[HEADER_SIGNATURE] = sig
 
 

@@ -76,7 +76,8 @@ class CooudClient:
 
     @classmethod
     def with_api_key(cls, base_url: str, key_id: str, secret: str, **options: Any) -> CooudClient:
-        """Every request signed with the key (X-Cooud-Key / -Timestamp / -Signature). No network call here."""
+        """Every request signed with the key (signature version 2: X-Cooud-Key / -Timestamp / -Signature /
+        -Signature-Version). No network call here."""
         return cls._build(base_url, options, lambda sdk: ApiKeyAuth(key_id, secret, clock=sdk._clock,
                                                                       sleep=sdk._sleep))
 

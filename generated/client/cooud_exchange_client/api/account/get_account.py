@@ -8,16 +8,23 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.account import Account
 from ...models.error_envelope import ErrorEnvelope
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    x_cooud_signature_version: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_cooud_signature_version, Unset):
+        headers["X-Cooud-Signature-Version"] = x_cooud_signature_version
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/account",
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -84,10 +91,14 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[Account | ErrorEnvelope]:
     """Your account
 
      The caller's profile: id, email or wallet address, two-factor and invite status, and fee tier.
+
+    Args:
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -97,7 +108,9 @@ def sync_detailed(
         Response[Account | ErrorEnvelope]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        x_cooud_signature_version=x_cooud_signature_version,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -109,10 +122,14 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Account | ErrorEnvelope | None:
     """Your account
 
      The caller's profile: id, email or wallet address, two-factor and invite status, and fee tier.
+
+    Args:
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -124,16 +141,21 @@ def sync(
 
     return sync_detailed(
         client=client,
+        x_cooud_signature_version=x_cooud_signature_version,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[Account | ErrorEnvelope]:
     """Your account
 
      The caller's profile: id, email or wallet address, two-factor and invite status, and fee tier.
+
+    Args:
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -143,7 +165,9 @@ async def asyncio_detailed(
         Response[Account | ErrorEnvelope]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        x_cooud_signature_version=x_cooud_signature_version,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -153,10 +177,14 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Account | ErrorEnvelope | None:
     """Your account
 
      The caller's profile: id, email or wallet address, two-factor and invite status, and fee tier.
+
+    Args:
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,5 +197,6 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            x_cooud_signature_version=x_cooud_signature_version,
         )
     ).parsed

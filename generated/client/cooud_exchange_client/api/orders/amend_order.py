@@ -10,16 +10,20 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
 from ...models.order import Order
 from ...models.order_amend_request import OrderAmendRequest
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     order_id: str,
     *,
     body: OrderAmendRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_cooud_signature_version, Unset):
+        headers["X-Cooud-Signature-Version"] = x_cooud_signature_version
+
     headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
@@ -115,6 +119,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: OrderAmendRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> Response[ErrorEnvelope | Order]:
     """Amend an open order
@@ -137,6 +142,7 @@ def sync_detailed(
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
         body (OrderAmendRequest): The new price and/or the new total size of an open order.
 
@@ -151,6 +157,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         order_id=order_id,
         body=body,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     )
 
@@ -166,6 +173,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: OrderAmendRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> ErrorEnvelope | Order | None:
     """Amend an open order
@@ -188,6 +196,7 @@ def sync(
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
         body (OrderAmendRequest): The new price and/or the new total size of an open order.
 
@@ -203,6 +212,7 @@ def sync(
         order_id=order_id,
         client=client,
         body=body,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     ).parsed
 
@@ -212,6 +222,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: OrderAmendRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> Response[ErrorEnvelope | Order]:
     """Amend an open order
@@ -234,6 +245,7 @@ async def asyncio_detailed(
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
         body (OrderAmendRequest): The new price and/or the new total size of an open order.
 
@@ -248,6 +260,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         order_id=order_id,
         body=body,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     )
 
@@ -261,6 +274,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: OrderAmendRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> ErrorEnvelope | Order | None:
     """Amend an open order
@@ -283,6 +297,7 @@ async def asyncio(
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
         body (OrderAmendRequest): The new price and/or the new total size of an open order.
 
@@ -299,6 +314,7 @@ async def asyncio(
             order_id=order_id,
             client=client,
             body=body,
+            x_cooud_signature_version=x_cooud_signature_version,
             idempotency_key=idempotency_key,
         )
     ).parsed

@@ -16,9 +16,13 @@ def _get_kwargs(
     *,
     symbol: str,
     side: Side | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_cooud_signature_version, Unset):
+        headers["X-Cooud-Signature-Version"] = x_cooud_signature_version
+
     headers["Idempotency-Key"] = idempotency_key
 
     params: dict[str, Any] = {}
@@ -118,6 +122,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     symbol: str,
     side: Side | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> Response[CancelledOrders | ErrorEnvelope]:
     """Cancel all orders of a market
@@ -129,6 +134,7 @@ def sync_detailed(
     Args:
         symbol (str):
         side (Side | Unset):
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
 
     Raises:
@@ -142,6 +148,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         symbol=symbol,
         side=side,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     )
 
@@ -157,6 +164,7 @@ def sync(
     client: AuthenticatedClient,
     symbol: str,
     side: Side | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> CancelledOrders | ErrorEnvelope | None:
     """Cancel all orders of a market
@@ -168,6 +176,7 @@ def sync(
     Args:
         symbol (str):
         side (Side | Unset):
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
 
     Raises:
@@ -182,6 +191,7 @@ def sync(
         client=client,
         symbol=symbol,
         side=side,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     ).parsed
 
@@ -191,6 +201,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     symbol: str,
     side: Side | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> Response[CancelledOrders | ErrorEnvelope]:
     """Cancel all orders of a market
@@ -202,6 +213,7 @@ async def asyncio_detailed(
     Args:
         symbol (str):
         side (Side | Unset):
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
 
     Raises:
@@ -215,6 +227,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         symbol=symbol,
         side=side,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     )
 
@@ -228,6 +241,7 @@ async def asyncio(
     client: AuthenticatedClient,
     symbol: str,
     side: Side | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> CancelledOrders | ErrorEnvelope | None:
     """Cancel all orders of a market
@@ -239,6 +253,7 @@ async def asyncio(
     Args:
         symbol (str):
         side (Side | Unset):
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
 
     Raises:
@@ -254,6 +269,7 @@ async def asyncio(
             client=client,
             symbol=symbol,
             side=side,
+            x_cooud_signature_version=x_cooud_signature_version,
             idempotency_key=idempotency_key,
         )
     ).parsed

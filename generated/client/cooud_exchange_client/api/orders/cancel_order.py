@@ -9,15 +9,19 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
 from ...models.order import Order
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     order_id: str,
     *,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_cooud_signature_version, Unset):
+        headers["X-Cooud-Signature-Version"] = x_cooud_signature_version
+
     headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
@@ -108,6 +112,7 @@ def sync_detailed(
     order_id: str,
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> Response[ErrorEnvelope | Order]:
     """Cancel an order
@@ -119,6 +124,7 @@ def sync_detailed(
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
 
     Raises:
@@ -131,6 +137,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         order_id=order_id,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     )
 
@@ -145,6 +152,7 @@ def sync(
     order_id: str,
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> ErrorEnvelope | Order | None:
     """Cancel an order
@@ -156,6 +164,7 @@ def sync(
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
 
     Raises:
@@ -169,6 +178,7 @@ def sync(
     return sync_detailed(
         order_id=order_id,
         client=client,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     ).parsed
 
@@ -177,6 +187,7 @@ async def asyncio_detailed(
     order_id: str,
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> Response[ErrorEnvelope | Order]:
     """Cancel an order
@@ -188,6 +199,7 @@ async def asyncio_detailed(
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
 
     Raises:
@@ -200,6 +212,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         order_id=order_id,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     )
 
@@ -212,6 +225,7 @@ async def asyncio(
     order_id: str,
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> ErrorEnvelope | Order | None:
     """Cancel an order
@@ -223,6 +237,7 @@ async def asyncio(
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
 
     Raises:
@@ -237,6 +252,7 @@ async def asyncio(
         await asyncio_detailed(
             order_id=order_id,
             client=client,
+            x_cooud_signature_version=x_cooud_signature_version,
             idempotency_key=idempotency_key,
         )
     ).parsed

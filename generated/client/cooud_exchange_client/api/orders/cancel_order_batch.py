@@ -9,15 +9,19 @@ from ...client import AuthenticatedClient, Client
 from ...models.batch_cancel_request import BatchCancelRequest
 from ...models.batch_cancel_result import BatchCancelResult
 from ...models.error_envelope import ErrorEnvelope
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: BatchCancelRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_cooud_signature_version, Unset):
+        headers["X-Cooud-Signature-Version"] = x_cooud_signature_version
+
     headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
@@ -107,6 +111,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: BatchCancelRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> Response[BatchCancelResult | ErrorEnvelope]:
     """Cancel several orders
@@ -117,6 +122,7 @@ def sync_detailed(
     `order_not_open`).
 
     Args:
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
         body (BatchCancelRequest):
 
@@ -130,6 +136,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     )
 
@@ -144,6 +151,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: BatchCancelRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> BatchCancelResult | ErrorEnvelope | None:
     """Cancel several orders
@@ -154,6 +162,7 @@ def sync(
     `order_not_open`).
 
     Args:
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
         body (BatchCancelRequest):
 
@@ -168,6 +177,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     ).parsed
 
@@ -176,6 +186,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: BatchCancelRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> Response[BatchCancelResult | ErrorEnvelope]:
     """Cancel several orders
@@ -186,6 +197,7 @@ async def asyncio_detailed(
     `order_not_open`).
 
     Args:
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
         body (BatchCancelRequest):
 
@@ -199,6 +211,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     )
 
@@ -211,6 +224,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: BatchCancelRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> BatchCancelResult | ErrorEnvelope | None:
     """Cancel several orders
@@ -221,6 +235,7 @@ async def asyncio(
     `order_not_open`).
 
     Args:
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
         body (BatchCancelRequest):
 
@@ -236,6 +251,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            x_cooud_signature_version=x_cooud_signature_version,
             idempotency_key=idempotency_key,
         )
     ).parsed

@@ -9,12 +9,17 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
 from ...models.order import Order
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     order_id: str,
+    *,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_cooud_signature_version, Unset):
+        headers["X-Cooud-Signature-Version"] = x_cooud_signature_version
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -23,6 +28,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -93,6 +99,7 @@ def sync_detailed(
     order_id: str,
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | Order]:
     """Get an order
 
@@ -101,6 +108,7 @@ def sync_detailed(
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,6 +120,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         order_id=order_id,
+        x_cooud_signature_version=x_cooud_signature_version,
     )
 
     response = client.get_httpx_client().request(
@@ -125,6 +134,7 @@ def sync(
     order_id: str,
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> ErrorEnvelope | Order | None:
     """Get an order
 
@@ -133,6 +143,7 @@ def sync(
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -145,6 +156,7 @@ def sync(
     return sync_detailed(
         order_id=order_id,
         client=client,
+        x_cooud_signature_version=x_cooud_signature_version,
     ).parsed
 
 
@@ -152,6 +164,7 @@ async def asyncio_detailed(
     order_id: str,
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | Order]:
     """Get an order
 
@@ -160,6 +173,7 @@ async def asyncio_detailed(
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -171,6 +185,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         order_id=order_id,
+        x_cooud_signature_version=x_cooud_signature_version,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -182,6 +197,7 @@ async def asyncio(
     order_id: str,
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> ErrorEnvelope | Order | None:
     """Get an order
 
@@ -190,6 +206,7 @@ async def asyncio(
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -203,5 +220,6 @@ async def asyncio(
         await asyncio_detailed(
             order_id=order_id,
             client=client,
+            x_cooud_signature_version=x_cooud_signature_version,
         )
     ).parsed

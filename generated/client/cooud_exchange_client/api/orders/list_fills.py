@@ -20,7 +20,11 @@ def _get_kwargs(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_cooud_signature_version, Unset):
+        headers["X-Cooud-Signature-Version"] = x_cooud_signature_version
 
     params: dict[str, Any] = {}
 
@@ -50,6 +54,7 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -122,6 +127,7 @@ def sync_detailed(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | FillList]:
     """List your fills
 
@@ -140,6 +146,7 @@ def sync_detailed(
             2026-05-18T12:00:00Z.
         limit (int | Unset):  Default: 100.
         cursor (str | Unset):
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,6 +163,7 @@ def sync_detailed(
         end=end,
         limit=limit,
         cursor=cursor,
+        x_cooud_signature_version=x_cooud_signature_version,
     )
 
     response = client.get_httpx_client().request(
@@ -174,6 +182,7 @@ def sync(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> ErrorEnvelope | FillList | None:
     """List your fills
 
@@ -192,6 +201,7 @@ def sync(
             2026-05-18T12:00:00Z.
         limit (int | Unset):  Default: 100.
         cursor (str | Unset):
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -209,6 +219,7 @@ def sync(
         end=end,
         limit=limit,
         cursor=cursor,
+        x_cooud_signature_version=x_cooud_signature_version,
     ).parsed
 
 
@@ -221,6 +232,7 @@ async def asyncio_detailed(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | FillList]:
     """List your fills
 
@@ -239,6 +251,7 @@ async def asyncio_detailed(
             2026-05-18T12:00:00Z.
         limit (int | Unset):  Default: 100.
         cursor (str | Unset):
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -255,6 +268,7 @@ async def asyncio_detailed(
         end=end,
         limit=limit,
         cursor=cursor,
+        x_cooud_signature_version=x_cooud_signature_version,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -271,6 +285,7 @@ async def asyncio(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> ErrorEnvelope | FillList | None:
     """List your fills
 
@@ -289,6 +304,7 @@ async def asyncio(
             2026-05-18T12:00:00Z.
         limit (int | Unset):  Default: 100.
         cursor (str | Unset):
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -307,5 +323,6 @@ async def asyncio(
             end=end,
             limit=limit,
             cursor=cursor,
+            x_cooud_signature_version=x_cooud_signature_version,
         )
     ).parsed

@@ -24,7 +24,11 @@ def _get_kwargs(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_cooud_signature_version, Unset):
+        headers["X-Cooud-Signature-Version"] = x_cooud_signature_version
 
     params: dict[str, Any] = {}
 
@@ -66,6 +70,7 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -140,6 +145,7 @@ def sync_detailed(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | OrderList]:
     """List orders
 
@@ -164,6 +170,7 @@ def sync_detailed(
             2026-05-18T12:00:00Z.
         limit (int | Unset):  Default: 100.
         cursor (str | Unset):
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -182,6 +189,7 @@ def sync_detailed(
         end=end,
         limit=limit,
         cursor=cursor,
+        x_cooud_signature_version=x_cooud_signature_version,
     )
 
     response = client.get_httpx_client().request(
@@ -202,6 +210,7 @@ def sync(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> ErrorEnvelope | OrderList | None:
     """List orders
 
@@ -226,6 +235,7 @@ def sync(
             2026-05-18T12:00:00Z.
         limit (int | Unset):  Default: 100.
         cursor (str | Unset):
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -245,6 +255,7 @@ def sync(
         end=end,
         limit=limit,
         cursor=cursor,
+        x_cooud_signature_version=x_cooud_signature_version,
     ).parsed
 
 
@@ -259,6 +270,7 @@ async def asyncio_detailed(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | OrderList]:
     """List orders
 
@@ -283,6 +295,7 @@ async def asyncio_detailed(
             2026-05-18T12:00:00Z.
         limit (int | Unset):  Default: 100.
         cursor (str | Unset):
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -301,6 +314,7 @@ async def asyncio_detailed(
         end=end,
         limit=limit,
         cursor=cursor,
+        x_cooud_signature_version=x_cooud_signature_version,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -319,6 +333,7 @@ async def asyncio(
     end: datetime.datetime | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: str | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> ErrorEnvelope | OrderList | None:
     """List orders
 
@@ -343,6 +358,7 @@ async def asyncio(
             2026-05-18T12:00:00Z.
         limit (int | Unset):  Default: 100.
         cursor (str | Unset):
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -363,5 +379,6 @@ async def asyncio(
             end=end,
             limit=limit,
             cursor=cursor,
+            x_cooud_signature_version=x_cooud_signature_version,
         )
     ).parsed

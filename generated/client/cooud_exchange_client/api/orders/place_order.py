@@ -9,15 +9,19 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
 from ...models.order import Order
 from ...models.order_request import OrderRequest
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: OrderRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_cooud_signature_version, Unset):
+        headers["X-Cooud-Signature-Version"] = x_cooud_signature_version
+
     headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
@@ -105,6 +109,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: OrderRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> Response[ErrorEnvelope | Order]:
     """Place an order
@@ -148,6 +153,7 @@ def sync_detailed(
     order, `FOK` with `quote_size`) answer `400 invalid_request` naming the field.
 
     Args:
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
         body (OrderRequest): A new order. Limit orders need `price` and `size`; market orders take
             no `price` and exactly one of
@@ -166,6 +172,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     )
 
@@ -180,6 +187,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: OrderRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> ErrorEnvelope | Order | None:
     """Place an order
@@ -223,6 +231,7 @@ def sync(
     order, `FOK` with `quote_size`) answer `400 invalid_request` naming the field.
 
     Args:
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
         body (OrderRequest): A new order. Limit orders need `price` and `size`; market orders take
             no `price` and exactly one of
@@ -242,6 +251,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     ).parsed
 
@@ -250,6 +260,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: OrderRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> Response[ErrorEnvelope | Order]:
     """Place an order
@@ -293,6 +304,7 @@ async def asyncio_detailed(
     order, `FOK` with `quote_size`) answer `400 invalid_request` naming the field.
 
     Args:
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
         body (OrderRequest): A new order. Limit orders need `price` and `size`; market orders take
             no `price` and exactly one of
@@ -311,6 +323,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     )
 
@@ -323,6 +336,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: OrderRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> ErrorEnvelope | Order | None:
     """Place an order
@@ -366,6 +380,7 @@ async def asyncio(
     order, `FOK` with `quote_size`) answer `400 invalid_request` naming the field.
 
     Args:
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
         body (OrderRequest): A new order. Limit orders need `price` and `size`; market orders take
             no `price` and exactly one of
@@ -386,6 +401,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            x_cooud_signature_version=x_cooud_signature_version,
             idempotency_key=idempotency_key,
         )
     ).parsed

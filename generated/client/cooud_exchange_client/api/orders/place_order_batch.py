@@ -9,15 +9,19 @@ from ...client import AuthenticatedClient, Client
 from ...models.batch_place_request import BatchPlaceRequest
 from ...models.batch_place_result import BatchPlaceResult
 from ...models.error_envelope import ErrorEnvelope
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: BatchPlaceRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_cooud_signature_version, Unset):
+        headers["X-Cooud-Signature-Version"] = x_cooud_signature_version
+
     headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
@@ -107,6 +111,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: BatchPlaceRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> Response[BatchPlaceResult | ErrorEnvelope]:
     """Place several orders
@@ -118,6 +123,7 @@ def sync_detailed(
     `error`; one failing item does not stop the others. The whole batch is one idempotent request.
 
     Args:
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
         body (BatchPlaceRequest):
 
@@ -131,6 +137,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     )
 
@@ -145,6 +152,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: BatchPlaceRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> BatchPlaceResult | ErrorEnvelope | None:
     """Place several orders
@@ -156,6 +164,7 @@ def sync(
     `error`; one failing item does not stop the others. The whole batch is one idempotent request.
 
     Args:
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
         body (BatchPlaceRequest):
 
@@ -170,6 +179,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     ).parsed
 
@@ -178,6 +188,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: BatchPlaceRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> Response[BatchPlaceResult | ErrorEnvelope]:
     """Place several orders
@@ -189,6 +200,7 @@ async def asyncio_detailed(
     `error`; one failing item does not stop the others. The whole batch is one idempotent request.
 
     Args:
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
         body (BatchPlaceRequest):
 
@@ -202,6 +214,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     )
 
@@ -214,6 +227,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: BatchPlaceRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> BatchPlaceResult | ErrorEnvelope | None:
     """Place several orders
@@ -225,6 +239,7 @@ async def asyncio(
     `error`; one failing item does not stop the others. The whole batch is one idempotent request.
 
     Args:
+        x_cooud_signature_version (str | Unset):
         idempotency_key (str):
         body (BatchPlaceRequest):
 
@@ -240,6 +255,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            x_cooud_signature_version=x_cooud_signature_version,
             idempotency_key=idempotency_key,
         )
     ).parsed

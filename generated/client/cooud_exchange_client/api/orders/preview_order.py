@@ -9,14 +9,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
 from ...models.order_preview import OrderPreview
 from ...models.order_request import OrderRequest
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: OrderRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_cooud_signature_version, Unset):
+        headers["X-Cooud-Signature-Version"] = x_cooud_signature_version
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -100,6 +103,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: OrderRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | OrderPreview]:
     """Preview an order
 
@@ -111,6 +115,7 @@ def sync_detailed(
     an error. An estimate only: the book may move before you place.
 
     Args:
+        x_cooud_signature_version (str | Unset):
         body (OrderRequest): A new order. Limit orders need `price` and `size`; market orders take
             no `price` and exactly one of
             `size` and `quote_size` (`quote_size` for buys only). `tif` defaults to `GTC` for limit
@@ -128,6 +133,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        x_cooud_signature_version=x_cooud_signature_version,
     )
 
     response = client.get_httpx_client().request(
@@ -141,6 +147,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: OrderRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> ErrorEnvelope | OrderPreview | None:
     """Preview an order
 
@@ -152,6 +159,7 @@ def sync(
     an error. An estimate only: the book may move before you place.
 
     Args:
+        x_cooud_signature_version (str | Unset):
         body (OrderRequest): A new order. Limit orders need `price` and `size`; market orders take
             no `price` and exactly one of
             `size` and `quote_size` (`quote_size` for buys only). `tif` defaults to `GTC` for limit
@@ -170,6 +178,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        x_cooud_signature_version=x_cooud_signature_version,
     ).parsed
 
 
@@ -177,6 +186,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: OrderRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | OrderPreview]:
     """Preview an order
 
@@ -188,6 +198,7 @@ async def asyncio_detailed(
     an error. An estimate only: the book may move before you place.
 
     Args:
+        x_cooud_signature_version (str | Unset):
         body (OrderRequest): A new order. Limit orders need `price` and `size`; market orders take
             no `price` and exactly one of
             `size` and `quote_size` (`quote_size` for buys only). `tif` defaults to `GTC` for limit
@@ -205,6 +216,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        x_cooud_signature_version=x_cooud_signature_version,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -216,6 +228,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: OrderRequest,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> ErrorEnvelope | OrderPreview | None:
     """Preview an order
 
@@ -227,6 +240,7 @@ async def asyncio(
     an error. An estimate only: the book may move before you place.
 
     Args:
+        x_cooud_signature_version (str | Unset):
         body (OrderRequest): A new order. Limit orders need `price` and `size`; market orders take
             no `price` and exactly one of
             `size` and `quote_size` (`quote_size` for buys only). `tif` defaults to `GTC` for limit
@@ -246,5 +260,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            x_cooud_signature_version=x_cooud_signature_version,
         )
     ).parsed

@@ -8,12 +8,17 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     listen_key: str,
+    *,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_cooud_signature_version, Unset):
+        headers["X-Cooud-Signature-Version"] = x_cooud_signature_version
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -22,6 +27,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -89,6 +95,7 @@ def sync_detailed(
     listen_key: str,
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[Any | ErrorEnvelope]:
     """Close a listen key
 
@@ -100,6 +107,7 @@ def sync_detailed(
     Args:
         listen_key (str): A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits).
             A credential — keep it private. Example: lk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx.
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -111,6 +119,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         listen_key=listen_key,
+        x_cooud_signature_version=x_cooud_signature_version,
     )
 
     response = client.get_httpx_client().request(
@@ -124,6 +133,7 @@ def sync(
     listen_key: str,
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Any | ErrorEnvelope | None:
     """Close a listen key
 
@@ -135,6 +145,7 @@ def sync(
     Args:
         listen_key (str): A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits).
             A credential — keep it private. Example: lk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx.
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,6 +158,7 @@ def sync(
     return sync_detailed(
         listen_key=listen_key,
         client=client,
+        x_cooud_signature_version=x_cooud_signature_version,
     ).parsed
 
 
@@ -154,6 +166,7 @@ async def asyncio_detailed(
     listen_key: str,
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[Any | ErrorEnvelope]:
     """Close a listen key
 
@@ -165,6 +178,7 @@ async def asyncio_detailed(
     Args:
         listen_key (str): A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits).
             A credential — keep it private. Example: lk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx.
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,6 +190,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         listen_key=listen_key,
+        x_cooud_signature_version=x_cooud_signature_version,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -187,6 +202,7 @@ async def asyncio(
     listen_key: str,
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Any | ErrorEnvelope | None:
     """Close a listen key
 
@@ -198,6 +214,7 @@ async def asyncio(
     Args:
         listen_key (str): A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits).
             A credential — keep it private. Example: lk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx.
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -211,5 +228,6 @@ async def asyncio(
         await asyncio_detailed(
             listen_key=listen_key,
             client=client,
+            x_cooud_signature_version=x_cooud_signature_version,
         )
     ).parsed

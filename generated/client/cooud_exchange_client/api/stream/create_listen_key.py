@@ -8,16 +8,23 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
 from ...models.listen_key import ListenKey
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    x_cooud_signature_version: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_cooud_signature_version, Unset):
+        headers["X-Cooud-Signature-Version"] = x_cooud_signature_version
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/stream/listen-keys",
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -84,6 +91,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | ListenKey]:
     """Create a listen key for the user stream
 
@@ -98,6 +106,9 @@ def sync_detailed(
     stays authenticated until it closes (the key is checked when the connection authenticates). See
     `asyncapi.yaml` for the stream.
 
+    Args:
+        x_cooud_signature_version (str | Unset):
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -106,7 +117,9 @@ def sync_detailed(
         Response[ErrorEnvelope | ListenKey]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        x_cooud_signature_version=x_cooud_signature_version,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -118,6 +131,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> ErrorEnvelope | ListenKey | None:
     """Create a listen key for the user stream
 
@@ -132,6 +146,9 @@ def sync(
     stays authenticated until it closes (the key is checked when the connection authenticates). See
     `asyncapi.yaml` for the stream.
 
+    Args:
+        x_cooud_signature_version (str | Unset):
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -142,12 +159,14 @@ def sync(
 
     return sync_detailed(
         client=client,
+        x_cooud_signature_version=x_cooud_signature_version,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | ListenKey]:
     """Create a listen key for the user stream
 
@@ -162,6 +181,9 @@ async def asyncio_detailed(
     stays authenticated until it closes (the key is checked when the connection authenticates). See
     `asyncapi.yaml` for the stream.
 
+    Args:
+        x_cooud_signature_version (str | Unset):
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -170,7 +192,9 @@ async def asyncio_detailed(
         Response[ErrorEnvelope | ListenKey]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        x_cooud_signature_version=x_cooud_signature_version,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -180,6 +204,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> ErrorEnvelope | ListenKey | None:
     """Create a listen key for the user stream
 
@@ -193,6 +218,9 @@ async def asyncio(
     with it
     stays authenticated until it closes (the key is checked when the connection authenticates). See
     `asyncapi.yaml` for the stream.
+
+    Args:
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -205,5 +233,6 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            x_cooud_signature_version=x_cooud_signature_version,
         )
     ).parsed

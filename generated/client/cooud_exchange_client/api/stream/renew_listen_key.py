@@ -9,12 +9,17 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
 from ...models.listen_key import ListenKey
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     listen_key: str,
+    *,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_cooud_signature_version, Unset):
+        headers["X-Cooud-Signature-Version"] = x_cooud_signature_version
 
     _kwargs: dict[str, Any] = {
         "method": "put",
@@ -23,6 +28,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -95,6 +101,7 @@ def sync_detailed(
     listen_key: str,
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | ListenKey]:
     """Renew a listen key
 
@@ -106,6 +113,7 @@ def sync_detailed(
     Args:
         listen_key (str): A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits).
             A credential — keep it private. Example: lk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx.
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -117,6 +125,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         listen_key=listen_key,
+        x_cooud_signature_version=x_cooud_signature_version,
     )
 
     response = client.get_httpx_client().request(
@@ -130,6 +139,7 @@ def sync(
     listen_key: str,
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> ErrorEnvelope | ListenKey | None:
     """Renew a listen key
 
@@ -141,6 +151,7 @@ def sync(
     Args:
         listen_key (str): A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits).
             A credential — keep it private. Example: lk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx.
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,6 +164,7 @@ def sync(
     return sync_detailed(
         listen_key=listen_key,
         client=client,
+        x_cooud_signature_version=x_cooud_signature_version,
     ).parsed
 
 
@@ -160,6 +172,7 @@ async def asyncio_detailed(
     listen_key: str,
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | ListenKey]:
     """Renew a listen key
 
@@ -171,6 +184,7 @@ async def asyncio_detailed(
     Args:
         listen_key (str): A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits).
             A credential — keep it private. Example: lk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx.
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -182,6 +196,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         listen_key=listen_key,
+        x_cooud_signature_version=x_cooud_signature_version,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -193,6 +208,7 @@ async def asyncio(
     listen_key: str,
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> ErrorEnvelope | ListenKey | None:
     """Renew a listen key
 
@@ -204,6 +220,7 @@ async def asyncio(
     Args:
         listen_key (str): A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits).
             A credential — keep it private. Example: lk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx.
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,5 +234,6 @@ async def asyncio(
         await asyncio_detailed(
             listen_key=listen_key,
             client=client,
+            x_cooud_signature_version=x_cooud_signature_version,
         )
     ).parsed

@@ -8,16 +8,23 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.balance_list import BalanceList
 from ...models.error_envelope import ErrorEnvelope
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    x_cooud_signature_version: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_cooud_signature_version, Unset):
+        headers["X-Cooud-Signature-Version"] = x_cooud_signature_version
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/wallet/balances",
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -84,12 +91,16 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[BalanceList | ErrorEnvelope]:
     """Balances
 
      Total, free and locked balance of every asset listed on the exchange (zero when you hold none).
     `locked` is
     reserved by open orders; `total = free + locked`, exact decimal strings in each asset's precision.
+
+    Args:
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -99,7 +110,9 @@ def sync_detailed(
         Response[BalanceList | ErrorEnvelope]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        x_cooud_signature_version=x_cooud_signature_version,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -111,12 +124,16 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> BalanceList | ErrorEnvelope | None:
     """Balances
 
      Total, free and locked balance of every asset listed on the exchange (zero when you hold none).
     `locked` is
     reserved by open orders; `total = free + locked`, exact decimal strings in each asset's precision.
+
+    Args:
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -128,18 +145,23 @@ def sync(
 
     return sync_detailed(
         client=client,
+        x_cooud_signature_version=x_cooud_signature_version,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> Response[BalanceList | ErrorEnvelope]:
     """Balances
 
      Total, free and locked balance of every asset listed on the exchange (zero when you hold none).
     `locked` is
     reserved by open orders; `total = free + locked`, exact decimal strings in each asset's precision.
+
+    Args:
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -149,7 +171,9 @@ async def asyncio_detailed(
         Response[BalanceList | ErrorEnvelope]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        x_cooud_signature_version=x_cooud_signature_version,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -159,12 +183,16 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    x_cooud_signature_version: str | Unset = UNSET,
 ) -> BalanceList | ErrorEnvelope | None:
     """Balances
 
      Total, free and locked balance of every asset listed on the exchange (zero when you hold none).
     `locked` is
     reserved by open orders; `total = free + locked`, exact decimal strings in each asset's precision.
+
+    Args:
+        x_cooud_signature_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,5 +205,6 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            x_cooud_signature_version=x_cooud_signature_version,
         )
     ).parsed
