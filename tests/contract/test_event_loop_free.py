@@ -98,9 +98,9 @@ def new_key(base: str, session: dict) -> dict:
 
 
 def signed(key: dict, method: str, target: str) -> dict:
-    ts = str(int(time.time()))
-    return {"X-Cooud-Key": key["id"], "X-Cooud-Timestamp": ts,
-            "X-Cooud-Signature": signing.sign(key["secret"], ts, method, target, b"")}
+    ts = str(int(time.time() * 1000))
+    return {"X-Cooud-Key": key["id"], "X-Cooud-Timestamp": ts, "X-Cooud-Signature-Version": "2",
+            "X-Cooud-Signature": signing.sign_v2(key["secret"], ts, method, target, "", b"")}
 
 
 def gate_store(monkeypatch, app, method: str, match=lambda *args, **kwargs: True) -> Gate:

@@ -198,10 +198,11 @@ def _api_key(exchange: Exchange, scopes: list[str]) -> dict:
 
 
 def _signed_post(exchange: Exchange, key: dict, signed_body: bytes, sent_body: bytes | None = None):
-    ts = str(int(time.time()))
-    headers = {"X-Cooud-Key": key["id"], "X-Cooud-Timestamp": ts,
-               "X-Cooud-Signature": signing.sign(key["secret"], ts, "POST", "/v1/orders", signed_body),
-               "Content-Type": "application/json", "Idempotency-Key": new_key()}
+    ts, idempotency_key = str(int(time.time() * 1000)), new_key()
+    headers = {"X-Cooud-Key": key["id"], "X-Cooud-Timestamp": ts, "X-Cooud-Signature-Version": "2",
+               "X-Cooud-Signature": signing.sign_v2(key["secret"], ts, "POST", "/v1/orders", idempotency_key,
+                                                    signed_body),
+               "Content-Type": "application/json", "Idempotency-Key": idempotency_key}
     return exchange.http.post("/v1/orders", content=signed_body if sent_body is None else sent_body, headers=headers)
 
 

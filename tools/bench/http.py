@@ -117,12 +117,12 @@ def order_bodies(count: int, seed: int) -> list[tuple[int, bytes]]:
 
 def request_headers(account: Account, body: bytes) -> list[tuple[str, str]]:
     """The headers of one signed order request (fresh timestamp, signature and Idempotency-Key)."""
-    from impl.security.signing import sign
+    from impl.security.signing import sign_v2
 
-    timestamp = str(int(time.time()))
-    return [("Content-Type", "application/json"), ("Idempotency-Key", str(uuid.uuid4())),
-            ("X-Cooud-Key", account.key_id), ("X-Cooud-Timestamp", timestamp),
-            ("X-Cooud-Signature", sign(account.secret, timestamp, "POST", TARGET, body)),
+    timestamp, idempotency_key = str(int(time.time() * 1000)), str(uuid.uuid4())
+    return [("Content-Type", "application/json"), ("Idempotency-Key", idempotency_key),
+            ("X-Cooud-Key", account.key_id), ("X-Cooud-Timestamp", timestamp), ("X-Cooud-Signature-Version", "2"),
+            ("X-Cooud-Signature", sign_v2(account.secret, timestamp, "POST", TARGET, idempotency_key, body)),
             ("X-Bench-Account", account.user_id)]
 
 
