@@ -18,6 +18,7 @@ would need an asymmetric algorithm). Revocation before ``exp`` is the caller's j
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import secrets
@@ -94,6 +95,7 @@ class TokenIssuer:
         return Claims(p["sub"], p["sid"], p["net"], p["exp"], p["iat"], p["jti"])
 
 
+@functools.lru_cache(maxsize=4096)  # ~100 us of ipaddress parsing per request otherwise; refusals are not cached
 def network_of(ip: str) -> str:
     """The network a client address belongs to: IPv4 /24, IPv6 /48 (IPv4-mapped IPv6 counts as IPv4)."""
     try:
