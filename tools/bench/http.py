@@ -650,6 +650,51 @@ def profile(kinds: tuple[str, ...] = ("real",), requests: int = 1000, top: int =
         return result
 
 
+def asgi_layers() -> list[str]:
+    """The ASGI layers a request crosses from the server to its handler in the real app: the `__call__(scope,
+    receive, send)` frames on the stack when `GET /v1/time`'s handler runs, outermost first (works on any commit
+    of this repository: copy this module beside it to compare)."""
+    import sys as _sys
+
+    import impl.api.system as system
+    from impl.app import create_app
+    from impl.config import Config
+
+    seen: list[str] = []
+    original = system.get_server_time
+
+    async def get_server_time():
+        frame = _sys._getframe(1)
+        while frame is not None:
+            code = frame.f_code
+            if code.co_name == "__call__" and {"scope", "receive", "send"} <= set(code.co_varnames[:4]):
+                owner = frame.f_locals.get("self")
+                seen.append(type(owner).__qualname__ if owner is not None else code.co_qualname)
+            frame = frame.f_back
+        return await original()
+
+    system.get_server_time = get_server_time
+    workdir = tempfile.mkdtemp(prefix="cooud-layers-")
+    try:
+        app = create_app(Config(database=str(Path(workdir) / "layers.sqlite3"), log_level="warning"))
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+                 "path": "/v1/time", "raw_path": b"/v1/time", "query_string": b"", "root_path": "",
+                 "headers": [(b"host", b"127.0.0.1")], "client": ("127.0.0.1", 40000),
+                 "server": ("127.0.0.1", 8080), "state": {}}
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(_message):
+            return None
+
+        asyncio.run(app(scope, receive, send))
+    finally:
+        system.get_server_time = original
+        shutil.rmtree(workdir, ignore_errors=True)
+    return list(reversed(seen))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench.http")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -662,6 +707,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--storage", choices=("tmpfs", "disk"), default="tmpfs")
     p.add_argument("--client", choices=tuple(CLIENTS), default="raw")
     p.add_argument("--servers", default=",".join(SERVERS))
+    sub.add_parser("layers", help="the ASGI layers between the server and a handler in the real app")
     p = sub.add_parser("profile", help="CPU per order in-process, several apps interleaved; cProfile of one")
     p.add_argument("kinds", choices=tuple(PROFILED), nargs="*", default=["real"])
     p.add_argument("--requests", type=int, default=1000)
@@ -675,6 +721,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "run":
         print(json.dumps(run(args.quick, args.storage, args.client, servers=tuple(args.servers.split(","))),
                          indent=2))
+    elif args.command == "layers":
+        layers = asgi_layers()
+        print(json.dumps({"count": len(layers), "layers": layers}, indent=2))
     else:
         profile(tuple(args.kinds), args.requests, args.top, args.storage, args.sort, args.repeats)
     return 0
