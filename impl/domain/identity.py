@@ -33,7 +33,7 @@ import logging
 import re
 import secrets as pysecrets
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from impl.domain.errors import DomainError, InvalidArgument, NotFound
@@ -102,8 +102,8 @@ class Grant:
     ref: str
     user_id: str
     generation: int = 0
-    client_ip: str | None = field(default=None, compare=False)
-    permission: str = field(default="read", compare=False)
+    client_ip: str | None = None
+    permission: str = "read"
 
     @property
     def id(self) -> str:
