@@ -4,7 +4,8 @@ nonces, invites, API keys, listen keys and idempotency records.
 Invariants: single-use things (nonces, invites, refresh-token rotation, idempotency reservations) are
 claimed with one conditional UPDATE/INSERT inside the store lock, so two concurrent claims can never both
 succeed. Secrets never reach these tables in the clear (see migrations/0002_identity.sql; listen keys are kept as
-SHA-256 hashes, migrations/0004_listen_keys.sql). Implements `IdentityStore` and `IdempotencyStore` of
+SHA-256 hashes, migrations/0004_listen_keys.sql). Rows that can never authenticate again are deleted by
+`purge_expired_identity`, which the service runs periodically. Implements `IdentityStore` and `IdempotencyStore` of
 `impl.domain.ports`; SQL stays in the subset PostgreSQL shares, except the listen-key cap (rowid, LIMIT -1).
 """
 
