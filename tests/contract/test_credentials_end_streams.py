@@ -13,6 +13,7 @@ Every frame the clients receive is checked against the document (tests/stream_su
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import sqlite3
 import time
@@ -28,6 +29,7 @@ from impl.config import Config
 from impl.domain.identity import LISTEN_KEY_TTL_MS
 from impl.security import signing
 from impl.security.tokens import hash_token, network_of
+from impl.store.sqlite import SQLiteStore
 from tests.stream_support import CHECKER, StreamClient, serving
 
 PASSWORD = "correct horse battery staple"
@@ -220,16 +222,16 @@ def test_revoking_a_credential_closes_its_streams_at_once_and_only_them(served, 
             ws.close()
 
 
-def _elsewhere_key(app, acct: Account, cred) -> None:
-    app.services.store.delete_api_keys(acct.user.id, cred["id"])
+def _elsewhere_key(store, app, acct: Account, cred) -> None:
+    store.delete_api_keys(acct.user.id, cred["id"])
 
 
-def _elsewhere_session(app, acct: Account, cred) -> None:
-    app.services.store.revoke_session(_session_id(app, cred), app.services.now_ms())
+def _elsewhere_session(store, app, acct: Account, cred) -> None:
+    store.revoke_session(_session_id(app, cred), app.services.now_ms())
 
 
-def _elsewhere_listen_key(app, acct: Account, cred) -> None:
-    app.services.store.delete_listen_key(hash_token(cred), acct.user.id, app.services.now_ms())
+def _elsewhere_listen_key(store, app, acct: Account, cred) -> None:
+    store.delete_listen_key(hash_token(cred), acct.user.id, app.services.now_ms())
 
 
 def _session_id(app, tokens: dict) -> str:
@@ -243,15 +245,16 @@ ELSEWHERE = {"api_key": _elsewhere_key, "session": _elsewhere_session, "listen_k
 
 @pytest.mark.parametrize("kind", list(ELSEWHERE))
 def test_a_revocation_made_by_another_process_closes_the_stream_within_seconds(served, kind):
-    """Written straight to the store, as the `cooud` CLI or another worker would: nothing is announced in this
-    process, so only the gateway's periodic re-check can notice."""
+    """Written to the database through a store of its own (its own SQLite connection), as the `cooud` CLI or
+    another worker would: nothing is announced in the serving process, so only the gateway's re-check can notice."""
     app, base, http = served
     acct = Account(app, base, http)
     credential, args = _credential(acct, kind)
     ws = acct.stream(f"elsewhere-{kind}", args)
     bystander = acct.stream("bystander", listen_args(acct.listen_key()))
     try:
-        ELSEWHERE[kind](app, acct, credential)
+        with contextlib.closing(SQLiteStore(app.services.config.database)) as elsewhere:
+            ELSEWHERE[kind](elsewhere, app, acct, credential)
         code, took, _ = closed(ws, timeout=6)
         assert code == REVOKED and took < 4, (code, took)
         bystander.assert_open()
