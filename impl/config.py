@@ -60,6 +60,8 @@ class Config:
     ws_max_frame_bytes: int = 16 * 1024  # larger client frames get an error frame
     ws_max_channels: int = 256  # subscriptions per connection
     ws_max_connections: int = 8  # authenticated connections per credential
+    ws_recheck_s: float = 1.0  # how often every authenticated connection's credential is checked again
+    purge_interval_s: float = 60.0  # how often expired sessions, refresh tokens, nonces and listen keys are deleted
 
     @property
     def master_key_path(self) -> str:

@@ -158,6 +158,45 @@ def test_a_refresh_token_rotates_once_then_reports_reuse_until_it_expires(store)
     assert store.rotate_refresh_token("s" * 64, T0 + 1000) is None
 
 
+def test_purging_removes_dead_identity_rows_and_keeps_live_ones(store):
+    alice, bob = add_user(store, 1), add_user(store, 2)
+    now = T0 + 10 * DAY
+    expired = "ses_expired"
+    store.add_session(Session(expired, alice.id, "wallet", "203.0.113.0/24", T0, now, None), "c" * 64)
+    revoked = add_session(store, alice, 2)
+    store.revoke_session(revoked.id, T0 + 1)
+    live = add_session(store, alice, 3, cookie_hash="d" * 64)
+    other = add_session(store, bob, 4)
+    store.add_refresh_token("t-expired-session", expired, T0, now)
+    store.add_refresh_token("t-revoked-session", revoked.id, T0, now + DAY)  # unexpired, but its session is dead
+    store.add_refresh_token("t-expired", live.id, T0, now)  # expired at `now` (expires_at_ms <= now_ms)
+    store.add_refresh_token("t-rotated-live", live.id, T0, now + DAY)  # kept: reuse detection still needs it
+    assert store.rotate_refresh_token("t-rotated-live", T0 + 1).outcome == "rotated"
+    store.add_refresh_token("t-live", other.id, T0, now + 1)
+    store.add_nonce("n-expired", now)
+    store.add_nonce("n-live", now + 1)
+    store.add_listen_key("lk-expired", alice.id, T0, now, 10)
+    store.add_listen_key("lk-live", alice.id, T0, now + 1, 10)
+
+    purged = store.purge_expired_identity(now)
+    assert tuple(purged) == (2, 3, 1, 1)
+    assert (purged.sessions, purged.refresh_tokens, purged.nonces, purged.listen_keys) == (2, 3, 1, 1)
+    assert store.session(expired) is None and store.session(revoked.id) is None
+    assert store.session_by_cookie("c" * 64) is None
+    assert store.session(live.id) == live and store.session_by_cookie("d" * 64) == live
+    assert store.session(other.id) == other
+    for gone in ("t-expired-session", "t-revoked-session", "t-expired"):
+        assert store.rotate_refresh_token(gone, T0) is None  # unknown now, even at a time it was alive
+    assert store.rotate_refresh_token("t-rotated-live", now).outcome == "reused"
+    assert store.rotate_refresh_token("t-live", now).outcome == "rotated"
+    assert not store.consume_nonce("n-expired", T0)  # unknown now, even at a time it was alive
+    assert store.consume_nonce("n-live", now)
+    assert store.listen_key("lk-expired", T0) is None
+    assert store.listen_key("lk-live", now).user_id == alice.id
+    assert tuple(store.purge_expired_identity(now)) == (0, 0, 0, 0)  # nothing left to purge
+    store.add_session(Session(expired, alice.id, "wallet", "203.0.113.0/24", T0, now + DAY, None), "c" * 64)  # id free
+
+
 # -- nonces and invites ---------------------------------------------------------------------------------------
 def test_a_nonce_is_consumed_once_and_never_after_it_expires(store):
     store.add_nonce("n1", T0 + 300_000)

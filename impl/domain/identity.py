@@ -15,21 +15,34 @@ Invariants:
   `listen_key_not_found`. An account holds at most `LISTEN_KEY_LIMIT` (10) live keys: creating one more
   silently evicts the oldest (the spec has no error for it, and a client that lost a key can always create one).
 - Every rejection is an `AuthError` or `DomainError` with a catalogued code.
+- Long-lived connections (the WebSocket stream) keep a `Grant`: what authenticated them. `grant_valid` answers
+  whether it would still authenticate now (an API key not deleted, disabled, rotated, expired, stripped of the
+  permission or moved out of its allowlist; a session neither signed out nor expired; a listen key neither closed,
+  evicted nor expired). Every change that can end a grant is announced to `listeners` as a `CredentialsChanged`,
+  after the store committed it: the grants known to have ended, and the user whose other grants are worth checking
+  again. Listeners run in the caller's thread and must not block; this module knows nothing of who listens.
+  Another process's changes are not announced here: a holder of grants also re-checks them periodically.
+- Dead rows (expired or revoked sessions, expired refresh tokens, nonces and listen keys) are deleted by
+  `purge_expired`, which the service runs periodically.
 Time is passed in (`now_ms`); nothing here reads the clock.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 import secrets as pysecrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from impl.domain.errors import DomainError, InvalidArgument, NotFound
 from impl.domain.identity_model import SCOPES, ApiKey, Principal, Session, User
 from impl.domain.market_data import decode_cursor, page_of
 from impl.domain.model import Page
 from impl.domain.ports import IdentityStore
+from impl.domain.records import Purged
 from impl.ids import new_id
 from impl.security import AuthError, passwords, signing, siwe, totp
 from impl.security.sealing import seal, unseal
@@ -45,6 +58,7 @@ LISTEN_KEY_TTL_MS = 60 * 60_000
 LISTEN_KEY_LIMIT = 10
 DAY_MS = 86_400_000
 _KEY_ID = re.compile(r"^key_[0-9A-HJKMNP-TV-Z]{26}$")
+log = logging.getLogger("cooud.identity")
 
 
 class ApiKeyNotFound(NotFound):
@@ -80,6 +94,35 @@ class IssuedSession:
 
 
 @dataclass(frozen=True)
+class Grant:
+    """What authenticated a long-lived connection, kept so that it can be checked again (`Identity.grant_valid`).
+    `ref` is the key id, the session id or the listen key's hash; an API key's grant also holds the secret
+    generation that signed, the address its allowlist was checked against and the permission it had to hold."""
+
+    kind: Literal["api_key", "session", "listen_key"]
+    ref: str
+    user_id: str
+    generation: int = 0
+    client_ip: str | None = None
+    permission: str = "read"
+
+    @property
+    def id(self) -> str:
+        """Names the credential: equal for every connection it authenticates (a rotated key is a new one)."""
+        return f"{self.kind}:{self.ref}/{self.generation}" if self.kind == "api_key" else f"{self.kind}:{self.ref}"
+
+
+@dataclass(frozen=True)
+class CredentialsChanged:
+    """Announced after the store committed a change to a user's credentials. `ended`: ids (`Grant.id`) of grants
+    that no longer authenticate anything; the user's other grants may have ended too (an eviction, an allowlist
+    change) and are worth checking again."""
+
+    user_id: str
+    ended: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SiweConfig:
     domain: str
     uri: str
@@ -97,6 +140,16 @@ class Identity:
         self._siwe = siwe_config
         self._invite_gating = invite_gating
         self._hasher = password_hasher
+        self.listeners: list[Callable[[CredentialsChanged], None]] = []
+
+    def _announce(self, user_id: str, *ended: str) -> None:
+        """Tell the listeners (after the store committed): a failing listener must not fail the change."""
+        event = CredentialsChanged(user_id, ended)
+        for listener in list(self.listeners):
+            try:
+                listener(event)
+            except Exception:
+                log.exception("identity: a credentials listener failed")
 
     # -- accounts (operator CLI) --------------------------------------------------------------------------------
     def create_user(self, email: str, password: str, now_ms: int) -> User:
@@ -156,6 +209,8 @@ class Identity:
         session = self._store.session(session_id)
         if state == "reused":  # a rotated token came back: someone holds a copy — end the whole family
             self._store.revoke_session(session_id, now_ms)
+            if session is not None:
+                self._announce(session.user_id, _session_grant(session_id))
             raise invalid
         if session is None or session.revoked_at_ms is not None or session.expires_at_ms <= now_ms:
             raise invalid
@@ -165,6 +220,7 @@ class Identity:
 
     def logout(self, principal: Principal, now_ms: int) -> None:
         self._store.revoke_session(principal.session_id, now_ms)
+        self._announce(principal.user_id, _session_grant(principal.session_id))
 
     # -- TOTP ------------------------------------------------------------------------------------------------
     def enroll_totp(self, user_id: str) -> tuple[str, str]:
@@ -249,21 +305,28 @@ class Identity:
         key = replace(key, **changes)
         _check_withdraw_allowlist(key)
         self._store.replace_api_key(key)
+        usable = key.status == "enabled" and "read" in key.scopes  # what a stream needs (allowlist: re-checked)
+        self._announce(user_id, *(() if usable else (_key_grant(key),)))
         return key
 
     def rotate_api_key(self, user_id: str, key_id: str, now_ms: int) -> tuple[ApiKey, str]:
-        key = self.api_key(user_id, key_id)
-        validity = key.expires_at_ms - (key.rotated_at_ms or key.created_at_ms)
-        key = replace(key, generation=key.generation + 1, rotated_at_ms=now_ms, expires_at_ms=now_ms + validity)
+        old = self.api_key(user_id, key_id)
+        validity = old.expires_at_ms - (old.rotated_at_ms or old.created_at_ms)
+        key = replace(old, generation=old.generation + 1, rotated_at_ms=now_ms, expires_at_ms=now_ms + validity)
         self._store.replace_api_key(key)
+        self._announce(user_id, _key_grant(old))  # the old secret no longer signs
         return key, derive_secret(self._master, key.id, key.generation)
 
     def delete_api_key(self, user_id: str, key_id: str) -> None:
+        key = self._store.api_key(key_id)
         if self._store.delete_api_keys(user_id, key_id) != 1:
             raise ApiKeyNotFound()
+        self._announce(user_id, *((_key_grant(key),) if key is not None else ()))
 
     def delete_all_api_keys(self, user_id: str) -> None:
+        keys = self._store.api_keys(user_id, 10 * KEY_LIMIT, None)  # one created meanwhile: the re-check ends it
         self._store.delete_api_keys(user_id)
+        self._announce(user_id, *(_key_grant(k) for k in keys))
 
     # -- listen keys (WebSocket user stream) --------------------------------------------------------------------
     def create_listen_key(self, user_id: str, now_ms: int) -> tuple[str, int]:
@@ -271,6 +334,7 @@ class Identity:
         key = "lk_" + pysecrets.token_urlsafe(32)  # 32 bytes -> 43 URL-safe base64 characters, no padding
         expires = now_ms + LISTEN_KEY_TTL_MS
         self._store.add_listen_key(hash_token(key), user_id, now_ms, expires, LISTEN_KEY_LIMIT)
+        self._announce(user_id)  # the oldest key may have been evicted: worth checking the user's grants again
         return key, expires
 
     def renew_listen_key(self, user_id: str, key: str, now_ms: int) -> int:
@@ -282,6 +346,7 @@ class Identity:
     def close_listen_key(self, user_id: str, key: str, now_ms: int) -> None:
         if not self._store.delete_listen_key(hash_token(key), user_id, now_ms):
             raise ListenKeyNotFound()
+        self._announce(user_id, Grant("listen_key", hash_token(key), user_id).id)
 
     def authenticate_listen_key(self, key: str, now_ms: int) -> Principal:
         """For the WebSocket gateway: the `read`-only principal of a live key."""
@@ -291,12 +356,46 @@ class Identity:
                             "The listen key does not exist, has expired or was closed. Create a new one.")
         return Principal(found.user_id, "listen_key", scopes=frozenset({"read"}))
 
+    # -- grants of long-lived connections (see the module docstring) ------------------------------------------
+    def grant(self, principal: Principal, *, listen_key: str | None = None, client_ip: str | None = None,
+              permission: str = "read") -> Grant:
+        """The grant of a connection that `principal` authenticated (`listen_key`: the key it presented;
+        `client_ip`: the address an API key's allowlist was checked against; `permission`: what it needs)."""
+        if principal.kind == "apikey":
+            return Grant("api_key", principal.key_id, principal.user_id, principal.key_generation, client_ip,
+                         permission)
+        if principal.kind == "listen_key":
+            return Grant("listen_key", hash_token(listen_key), principal.user_id)
+        return Grant("session", principal.session_id, principal.user_id)
+
+    def grant_valid(self, grant: Grant, now_ms: int) -> bool:
+        """Whether `grant` would still authenticate its connection at `now_ms` (reads the store)."""
+        if grant.kind == "api_key":
+            key = self._store.api_key(grant.ref)
+            return (key is not None and key.user_id == grant.user_id and key.generation == grant.generation
+                    and key.status == "enabled" and key.expires_at_ms > now_ms
+                    and Principal(key.user_id, "apikey", scopes=frozenset(key.scopes)).holds(grant.permission)
+                    and (not key.ip_allowlist or _allowed(grant.client_ip, key.ip_allowlist)))
+        if grant.kind == "session":
+            session = self._store.session(grant.ref)
+            return (session is not None and session.user_id == grant.user_id and session.revoked_at_ms is None
+                    and session.expires_at_ms > now_ms)
+        owner = self._store.listen_key(grant.ref, now_ms)
+        return owner is not None and owner.user_id == grant.user_id
+
+    # -- housekeeping ------------------------------------------------------------------------------------------
+    def purge_expired(self, now_ms: int) -> Purged:
+        """Delete identity rows that can never authenticate again (see `IdentityStore.purge_expired_identity`)."""
+        return self._store.purge_expired_identity(now_ms)
+
     # -- authenticating a request -----------------------------------------------------------------------------
     def authenticate_bearer(self, token: str, network: str, now_ms: int) -> Principal:
         claims = self._tokens.verify(token, now_ms // 1000)
         session = self._store.session(claims.session_id)
         if session is None or session.revoked_at_ms is not None or session.user_id != claims.user_id:
             raise AuthError("unauthenticated", "This session has been signed out.")
+        if session.expires_at_ms <= now_ms:  # its access tokens end with it (and expired sessions are purged)
+            raise AuthError("unauthenticated", "This session has expired; sign in again.")
         if claims.network != network:
             raise AuthError("session_network_changed",
                             "This token was issued to another network; sign in again from this one.")
@@ -333,11 +432,20 @@ class Identity:
             raise AuthError("api_key_expired", "This API key has expired; rotate it or create a new one.")
         if key.ip_allowlist and not _allowed(client_ip, key.ip_allowlist):
             raise AuthError("ip_not_allowed", "This API key may not be used from this address.")
-        return Principal(key.user_id, "apikey", scopes=frozenset(key.scopes), key_id=key.id)
+        return Principal(key.user_id, "apikey", scopes=frozenset(key.scopes), key_id=key.id,
+                         key_generation=key.generation)
 
     def check_invite(self, principal: Principal, permission: str) -> None:
         if permission in ("trade", "withdraw") and self.user(principal.user_id).invite_status == "required":
             raise AuthError("invite_required", "Trading needs a redeemed invite: POST /auth/redeem-invite.")
+
+
+def _key_grant(key: ApiKey) -> str:
+    return Grant("api_key", key.id, key.user_id, key.generation).id
+
+
+def _session_grant(session_id: str) -> str:
+    return Grant("session", session_id, "").id
 
 
 def _scopes(scopes: list[str]) -> tuple[str, ...]:

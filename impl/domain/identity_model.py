@@ -67,6 +67,7 @@ class Principal:
     scopes: frozenset[str] = field(default_factory=lambda: frozenset(SCOPES))
     session_id: str | None = None
     key_id: str | None = None
+    key_generation: int | None = None  # which of the key's secrets signed (rotation makes a new generation)
 
     @property
     def is_session(self) -> bool:

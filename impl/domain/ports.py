@@ -23,7 +23,7 @@ from impl.domain.events import Committed
 from impl.domain.identity_model import ApiKey, Session, User
 from impl.domain.model import Candle, Market, Trade
 from impl.domain.orders import FillRecord, OrderState
-from impl.domain.records import IdempotencyRecord, ListenKeyOwner, RefreshRotation
+from impl.domain.records import IdempotencyRecord, ListenKeyOwner, Purged, RefreshRotation
 
 
 class AlreadyExists(DomainError):
@@ -157,6 +157,13 @@ class IdentityStore(Protocol):
 
     def delete_listen_key(self, key_hash: str, user_id: str, now_ms: int) -> bool:
         """Delete a live key of the user; False when it is unknown, expired or another user's."""
+        ...
+
+    # -- housekeeping
+    def purge_expired_identity(self, now_ms: int) -> Purged:
+        """Delete the rows that can never authenticate again, in one transaction: sessions expired
+        (expires_at_ms <= now_ms) or revoked, refresh tokens expired or of such a session, nonces expired
+        (used or not) and listen keys expired. Returns the counts; rows that may still authenticate stay."""
         ...
 
 

@@ -34,3 +34,12 @@ class IdempotencyRecord(NamedTuple):
     headers: str | None
     body: bytes | None
     result: bytes | None
+
+
+class Purged(NamedTuple):
+    """How many dead identity rows one purge deleted (`IdentityStore.purge_expired_identity`)."""
+
+    sessions: int
+    refresh_tokens: int
+    nonces: int
+    listen_keys: int

@@ -4,7 +4,8 @@ nonces, invites, API keys, listen keys and idempotency records.
 Invariants: single-use things (nonces, invites, refresh-token rotation, idempotency reservations) are
 claimed with one conditional UPDATE/INSERT inside the store lock, so two concurrent claims can never both
 succeed. Secrets never reach these tables in the clear (see migrations/0002_identity.sql; listen keys are kept as
-SHA-256 hashes, migrations/0004_listen_keys.sql). Implements `IdentityStore` and `IdempotencyStore` of
+SHA-256 hashes, migrations/0004_listen_keys.sql). Rows that can never authenticate again are deleted by
+`purge_expired_identity`, which the service runs periodically. Implements `IdentityStore` and `IdempotencyStore` of
 `impl.domain.ports`; SQL stays in the subset PostgreSQL shares, except the listen-key cap (rowid, LIMIT -1).
 """
 
@@ -15,7 +16,7 @@ import sqlite3
 
 from impl.domain.identity_model import ApiKey, Session, User
 from impl.domain.ports import AlreadyExists
-from impl.domain.records import IdempotencyRecord, ListenKeyOwner, RefreshRotation
+from impl.domain.records import IdempotencyRecord, ListenKeyOwner, Purged, RefreshRotation
 
 _USER_COLS = ("id, email, password_hash, wallet_address, totp_sealed, totp_pending, totp_last_step, invite_status,"
               " fee_tier, created_at_ms")
@@ -207,6 +208,20 @@ class IdentityTables:
                                    (key_hash, user_id, now_ms))
             self._db.execute("DELETE FROM listen_keys WHERE expires_at_ms <= ?", (now_ms,))
             return cur.rowcount == 1
+
+    # -- housekeeping ------------------------------------------------------------------------------------------
+    def purge_expired_identity(self, now_ms: int) -> Purged:
+        """Delete dead sessions (expired or revoked) with their refresh tokens, and expired refresh tokens, nonces
+        and listen keys, in one transaction (indexes: migrations/0006_identity_expiry.sql)."""
+        dead = "expires_at_ms <= ? OR revoked_at_ms IS NOT NULL"
+        with self._lock, self._tx():
+            tokens = self._db.execute(
+                "DELETE FROM refresh_tokens WHERE expires_at_ms <= ?"
+                f" OR session_id IN (SELECT id FROM sessions WHERE {dead})", (now_ms, now_ms)).rowcount
+            sessions = self._db.execute(f"DELETE FROM sessions WHERE {dead}", (now_ms,)).rowcount
+            nonces = self._db.execute("DELETE FROM siwe_nonces WHERE expires_at_ms <= ?", (now_ms,)).rowcount
+            listen = self._db.execute("DELETE FROM listen_keys WHERE expires_at_ms <= ?", (now_ms,)).rowcount
+        return Purged(sessions, tokens, nonces, listen)
 
     # -- idempotency -------------------------------------------------------------------------------------------
     def reserve_idempotency_key(self, account_id: str, key: str, fingerprint: str, now_ms: int,

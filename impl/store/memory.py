@@ -35,7 +35,7 @@ from impl.domain.ledger import BUCKETS, DEPOSITS, ENTRY_KINDS, Entry
 from impl.domain.model import Candle, Market, Trade
 from impl.domain.orders import OPEN_STATUSES, FillRecord, OrderState
 from impl.domain.ports import AlreadyExists, Balance, OperatorCommand, OperatorCommandState
-from impl.domain.records import IdempotencyRecord, ListenKeyOwner, RefreshRotation
+from impl.domain.records import IdempotencyRecord, ListenKeyOwner, Purged, RefreshRotation
 
 _DAY_MS = 86_400_000
 _USER_FIELDS = {"totp_sealed", "totp_pending", "totp_last_step", "invite_status", "password_hash"}
@@ -355,6 +355,20 @@ class MemoryStore:
             self._listen = {h: k for h, k in self._listen.items()
                             if k.expires_at_ms > now_ms and not (deleted and h == key_hash)}
             return deleted
+
+    # -- housekeeping ------------------------------------------------------------------------------------------
+    def purge_expired_identity(self, now_ms: int) -> Purged:
+        with self._lock:
+            dead = {i for i, s in self._sessions.items() if s.expires_at_ms <= now_ms or s.revoked_at_ms is not None}
+            tokens = [h for h, t in self._refresh.items() if t.expires_at_ms <= now_ms or t.session_id in dead]
+            nonces = [n for n, v in self._nonces.items() if v.expires_at_ms <= now_ms]
+            listen = [h for h, k in self._listen.items() if k.expires_at_ms <= now_ms]
+            for table, doomed in ((self._refresh, tokens), (self._sessions, dead), (self._nonces, nonces),
+                                  (self._listen, listen)):
+                for k in doomed:
+                    del table[k]
+            self._cookies = {c: i for c, i in self._cookies.items() if i not in dead}
+            return Purged(len(dead), len(tokens), len(nonces), len(listen))
 
     # -- idempotency -------------------------------------------------------------------------------------------
     def reserve_idempotency_key(self, account_id: str, key: str, fingerprint: str, now_ms: int,

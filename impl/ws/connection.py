@@ -24,6 +24,7 @@ log = logging.getLogger("cooud.stream")
 
 SLOW_CONSUMER = 4008
 IDLE_TIMEOUT = 4000
+CREDENTIAL_REVOKED = 4001
 
 
 class Connection:
@@ -39,7 +40,8 @@ class Connection:
         self.peak_bytes = 0  # the most bytes ever queued at once (tests check the bound)
         self.channels: dict[str, str | None] = {}  # channel -> owner account (private channels) or None
         self.principal = None
-        self.credential: str | None = None
+        self.grant = None  # what authenticated it (impl/domain/identity.py Grant), checked again while it lives
+        self.credential: str | None = None  # the grant's id: connections per credential are capped by it
         self.last_heard = time.monotonic()
         self.closing = False
         self.close_code: int | None = None

@@ -10,13 +10,28 @@ frame with the catalogue's code (`malformed_body`, `invalid_request`, `payload_t
 `unsupported_media_type`), and the connection stays open. Each request gets exactly one reply, queued behind
 whatever was queued before it, so replies keep the order of requests. Credentials are checked in a worker
 thread (they read the store; impl/blocking.py), with the same identity service and error codes as REST.
+
+Credentials end streams (close code 4001, spec/asyncapi.yaml "Authentication"): an authenticated connection keeps
+the `Grant` that authenticated it. Two ways a revocation reaches it:
+- push: the identity service announces every change it commits (`Identity.listeners`, in the thread that made
+  it); the announcement is posted to the loop behind any stream events already posted, and the connections of the
+  grants it names as ended are closed there and then — a private event committed after the revocation returned is
+  never delivered to them. The user's other connections are checked again at once (a listen-key eviction, an
+  allowlist change).
+- re-check: every `ws_recheck_s` (1 s) each distinct grant is checked against the store in one worker-thread call,
+  which covers what nobody announces here: expiry, and changes made by another process (the `cooud` CLI, other
+  workers of a scaled deployment).
+The re-check costs one indexed lookup per distinct credential per second, off the loop.
+
+Housekeeping hosted here because the stream's timers are what the app's lifespan runs: every `purge_interval_s`
+the identity service deletes dead sessions, refresh tokens, nonces and listen keys (`Identity.purge_expired`),
+in a worker thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import json
 import logging
 import time
@@ -26,7 +41,7 @@ from impl.blocking import run_blocking
 from impl.errors import error_object, request_id_var
 from impl.ids import new_id
 from impl.security import AuthError
-from impl.ws.connection import IDLE_TIMEOUT, Connection
+from impl.ws.connection import CREDENTIAL_REVOKED, IDLE_TIMEOUT, Connection
 from impl.ws.contract import stream_contract
 from impl.ws.hub import CANDLE_INTERVALS, PRIVATE_CHANNELS, Hub
 
@@ -49,6 +64,7 @@ class Stream:
         self.contract = stream_contract(str(services.config.spec_dir))
         self.config = services.config
         self._tasks: list[asyncio.Task] = []
+        self._checks: set[asyncio.Task] = set()  # re-checks started by announcements (kept from the GC)
 
     # -- life cycle ---------------------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -57,13 +73,19 @@ class Stream:
         await self.services.trading.exclusively_async(lambda: self.hub.attach(loop, self._books))
         self._tasks = [loop.create_task(self._every(self.config.ws_heartbeat_s, self._heartbeat)),
                        loop.create_task(self._every(self.config.ws_snapshot_s, self._snapshots)),
-                       loop.create_task(self._every(self.config.ws_throttle_s, self._market_updates))]
+                       loop.create_task(self._every(self.config.ws_throttle_s, self._market_updates)),
+                       loop.create_task(self._every(self.config.ws_recheck_s, self._recheck)),
+                       loop.create_task(self._every(self.config.purge_interval_s, self._purge_expired))]
+        self.services.identity.listeners.append(self._credentials_changed)
 
     async def stop(self) -> None:
+        with contextlib.suppress(ValueError):
+            self.services.identity.listeners.remove(self._credentials_changed)
         self.hub.detach()
-        for task in self._tasks:
+        tasks = self._tasks + list(self._checks)
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
@@ -85,6 +107,55 @@ class Stream:
             if not conn.channels and conn.last_heard <= idle_before:
                 conn.start_close(IDLE_TIMEOUT, "idle")
         self.hub.send_to(self.hub.connections, frame)
+
+    # -- credentials that end (see the module docstring) --------------------------------------------------------
+    def _credentials_changed(self, event) -> None:
+        """An identity announcement, from any thread: handled on the loop, after the events posted before it."""
+        self.hub.post(self._on_credentials_changed, event)
+
+    def _on_credentials_changed(self, event) -> None:
+        for grant_id in event.ended:
+            for conn in list(self.hub.credentials.get(grant_id, ())):
+                self._revoked(conn)
+        others = [c for c in self.hub.connections
+                  if c.grant is not None and c.grant.user_id == event.user_id and not c.closing]
+        if others:
+            task = asyncio.get_running_loop().create_task(self._recheck(others))
+            self._checks.add(task)
+            task.add_done_callback(self._checked)
+
+    def _checked(self, task: asyncio.Task) -> None:
+        self._checks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("stream: credential re-check failed", exc_info=task.exception())
+
+    async def _recheck(self, connections=None) -> None:
+        """Close the connections (default: all) whose grant no longer authenticates them."""
+        conns = [c for c in (self.hub.connections if connections is None else connections)
+                 if c.grant is not None and not c.closing]
+        if not conns:
+            return
+        ended = await run_blocking(self._ended, {c.grant for c in conns}, self.services.now_ms())
+        for conn in conns:
+            if conn.grant in ended:
+                self._revoked(conn)
+
+    def _ended(self, grants: set, now_ms: int) -> set:
+        """The grants that no longer authenticate (runs in a worker thread: it reads the store)."""
+        identity = self.services.identity
+        return {grant for grant in grants if not identity.grant_valid(grant, now_ms)}
+
+    @staticmethod
+    def _revoked(conn: Connection) -> None:
+        if not conn.closing:
+            log.info("stream: %s: its credential was revoked or expired; closing with %d", conn.client,
+                     CREDENTIAL_REVOKED)
+            conn.start_close(CREDENTIAL_REVOKED, "credential revoked")
+
+    async def _purge_expired(self) -> None:
+        purged = await run_blocking(self.services.identity.purge_expired, self.services.now_ms())
+        if any(purged):
+            log.info("identity: purged %d sessions, %d refresh tokens, %d nonces, %d listen keys", *purged)
 
     async def _snapshots(self) -> None:
         for channel in self.hub.channels("orderbook."):
@@ -246,28 +317,28 @@ class Stream:
         if conn.principal is not None:
             raise RequestError("invalid_request", "This connection is already authenticated.")
         args = request["args"]
-        principal, credential = await run_blocking(self._authenticate, args, conn)
+        principal, grant = await run_blocking(self._authenticate, args, conn)
         if not principal.holds("read"):
             raise RequestError("forbidden", "This credential lacks the read permission the user channels need.")
-        holders = self.hub.credentials.setdefault(credential, set())
+        holders = self.hub.credentials.setdefault(grant.id, set())
         if len(holders) >= self.config.ws_max_connections:
             raise RequestError("too_many_connections",
                                f"This credential already authenticates {self.config.ws_max_connections} connections.")
         holders.add(conn)
-        conn.principal, conn.credential = principal, credential
+        # From here the re-check watches it: a revocation that raced this login still ends it within ws_recheck_s.
+        conn.principal, conn.grant, conn.credential = principal, grant, grant.id
         self._reply(conn, {"op": "auth", "id": request_id,
                            "result": {"user_id": principal.user_id, "method": args["method"]}})
 
     def _authenticate(self, args, conn: Connection):
-        """(principal, credential id) for a login; raises AuthError with the REST code of the failure."""
+        """(principal, grant) for a login; raises AuthError with the REST code of the failure."""
         identity, now = self.services.identity, self.services.now_ms()
         if args["method"] == "api_key":
             p = identity.authenticate_key(args["key"], args["timestamp"], args["signature"], "GET", SIGNED_TARGET,
                                           b"", conn.client_ip, now)
-            return p, f"key:{p.key_id}"
+            return p, identity.grant(p, client_ip=conn.client_ip)
         if args["method"] == "bearer":
             p = identity.authenticate_bearer(args["token"], conn.network, now)
-            return p, f"session:{p.session_id}"
-        key = args["listen_key"]
-        p = identity.authenticate_listen_key(key, now)
-        return p, "listen_key:" + hashlib.sha256(key.encode()).hexdigest()
+            return p, identity.grant(p)
+        p = identity.authenticate_listen_key(args["listen_key"], now)
+        return p, identity.grant(p, listen_key=args["listen_key"])

@@ -54,7 +54,7 @@ class Hub:
         self._subs: dict[str, set] = {}  # channel key -> connections
         self._books: dict[str, L2Book] = {}
         self.connections: set = set()
-        self.credentials: dict[str, set] = {}  # credential id -> authenticated connections
+        self.credentials: dict[str, set] = {}  # credential (Grant.id, impl/domain/identity.py) -> its connections
         self.changed_markets: set[str] = set()  # markets whose ticker/candles may have changed
         self.delivered = 0  # frames handed to connection queues (for benchmarks and tests)
 

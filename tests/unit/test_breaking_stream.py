@@ -224,7 +224,7 @@ def test_additive_changes_are_not_breaking() -> None:
     schemas(doc)["PongPayload"]["properties"]["server"] = {"type": "string"}  # new response field
     schemas(doc)["ClientRequestId"]["maxLength"] = 128  # request widened
     schemas(doc)["AuthReplyPayload"]["properties"]["result"]["properties"]["method"]["enum"].remove("bearer")
-    doc["channels"]["stream"]["x-cooud-close-codes"].append({"code": 4001, "reason": "auth revoked"})
+    doc["channels"]["stream"]["x-cooud-close-codes"].append({"code": 4029, "reason": "rate limited"})
     doc["components"]["messages"]["Heartbeat"]["summary"] = "A heartbeat."
     doc["operations"]["sendHeartbeat"]["description"] = "Every 15 s."
     changes = changes_of(doc)
