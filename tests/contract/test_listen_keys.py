@@ -60,15 +60,14 @@ def test_create_with_bearer_and_with_a_signed_read_key(app, clock):
     assert created["expires_at"] == timestamp(START_MS + LISTEN_KEY_TTL_MS)
 
     key = new_key(c, tokens, scopes=("read",))
-    ts = clock[0] // 1000
-    by_key = create(c, signed(key, "POST", "/v1/stream/listen-keys", ts=ts))
+    by_key = create(c, signed(key, "POST", "/v1/stream/listen-keys", ts=clock[0]))  # signature v2: milliseconds
     assert by_key["listen_key"] != created["listen_key"]
     identity = app.services.identity
     assert identity.authenticate_listen_key(by_key["listen_key"], clock[0]).user_id == \
         identity.authenticate_listen_key(created["listen_key"], clock[0]).user_id
 
-    clock[0] += 1000  # a new timestamp, so the next signature is not a replay of the first
-    r = renew(c, signed(key, "PUT", f"/v1/stream/listen-keys/{by_key['listen_key']}", ts=clock[0] // 1000),
+    clock[0] += 1000
+    r = renew(c, signed(key, "PUT", f"/v1/stream/listen-keys/{by_key['listen_key']}", ts=clock[0]),
               by_key["listen_key"])
     assert r.status_code == 200, r.text
     assert c.post("/v1/stream/listen-keys").status_code == 401
