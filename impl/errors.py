@@ -1,8 +1,9 @@
 """The single error envelope, and the one mapping from every failure to it.
 
 Every failure — domain errors (`DomainError`), security (`AuthError`), the edge's own refusals (`ApiError`:
-validation, strict JSON, 404/405/413/415, rate limits, idempotency), unexpected exceptions — becomes an answer in
-`failure()`, over HTTP (impl/edge/pipeline.py) and over the WebSocket (impl/ws/, through `error_object`). It writes
+validation, strict JSON, 404/405/413/415, rate limits, idempotency), unexpected exceptions — becomes an error object in
+`error_of()`: over HTTP through `failure()`/`error_answer()` (impl/edge/pipeline.py), in stream error frames
+(impl/ws/gateway.py) and in the per-item errors of batch answers (impl/api/answers.py). It writes
 `{"error": {"code", "message", "request_id", "details"?}}` with the HTTP status the spec's error catalogue
 (generated/operations.py) gives for the code. Invariants: no code outside the catalogue is ever sent (an
 unknown code is a bug and becomes `internal_error`); no traceback or exception text of an unexpected error
@@ -16,6 +17,8 @@ import logging
 from contextvars import ContextVar
 
 from generated.operations import ERROR_CATALOGUE
+from impl.domain.errors import DomainError
+from impl.security import AuthError
 
 log = logging.getLogger("cooud.errors")
 
@@ -60,24 +63,26 @@ def error_object(code: str, message: str, details: list[dict] | None = None) -> 
     return status_of(code), error
 
 
-def failure(exc: BaseException) -> tuple[int, bytes, dict[str, str]]:
-    """(status, body, headers) of the answer to any exception: the one mapping."""
-    from impl.domain.errors import DomainError
-    from impl.security import AuthError
-
+def error_of(exc: BaseException) -> tuple[int, dict, dict[str, str]]:
+    """(status, the envelope's `error` object, headers) of any exception: the one mapping, for HTTP answers, stream
+    error frames and the per-item errors of batch answers alike."""
     if isinstance(exc, ApiError):
-        status, body = envelope(exc.code, exc.message, exc.details)
-        return status, body, exc.headers
+        status, error = error_object(exc.code, exc.message, exc.details)
+        return status, error, exc.headers
     if isinstance(exc, DomainError):
-        status, body = envelope(exc.code, exc.message, [{"field": exc.field, "reason": exc.message}] if exc.field
-                                else None)
-        return status, body, {}
+        details = [{"field": exc.field, "reason": exc.message}] if exc.field else None
+        return (*error_object(exc.code, exc.message, details), {})
     if isinstance(exc, AuthError):
-        status, body = envelope(exc.code, exc.message)
-        return status, body, dict(getattr(exc, "headers", None) or {})
+        return (*error_object(exc.code, exc.message), dict(getattr(exc, "headers", None) or {}))
     log.error("unhandled error in request %s", request_id_var.get(), exc_info=exc)
-    status, body = envelope("internal_error", "An unexpected error occurred; quote the request_id when reporting it.")
-    return status, body, {}
+    return (*error_object("internal_error", "An unexpected error occurred; quote the request_id when reporting it."),
+            {})
+
+
+def failure(exc: BaseException) -> tuple[int, bytes, dict[str, str]]:
+    """(status, envelope body, headers) of the answer to any exception."""
+    status, error, headers = error_of(exc)
+    return status, json.dumps({"error": error}, separators=(",", ":")).encode(), headers
 
 
 def error_answer(exc: BaseException) -> tuple[int, list[tuple[bytes, bytes]], bytes]:

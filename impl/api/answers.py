@@ -13,7 +13,7 @@ from impl.api import wire
 from impl.api.context import services
 from impl.domain.commands import decode_result
 from impl.domain.errors import DomainError
-from impl.errors import error_object
+from impl.errors import error_of
 
 
 def order(o, trading=None) -> dict:
@@ -21,7 +21,8 @@ def order(o, trading=None) -> dict:
 
 
 def _failure(exc: DomainError) -> tuple[int, dict]:
-    return error_object(exc.code, exc.message, [{"field": exc.field, "reason": exc.message}] if exc.field else None)
+    status, error, _ = error_of(exc)
+    return status, error
 
 
 def placed(outcomes: list, _body: dict | None = None, trading=None) -> dict:

@@ -38,9 +38,8 @@ import time
 
 from impl.api import wire
 from impl.blocking import run_blocking
-from impl.errors import error_object, request_id_var
+from impl.errors import ApiError, error_of, request_id_var
 from impl.ids import new_id
-from impl.security import AuthError
 from impl.ws.connection import CREDENTIAL_REVOKED, IDLE_TIMEOUT, Connection
 from impl.ws.contract import stream_contract
 from impl.ws.hub import CANDLE_INTERVALS, PRIVATE_CHANNELS, Hub
@@ -50,10 +49,11 @@ log = logging.getLogger("cooud.stream")
 SIGNED_TARGET = b"/v1/ws"  # an API-key login signs a GET of this target with no body
 
 
-class RequestError(Exception):
+class RequestError(ApiError):
+    """A refusal of a stream request, answered in an error frame through the one mapping (impl/errors.py)."""
+
     def __init__(self, code: str, message: str, details: list[dict] | None = None) -> None:
-        super().__init__(message)
-        self.code, self.message, self.details = code, message, details
+        super().__init__(code, message, details=details)
 
 
 class Stream:
@@ -249,20 +249,12 @@ class Stream:
                 raise RequestError("invalid_request", f"The {op} request does not match the stream contract: "
                                    f"{problems[0]['field']}: {problems[0]['reason']}", problems)
             await getattr(self, f"_op_{op}")(conn, frame, request_id)
-        except RequestError as exc:
-            self._error(conn, request_id, exc.code, exc.message, exc.details)
-        except AuthError as exc:
-            self._error(conn, request_id, exc.code, exc.message)
-        except Exception:
-            log.exception("stream: request failed")
-            self._error(conn, request_id, "internal_error", "An unexpected error occurred.")
+        except Exception as exc:  # the one mapping: refusals, auth and domain errors, and anything unexpected
+            _, error, _ = error_of(exc)
+            self._reply(conn, {"op": "error", "id": request_id, "error": error})
 
     def _reply(self, conn: Connection, frame: dict) -> None:
         self.hub.send_to((conn,), frame)
-
-    def _error(self, conn: Connection, request_id, code: str, message: str, details=None) -> None:
-        _, error = error_object(code, message, details)
-        self._reply(conn, {"op": "error", "id": request_id, "error": error})
 
     # -- operations ---------------------------------------------------------------------------------------------
     async def _op_ping(self, conn: Connection, request, request_id) -> None:
