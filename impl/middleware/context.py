@@ -6,7 +6,8 @@ up to `max_body_bytes`: a larger body is refused with `413 payload_too_large` be
 (chunked bodies included), and the bytes are kept in `scope["cooud.raw_body"]` for the layers that need them
 (body policy now, request signing later) and replayed downstream. Anything that escapes every inner handler
 becomes `500 internal_error` without a traceback (logged with the request id). The client's IP and network
-(IPv4 /24, IPv6 /48, to which access tokens are bound) are put in the scope for authentication.
+(IPv4 /24, IPv6 /48, to which access tokens are bound) are put in the scope for authentication: the peer's, or
+the forwarded one when the peer is a configured trusted proxy (impl/security/forwarded.py; HTTP and WebSocket).
 Rate limits (impl/middleware/ratelimit.py): an anonymous request is charged here before its body is read and a
 refusal answered 429 at once; every response leaves with the X-RateLimit-* headers of the request's decision.
 """
@@ -22,7 +23,7 @@ from impl.ids import new_id
 from impl.middleware import ratelimit
 from impl.middleware.ratelimit import Admission
 from impl.routing import PathIndex
-from impl.security import AuthError
+from impl.security import AuthError, forwarded
 from impl.security.tokens import network_of
 
 log = logging.getLogger("cooud.request")
@@ -34,13 +35,14 @@ class RequestContextMiddleware:
         self.max_body_bytes = max_body_bytes
         self.services = services
         self.paths = paths
+        self.trusted_proxies = getattr(getattr(services, "config", None), "trusted_proxies", ())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         scope["cooud.services"] = self.services
-        client_ip, network = client_network(scope)
+        client_ip, network = client_network(scope, self.trusted_proxies)
         scope["cooud.client_ip"], scope["cooud.network"] = client_ip, network
         request_id = new_id("req")
         token = request_id_var.set(request_id)
@@ -130,10 +132,10 @@ class RequestContextMiddleware:
         return b"".join(chunks)
 
 
-def client_network(scope: Scope) -> tuple[str | None, str]:
+def client_network(scope: Scope, trusted_proxies: tuple = ()) -> tuple[str | None, str]:
     """(client IP, its network): IPv4 /24 or IPv6 /48; a peer that is not an IP (a unix socket, an in-process
-    test client) is its own network, named after it."""
-    host = (scope.get("client") or ("unknown", 0))[0]
+    test client) is its own network, named after it. X-Forwarded-For counts only from a trusted proxy."""
+    host = forwarded.client_ip((scope.get("client") or ("unknown", 0))[0], scope.get("headers", ()), trusted_proxies)
     try:
         return host, network_of(host)
     except AuthError:
