@@ -44,7 +44,10 @@ def _response(code: str, message: str, details=None, headers=None) -> ConnexionR
 
 def install(app, paths: PathIndex) -> None:
     def api_error(_request: ConnexionRequest, exc: ApiError | AuthError) -> ConnexionResponse:
-        return _response(exc.code, exc.message, getattr(exc, "details", None), getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None) or {}
+        if getattr(exc, "retry_after_s", None):  # login_throttled: the domain says when, HTTP says how
+            headers = {**headers, "Retry-After": str(exc.retry_after_s)}
+        return _response(exc.code, exc.message, getattr(exc, "details", None), headers)
 
     def domain_error(_request: ConnexionRequest, exc: DomainError) -> ConnexionResponse:
         details = [{"field": exc.field, "reason": exc.message}] if exc.field else None

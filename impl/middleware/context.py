@@ -170,8 +170,10 @@ _OURS = {b"x-request-id", b"x-ratelimit-limit", b"x-ratelimit-remaining", b"x-ra
 
 
 def _with_headers(headers, request_id: str, decision) -> list:
-    """The response's headers with ours set (replacing any stale copies, e.g. in a replayed idempotent answer)."""
-    out = [(k, v) for k, v in headers if k.lower() not in _OURS]
+    """The response's headers with ours set (replacing any stale copies, e.g. in a replayed idempotent answer); a
+    Retry-After the application set itself (429 login_throttled) stays unless the limiter refused the request."""
+    ours = _OURS if decision is not None and not decision.allowed else _OURS - {b"retry-after"}
+    out = [(k, v) for k, v in headers if k.lower() not in ours]
     out.append((b"x-request-id", request_id.encode()))
     if decision is not None:
         out += ratelimit.headers(decision)
