@@ -44,7 +44,10 @@ def serve(args: argparse.Namespace) -> int:
         return 1
     print(f"cooud: serving on http://{config.host}:{config.port}/v1 (database {config.database})", flush=True)
     try:
-        uvicorn.run(app, host=config.host, port=config.port, log_level=config.log_level, lifespan="on")
+        # proxy_headers=False: uvicorn would otherwise take X-Forwarded-For from any 127.0.0.1 peer and rewrite the
+        # client itself; the app decides, from COOUD_TRUSTED_PROXIES only (impl/security/forwarded.py).
+        uvicorn.run(app, host=config.host, port=config.port, log_level=config.log_level, lifespan="on",
+                    proxy_headers=False)
     finally:
         app.services.close()
     return 0

@@ -6,7 +6,10 @@ COOUD_MAX_BODY_BYTES, COOUD_VALIDATE_RESPONSES, COOUD_SEED_DEMO, COOUD_LOG_LEVEL
 COOUD_CORS_ORIGINS (comma-separated origins allowed to call credentialed operations from a browser),
 COOUD_MASTER_KEY_FILE (default: master.key beside the database, created on first start with mode 0600; API key
 secrets, the JWT signing key and sealed TOTP seeds all derive from it), COOUD_INVITE_GATING, COOUD_SIWE_DOMAIN,
-COOUD_SIWE_URI, COOUD_SIWE_CHAIN_ID (what wallet sign-in messages must name; default this server, chain 1).
+COOUD_SIWE_URI, COOUD_SIWE_CHAIN_ID (what wallet sign-in messages must name; default this server, chain 1),
+COOUD_LOGIN_MAX_FAILURES / COOUD_LOGIN_WINDOW_S (failed-password throttling: 5 attempts per 15 minutes per email),
+COOUD_TRUSTED_PROXIES (comma-separated IPs/CIDR ranges whose X-Forwarded-For is believed; default none, so the
+peer is the client — impl/security/forwarded.py).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from impl.security.forwarded import Network, parse_trusted
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +54,12 @@ class Config:
     rate_limit_store: str = "memory"
     rate_limit_prefix: str = "cooud:rl:"
     rate_limit_scale: float = 1.0
+    # Failed-password throttling (impl/domain/identity.py): this many sign-in attempts per email without a session
+    # opened, within a window of this many seconds opened by the first of them; then 429 login_throttled.
+    login_max_failures: int = 5
+    login_window_s: int = 900
+    # Peers whose X-Forwarded-For is believed (impl/security/forwarded.py); empty: the TCP peer is the client.
+    trusted_proxies: tuple[Network, ...] = ()
     # WebSocket stream (spec/asyncapi.yaml states the production values; tests shorten the timers).
     ws_heartbeat_s: float = 15.0
     ws_idle_s: float = 300.0
@@ -96,6 +107,9 @@ class Config:
             "rate_limit_store": ("COOUD_RATE_LIMIT_STORE", str),
             "rate_limit_prefix": ("COOUD_RATE_LIMIT_PREFIX", str),
             "rate_limit_scale": ("COOUD_RATE_LIMIT_SCALE", float),
+            "trusted_proxies": ("COOUD_TRUSTED_PROXIES", parse_trusted),
+            "login_max_failures": ("COOUD_LOGIN_MAX_FAILURES", int),
+            "login_window_s": ("COOUD_LOGIN_WINDOW_S", int),
             "cors_origins": ("COOUD_CORS_ORIGINS", lambda v: frozenset(o.strip() for o in v.split(",") if o.strip())),
         }
         for name, (var, parse) in readers.items():

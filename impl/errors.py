@@ -73,7 +73,10 @@ def error_of(exc: BaseException) -> tuple[int, dict, dict[str, str]]:
         details = [{"field": exc.field, "reason": exc.message}] if exc.field else None
         return (*error_object(exc.code, exc.message, details), {})
     if isinstance(exc, AuthError):
-        return (*error_object(exc.code, exc.message), dict(getattr(exc, "headers", None) or {}))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if getattr(exc, "retry_after_s", None):  # login_throttled: the domain says when, HTTP says how
+            headers["Retry-After"] = str(exc.retry_after_s)
+        return (*error_object(exc.code, exc.message), headers)
     log.error("unhandled error in request %s", request_id_var.get(), exc_info=exc)
     return (*error_object("internal_error", "An unexpected error occurred; quote the request_id when reporting it."),
             {})

@@ -60,7 +60,8 @@ def build_services(config: Config, now_ms: Callable[[], int] | None = None, pass
     identity = Identity(
         store, load_or_create_master_key(config.master_key_path),
         siwe_config=SiweConfig(config.siwe_expected_domain, config.siwe_expected_uri, config.siwe_chain_id),
-        invite_gating=config.invite_gating, password_hasher=password_hasher or passwords.DEFAULT_HASHER)
+        invite_gating=config.invite_gating, password_hasher=password_hasher or passwords.DEFAULT_HASHER,
+        login_max_failures=config.login_max_failures, login_window_ms=config.login_window_s * 1000)
     books: dict[str, L2Book] = {}
     market_data = MarketData(store, books, clock)
     engine = None

@@ -54,8 +54,10 @@ def live_server(tmp_path_factory):
     ])
     store.close()
     # Budgets x20: schemathesis' CLI run sends a few thousand requests from 127.0.0.1 within a minute or two
-    # (schemathesis.toml obeys the limiter's Retry-After; the limiter and its headers stay on).
-    with running_server(root / "cooud.sqlite3", root / "server.log", COOUD_RATE_LIMIT_SCALE="20") as base:
+    # (schemathesis.toml obeys the limiter's Retry-After; the limiter and its headers stay on). Sign-in throttling
+    # with a 1-second window, for the same reason (tests/contract/test_schemathesis.py says more).
+    with running_server(root / "cooud.sqlite3", root / "server.log", COOUD_RATE_LIMIT_SCALE="20",
+                        COOUD_LOGIN_WINDOW_S="1") as base:
         server = LiveServer(base)
         server.database = str(root / "cooud.sqlite3")
         yield server

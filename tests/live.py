@@ -27,12 +27,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(database: Path, log_path: Path, **settings: str):
-    """`settings` are extra COOUD_* environment variables (e.g. COOUD_RATE_LIMIT_STORE="redis://...")."""
+def running_server(database: Path, log_path: Path, command: list[str] | None = None, **settings: str):
+    """`settings` are extra COOUD_* environment variables (e.g. COOUD_RATE_LIMIT_STORE="redis://..."); `command`
+    replaces `make run` (e.g. `python -m impl.cli serve`, the same `cooud serve` from this checkout)."""
     port = free_port()
     env = dict(os.environ, COOUD_PORT=str(port), COOUD_DATABASE=str(database), COOUD_HOST="127.0.0.1", **settings)
+    if command is not None:
+        env["PYTHONPATH"] = str(ROOT)
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=env, stdout=log,
+        proc = subprocess.Popen(command or ["make", "--no-print-directory", "run"], cwd=ROOT, env=env, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -60,7 +63,8 @@ def running_server(database: Path, log_path: Path, **settings: str):
 def serving(app):
     """uvicorn on 127.0.0.1:<free port> in a daemon thread, serving `app`; stopped on exit (bounded)."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning",
+                                           proxy_headers=False))  # as `cooud serve`: the app decides
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

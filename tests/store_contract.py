@@ -217,6 +217,27 @@ def test_an_invite_is_redeemed_once_and_marks_its_user(store):
     assert store.user_by("id", second.id).invite_status == "required"
 
 
+# -- sign-in attempts -------------------------------------------------------------------------------------------
+def test_login_attempts_count_within_a_window_and_clear(store):
+    assert store.count_login_attempt("a", T0, 900_000) == (1, T0 + 900_000)
+    assert store.count_login_attempt("a", T0 + 10, 900_000) == (2, T0 + 900_000)  # same window
+    assert store.count_login_attempt("b", T0 + 10, 900_000) == (1, T0 + 900_010)  # subjects are separate
+    assert store.count_login_attempt("a", T0 + 899_999, 900_000) == (3, T0 + 900_000)
+    assert store.count_login_attempt("a", T0 + 900_000, 900_000) == (1, T0 + 1_800_000)  # the window ended
+    store.clear_login_attempts("a")
+    store.clear_login_attempts("unknown")
+    assert store.count_login_attempt("a", T0 + 900_001, 900_000) == (1, T0 + 1_800_001)
+    assert store.count_login_attempt("b", T0 + 900_001, 900_000) == (2, T0 + 900_010)
+
+
+@FEW
+@given(n=st.integers(min_value=2, max_value=8))
+def test_concurrent_login_attempts_are_each_counted_once(make_store, n):
+    with fresh(make_store) as store:
+        counts = concurrently(n, lambda i: store.count_login_attempt("s", T0, 900_000).attempts)
+        assert sorted(counts) == list(range(1, n + 1))
+
+
 CLAIMS = {
     "nonce": (lambda s, users: s.add_nonce("n", T0 + 1000), lambda s, users, i: s.consume_nonce("n", T0), True),
     "invite": (lambda s, users: s.add_invite("INV", T0),

@@ -14,6 +14,17 @@ Invariants:
   only (a `listen_key` Principal). Unknown, expired, closed and other users' keys are indistinguishable:
   `listen_key_not_found`. An account holds at most `LISTEN_KEY_LIMIT` (10) live keys: creating one more
   silently evicts the oldest (the spec has no error for it, and a client that lost a key can always create one).
+- Failed-password throttling: every password sign-in attempt is counted per email (the store's
+  `count_login_attempt`, so it holds across processes) before the password is checked; once an email has had
+  `LOGIN_MAX_FAILURES` (5) attempts without opening a session in a window of `LOGIN_WINDOW_MS` (15 minutes, opened
+  by the first of them), every further attempt until the window ends is refused with `login_throttled` (HTTP 429,
+  `retry_after_s` to the window's end) without looking at the password — the right one included, so guessing
+  stays at 5 passwords per 15 minutes per account. An attempt that opens a session clears the count; one refused
+  for a missing or wrong TOTP code counts (that also bounds guessing the code). Unknown emails are counted and
+  throttled exactly like known ones, so the throttle says nothing about whether an account exists. The counter
+  is keyed by a SHA-256 of the case-folded email, never stored in the clear. Known limit: anyone who knows an
+  email can keep that account's password sign-in locked (at the cost of 5 requests per 15 minutes); API keys,
+  live sessions, refresh tokens and wallet sign-in are unaffected.
 - Every rejection is an `AuthError` or `DomainError` with a catalogued code.
 - Long-lived connections (the WebSocket stream) keep a `Grant`: what authenticated them. `grant_valid` answers
   whether it would still authenticate now (an API key not deleted, disabled, rotated, expired, stripped of the
@@ -29,8 +40,10 @@ Time is passed in (`now_ms`); nothing here reads the clock.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import logging
+import math
 import re
 import secrets as pysecrets
 from collections.abc import Callable
@@ -57,6 +70,8 @@ KEY_LIMIT = 50
 LISTEN_KEY_TTL_MS = 60 * 60_000
 LISTEN_KEY_LIMIT = 10
 DAY_MS = 86_400_000
+LOGIN_MAX_FAILURES = 5
+LOGIN_WINDOW_MS = 15 * 60_000
 _KEY_ID = re.compile(r"^key_[0-9A-HJKMNP-TV-Z]{26}$")
 log = logging.getLogger("cooud.identity")
 
@@ -82,6 +97,15 @@ class Rejected(DomainError):
     def __init__(self, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message, field=field)
         self.code = code
+
+
+class LoginThrottled(AuthError):
+    """Too many password sign-in attempts for this email in the current window (`login_throttled`)."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__("login_throttled", f"Too many failed sign-in attempts for this account; retry in "
+                                            f"{retry_after_s} s.")
+        self.retry_after_s = retry_after_s
 
 
 @dataclass(frozen=True)
@@ -131,8 +155,13 @@ class SiweConfig:
 
 class Identity:
     def __init__(self, store: IdentityStore, master_key: bytes, *, siwe_config: SiweConfig, invite_gating: bool,
-                 password_hasher=passwords.DEFAULT_HASHER) -> None:
+                 password_hasher=passwords.DEFAULT_HASHER, login_max_failures: int = LOGIN_MAX_FAILURES,
+                 login_window_ms: int = LOGIN_WINDOW_MS) -> None:
+        if login_max_failures < 1 or not 0 < login_window_ms <= DAY_MS:  # Retry-After is at most a day (spec)
+            raise ValueError("login throttling needs at least 1 attempt per window of at most a day")
         self._store = store
+        self._login_max_failures = login_max_failures
+        self._login_window_ms = login_window_ms
         self._master = master_key
         self._tokens = TokenIssuer(derive_subkey(master_key, "access-jwt"), ttl_s=ACCESS_TTL_S)
         self._seal_key = derive_subkey(master_key, "totp-seal")
@@ -176,6 +205,10 @@ class Identity:
 
     # -- password sessions --------------------------------------------------------------------------------------
     def login(self, email: str, password: str, totp_code: str | None, network: str, now_ms: int) -> IssuedSession:
+        subject = "email:" + hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+        counted = self._store.count_login_attempt(subject, now_ms, self._login_window_ms)
+        if counted.attempts > self._login_max_failures:
+            raise LoginThrottled(max(1, math.ceil((counted.window_ends_at_ms - now_ms) / 1000)))
         user = self._store.user_by("email", email)
         if user is None or user.password_hash is None:
             passwords.dummy_verify(password, self._hasher)  # same cost whether or not the account exists
@@ -186,6 +219,7 @@ class Identity:
             if totp_code is None:
                 raise AuthError("totp_required", "Two-factor authentication is enabled: send totp_code.")
             self._check_totp(user, unseal(self._seal_key, user.totp_sealed, user.id), totp_code, now_ms)
+        self._store.clear_login_attempts(subject)
         return self._open_session(user.id, "password", network, now_ms)
 
     def _open_session(self, user_id: str, kind: str, network: str, now_ms: int) -> IssuedSession:

@@ -23,7 +23,7 @@ from impl.domain.events import Committed
 from impl.domain.identity_model import ApiKey, Session, User
 from impl.domain.model import Candle, Market, Trade
 from impl.domain.orders import FillRecord, OrderState
-from impl.domain.records import IdempotencyRecord, ListenKeyOwner, Purged, RefreshRotation
+from impl.domain.records import IdempotencyRecord, ListenKeyOwner, LoginAttempts, Purged, RefreshRotation
 
 
 class AlreadyExists(DomainError):
@@ -104,6 +104,18 @@ class IdentityStore(Protocol):
     def rotate_refresh_token(self, token_hash: str, now_ms: int) -> RefreshRotation | None:
         """Claim a refresh token: "rotated" for the one call that rotates it, "reused" for every later one, None
         for an unknown or expired (expires_at_ms <= now_ms) token."""
+        ...
+
+    # -- sign-in attempts (failed-password throttling)
+    def count_login_attempt(self, subject: str, now_ms: int, window_ms: int) -> LoginAttempts:
+        """Count one attempt for `subject` and return its window's count (this attempt included) and end. A window
+        opens at the first attempt once the previous one has ended (window_ends_at_ms <= now_ms) and lasts
+        `window_ms`. Atomic: n concurrent calls in one window see the counts 1..n, once each. Ended windows of
+        every subject may be forgotten on the way."""
+        ...
+
+    def clear_login_attempts(self, subject: str) -> None:
+        """Forget the subject's window (a successful sign-in)."""
         ...
 
     # -- wallet nonces and invites

@@ -16,6 +16,13 @@ class RefreshRotation(NamedTuple):
     outcome: Literal["rotated", "reused"]
 
 
+class LoginAttempts(NamedTuple):
+    """Sign-in attempts of one subject in its current window (this one included), and when the window ends."""
+
+    attempts: int
+    window_ends_at_ms: int
+
+
 class ListenKeyOwner(NamedTuple):
     """Who a live listen key belongs to, and until when."""
 

@@ -74,6 +74,7 @@ class Edge:
                  swagger_ui, stream, lifespan: Callable, max_body_bytes: int, cors_origins: frozenset[str],
                  validate_responses: bool) -> None:
         self.services = services
+        self.trusted_proxies = services.config.trusted_proxies
         self.router = Router(operations.values(), BASE_PATH)
         self.documents = documents
         self.swagger_ui = swagger_ui
@@ -106,7 +107,7 @@ class Edge:
     def _enter(self, scope) -> str:
         request_id = new_id("req")
         scope["cooud.services"] = self.services
-        scope["cooud.client_ip"], scope["cooud.network"] = client_network(scope)
+        scope["cooud.client_ip"], scope["cooud.network"] = client_network(scope, self.trusted_proxies)
         scope["cooud.request_id"] = request_id
         headers: dict[str, str] = {}
         for k, v in scope["headers"]:

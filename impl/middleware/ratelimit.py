@@ -111,10 +111,18 @@ class Admission:
         return self.decision
 
 
+# The maximum of X-RateLimit-Limit/-Remaining in the spec (and in the released 1.0.0 contract: widening it would
+# break clients generated from it). Production budgets are at most a few thousand; only a deployment that scales
+# them (COOUD_RATE_LIMIT_SCALE >= 834, tests and benchmarks) goes past it, and reporting the bound is conservative:
+# a client pacing itself by these headers then sends less than it may, never more.
+HEADER_MAX = 1_000_000
+
+
 def limit_headers(decision: Decision) -> list[tuple[bytes, bytes]]:
-    """X-RateLimit-Limit/-Remaining/-Reset of the binding budget, and Retry-After when refused."""
-    out = [(b"x-ratelimit-limit", str(decision.limit).encode()),
-           (b"x-ratelimit-remaining", str(decision.remaining).encode()),
+    """X-RateLimit-Limit/-Remaining/-Reset of the binding budget (Limit and Remaining at most HEADER_MAX), and
+    Retry-After when refused."""
+    out = [(b"x-ratelimit-limit", str(min(decision.limit, HEADER_MAX)).encode()),
+           (b"x-ratelimit-remaining", str(min(decision.remaining, HEADER_MAX)).encode()),
            (b"x-ratelimit-reset", str(math.ceil(decision.reset_ms / 1000)).encode())]
     if not decision.allowed:
         out.append((b"retry-after", str(max(1, math.ceil(decision.retry_after_ms / 1000))).encode()))

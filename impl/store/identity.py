@@ -1,5 +1,5 @@
 """SQLite tables of identity and access (mixed into SQLiteStore): users, sessions, refresh tokens, wallet
-nonces, invites, API keys, listen keys and idempotency records.
+nonces, invites, API keys, listen keys, sign-in attempts and idempotency records.
 
 Invariants: single-use things (nonces, invites, refresh-token rotation, idempotency reservations) are
 claimed with one conditional UPDATE/INSERT inside the store lock, so two concurrent claims can never both
@@ -16,7 +16,7 @@ import sqlite3
 
 from impl.domain.identity_model import ApiKey, Session, User
 from impl.domain.ports import AlreadyExists
-from impl.domain.records import IdempotencyRecord, ListenKeyOwner, Purged, RefreshRotation
+from impl.domain.records import IdempotencyRecord, ListenKeyOwner, LoginAttempts, Purged, RefreshRotation
 
 _USER_COLS = ("id, email, password_hash, wallet_address, totp_sealed, totp_pending, totp_last_step, invite_status,"
               " fee_tier, created_at_ms")
@@ -109,6 +109,21 @@ class IdentityTables:
                 return RefreshRotation(row[0], "reused")
             self._db.execute("UPDATE refresh_tokens SET rotated_at_ms = ? WHERE token_hash = ?", (now_ms, token_hash))
             return RefreshRotation(row[0], "rotated")
+
+    # -- sign-in attempts ---------------------------------------------------------------------------------------
+    def count_login_attempt(self, subject: str, now_ms: int, window_ms: int) -> LoginAttempts:
+        with self._lock, self._tx():
+            self._db.execute("DELETE FROM login_attempts WHERE window_ends_at_ms <= ?", (now_ms,))
+            self._db.execute("INSERT INTO login_attempts (subject, attempts, window_ends_at_ms) VALUES (?, 1, ?)"
+                             " ON CONFLICT (subject) DO UPDATE SET attempts = login_attempts.attempts + 1",
+                             (subject, now_ms + window_ms))
+            row = self._db.execute("SELECT attempts, window_ends_at_ms FROM login_attempts WHERE subject = ?",
+                                   (subject,)).fetchone()
+            return LoginAttempts(row[0], row[1])
+
+    def clear_login_attempts(self, subject: str) -> None:
+        with self._lock, self._tx():
+            self._db.execute("DELETE FROM login_attempts WHERE subject = ?", (subject,))
 
     # -- wallet nonces and invites -----------------------------------------------------------------------------
     def add_nonce(self, nonce: str, expires_at_ms: int) -> None:

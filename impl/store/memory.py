@@ -35,7 +35,7 @@ from impl.domain.ledger import BUCKETS, DEPOSITS, ENTRY_KINDS, Entry
 from impl.domain.model import Candle, Market, Trade
 from impl.domain.orders import OPEN_STATUSES, FillRecord, OrderState
 from impl.domain.ports import AlreadyExists, Balance, OperatorCommand, OperatorCommandState
-from impl.domain.records import IdempotencyRecord, ListenKeyOwner, Purged, RefreshRotation
+from impl.domain.records import IdempotencyRecord, ListenKeyOwner, LoginAttempts, Purged, RefreshRotation
 
 _DAY_MS = 86_400_000
 _USER_FIELDS = {"totp_sealed", "totp_pending", "totp_last_step", "invite_status", "password_hash"}
@@ -107,6 +107,7 @@ class MemoryStore:
         self._refresh: dict[str, _Refresh] = {}
         self._nonces: dict[str, _Nonce] = {}
         self._invites: dict[str, str | None] = {}  # code -> redeemed by
+        self._login_attempts: dict[str, LoginAttempts] = {}  # subject -> its current window
         self._keys: dict[str, ApiKey] = {}
         self._listen: dict[str, _ListenKey] = {}  # in insertion order, which breaks ties of created_at_ms
         self._idempotency: dict[tuple[str, str], _Idempotency] = {}
@@ -275,6 +276,19 @@ class MemoryStore:
                 return False
             self._nonces[nonce] = found._replace(used_at_ms=now_ms)
             return True
+
+    def count_login_attempt(self, subject: str, now_ms: int, window_ms: int) -> LoginAttempts:
+        with self._lock:
+            self._login_attempts = {k: a for k, a in self._login_attempts.items() if a.window_ends_at_ms > now_ms}
+            current = self._login_attempts.get(subject)
+            counted = (LoginAttempts(1, now_ms + window_ms) if current is None
+                       else current._replace(attempts=current.attempts + 1))
+            self._login_attempts[subject] = counted
+            return counted
+
+    def clear_login_attempts(self, subject: str) -> None:
+        with self._lock:
+            self._login_attempts.pop(subject, None)
 
     def add_invite(self, code: str, now_ms: int) -> None:
         with self._lock:

@@ -97,6 +97,10 @@ def sync_detailed(
     enabled,
     `totp_code` is required. The access token is bound to the network it was issued to (IPv4 /24, IPv6
     /48).
+    After 5 attempts for one email without success within 15 minutes, sign-in for that email answers
+    `429 login_throttled` with `Retry-After` until those 15 minutes (counted from the first attempt) are
+    over,
+    even with the right password.
 
     Args:
         body (LoginRequest):
@@ -131,6 +135,10 @@ def sync(
     enabled,
     `totp_code` is required. The access token is bound to the network it was issued to (IPv4 /24, IPv6
     /48).
+    After 5 attempts for one email without success within 15 minutes, sign-in for that email answers
+    `429 login_throttled` with `Retry-After` until those 15 minutes (counted from the first attempt) are
+    over,
+    even with the right password.
 
     Args:
         body (LoginRequest):
@@ -160,6 +168,10 @@ async def asyncio_detailed(
     enabled,
     `totp_code` is required. The access token is bound to the network it was issued to (IPv4 /24, IPv6
     /48).
+    After 5 attempts for one email without success within 15 minutes, sign-in for that email answers
+    `429 login_throttled` with `Retry-After` until those 15 minutes (counted from the first attempt) are
+    over,
+    even with the right password.
 
     Args:
         body (LoginRequest):
@@ -192,6 +204,10 @@ async def asyncio(
     enabled,
     `totp_code` is required. The access token is bound to the network it was issued to (IPv4 /24, IPv6
     /48).
+    After 5 attempts for one email without success within 15 minutes, sign-in for that email answers
+    `429 login_throttled` with `Retry-After` until those 15 minutes (counted from the first attempt) are
+    over,
+    even with the right password.
 
     Args:
         body (LoginRequest):
