@@ -77,11 +77,6 @@ class Sequencer:
         self._queue.put((command, (loop, future)))
         return future
 
-    @property
-    def depth(self) -> int:
-        """Commands waiting for the engine (not counting the batch being applied or committed)."""
-        return self._queue.qsize()
-
     def close(self, timeout: float = 10.0) -> None:
         if self._thread.is_alive():
             self._queue.put((_STOP, None))

@@ -167,13 +167,10 @@ class Trading:
         """The books' resting orders per market (for consistency checks against the store)."""
         return self.call(Inspect(lambda engine: engine.resting()))
 
-    def exclusively(self, fn: Callable[[], object]) -> object:
-        """Run `fn` in the engine's thread between two batches: a consistent view of the committed L2 books and
-        of the event stream (nothing is published while it runs)."""
-        return self.call(Inspect(lambda engine: fn()))
-
     async def exclusively_async(self, fn: Callable[[], object]) -> object:
-        """`exclusively` from an event loop (the loop stays free while the engine gets to it)."""
+        """Run `fn` in the engine's thread between two batches — a consistent view of the committed L2 books and of
+        the event stream (nothing is published while it runs) — awaited from an event loop, which stays free while
+        the engine gets to it."""
         return await self.sequencer.submit_async(Inspect(lambda engine: fn()))
 
     # -- reads (the committed state, from the store) -------------------------------------------------------------

@@ -8,7 +8,7 @@ Order book consistency: the hub keeps its own copy of every market's L2 book and
 the delta is dispatched. A snapshot sent to a subscriber is taken from that copy on the loop, between two
 deltas, so `snapshot.sequence` is exactly the `prev_sequence` of the next delta that subscriber receives. The
 copy is taken from the engine's committed L2 books in the engine's thread between two batches (`attach`, through
-`Trading.exclusively`), and the copy, the REST
+`Trading.exclusively_async`), and the copy, the REST
 snapshot and the deltas all carry the same sequence numbers (impl/domain/book.py).
 
 Memory: each connection's send queue is bounded (impl/ws/connection.py); the hub itself holds only the
