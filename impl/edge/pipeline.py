@@ -78,6 +78,7 @@ class Edge:
         self.router = Router(operations.values(), BASE_PATH)
         self.documents = documents
         self.swagger_ui = swagger_ui
+        self._ui_cache: dict[str, Document] = {}
         self.stream = stream
         self.lifespan = lifespan
         self.max_body_bytes = max_body_bytes
@@ -233,33 +234,33 @@ class Edge:
         return 200, out, document.body
 
     async def _swagger_ui(self, scope, receive, send, admission: Admission, request_id: str) -> None:
-        """Connexion's Swagger UI; its own error answers (e.g. an unknown asset) become the envelope."""
+        """Connexion's Swagger UI. Its pages and assets are static: each one it serves is kept as a `Document` (so
+        it is gzipped once, and served from here afterwards); its own error answers (e.g. an unknown asset) become
+        the envelope."""
         decision = await admission.finish()
-        started = False
-
-        async def stamped(message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
-                message = {**message, "headers": [*kept, (b"x-request-id", request_id.encode()),
-                                                  *limit_headers(decision)]}
-            await send(message)
-
+        headers = scope["cooud.headers"]
         try:
             if not decision.allowed:
                 raise refusal(decision)
-            await self.swagger_ui(scope, receive, stamped)
+            document = self._ui_cache.get(scope["path"])
+            if document is None:
+                status, answer_headers, body = await _buffered(self.swagger_ui, scope, receive)
+                if status >= 400:
+                    raise HTTPException(status)
+                if status != 200 or scope["method"] != "GET":  # a redirect (`/v1/ui`), a HEAD: pass it on
+                    await self._send(send, status, answer_headers, body, headers, request_id, decision, None)
+                    return
+                media_type = next((v for k, v in answer_headers if k == b"content-type"), b"application/octet-stream")
+                document = self._ui_cache[scope["path"]] = Document(body, media_type.decode("latin-1"))
+            status, out, body = self._document(document, scope["method"], headers)
         except Exception as exc:
-            if started:
-                raise
             if isinstance(exc, HTTPException) and exc.status_code == 405:
                 exc = ApiError("method_not_allowed", f"{scope['method']} is not allowed here; use GET, HEAD.",
                                headers={"Allow": "GET, HEAD"})
             elif isinstance(exc, HTTPException) and exc.status_code < 500:
                 exc = ApiError("not_found", f"No resource at {scope['path']!r}.")
-            status, headers, body = error_answer(exc)
-            await self._send(send, status, headers, body, scope["cooud.headers"], request_id, decision, None)
+            status, out, body = error_answer(exc)
+        await self._send(send, status, out, body, headers, request_id, decision, None)
 
     # -- WebSocket and lifespan -----------------------------------------------------------------------------------
     async def _websocket(self, scope, receive, send) -> None:
@@ -295,6 +296,23 @@ class Edge:
 
 
 # -- steps that need no state ------------------------------------------------------------------------------------
+async def _buffered(app, scope, receive) -> tuple[int, list, bytes]:
+    """(status, headers but the length, body) of an ASGI app's whole answer."""
+    answer: dict = {"status": 500, "headers": []}
+    chunks: list[bytes] = []
+
+    async def collect(message) -> None:
+        if message["type"] == "http.response.start":
+            answer["status"] = message["status"]
+            answer["headers"] = [(k.lower(), v) for k, v in message.get("headers", [])
+                                 if k.lower() not in (b"content-length", b"x-request-id")]
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, collect)
+    return answer["status"], answer["headers"], b"".join(chunks)
+
+
 def _too_large(limit: int) -> ApiError:
     return ApiError("payload_too_large", f"The request body is larger than {limit} bytes.")
 

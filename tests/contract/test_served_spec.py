@@ -58,3 +58,18 @@ def test_swagger_ui_errors_are_the_envelope(client):
     r = client.post("/v1/ui/")
     assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
     assert r.headers["allow"] == "GET, HEAD"
+
+
+def test_swagger_ui_assets_are_gzipped_and_the_same_bytes(client):
+    plain = client.get("/v1/ui/swagger-ui-bundle.js", headers={"Accept-Encoding": "identity"})
+    packed = client.get("/v1/ui/swagger-ui-bundle.js", headers={"Accept-Encoding": "gzip"})
+    assert plain.status_code == packed.status_code == 200
+    assert "content-encoding" not in plain.headers and packed.headers["content-encoding"] == "gzip"
+    assert packed.content == plain.content  # httpx decoded it
+    assert int(packed.headers["content-length"]) < len(plain.content) / 2
+    assert packed.headers["content-type"].startswith("text/javascript")
+
+
+def test_swagger_ui_redirect_keeps_its_location(client):
+    r = client.get("/v1/ui", follow_redirects=False)
+    assert r.status_code in (301, 302, 307, 308) and r.headers["location"].endswith("/v1/ui/")
