@@ -1,5 +1,6 @@
 """Schemathesis' CLI, all checks and phases (schemathesis.toml), against a live server started with `make run`,
-with requests signed by a real API key (tests/contract/hooks.py) for an account made with the operator CLI."""
+with requests signed by a real API key (tests/contract/hooks.py) for an account made with the operator CLI.
+Another seed for one run: `COOUD_SCHEMATHESIS_SEED=4242 python -m pytest ...`, as for the in-process run."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ def test_schemathesis_cli_against_live_server(live_server):
                COOUD_ST_EMAIL=email, COOUD_ST_PASSWORD=password)
     proc = subprocess.run(
         [str(st), "--config-file", str(ROOT / "schemathesis.toml"), "--no-color", "run",
-         f"{live_server}/v1/openapi.json", "--checks", "all"],
+         f"{live_server}/v1/openapi.json", "--checks", "all",
+         *(["--seed", str(int(os.environ["COOUD_SCHEMATHESIS_SEED"]))] if os.environ.get("COOUD_SCHEMATHESIS_SEED")
+           else [])],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
     output = proc.stdout + proc.stderr
