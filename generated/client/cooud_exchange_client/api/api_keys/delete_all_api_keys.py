@@ -100,7 +100,8 @@ def sync_detailed(
 
      Deletes every API key of the account at once (for example after a leak). Signed requests with any of
     them
-    fail from then on.
+    fail from then on, and streams authenticated with any of them are closed with code 4001 within a few
+    seconds.
 
     Args:
         idempotency_key (str):
@@ -133,7 +134,8 @@ def sync(
 
      Deletes every API key of the account at once (for example after a leak). Signed requests with any of
     them
-    fail from then on.
+    fail from then on, and streams authenticated with any of them are closed with code 4001 within a few
+    seconds.
 
     Args:
         idempotency_key (str):
@@ -161,7 +163,8 @@ async def asyncio_detailed(
 
      Deletes every API key of the account at once (for example after a leak). Signed requests with any of
     them
-    fail from then on.
+    fail from then on, and streams authenticated with any of them are closed with code 4001 within a few
+    seconds.
 
     Args:
         idempotency_key (str):
@@ -192,7 +195,8 @@ async def asyncio(
 
      Deletes every API key of the account at once (for example after a leak). Signed requests with any of
     them
-    fail from then on.
+    fail from then on, and streams authenticated with any of them are closed with code 4001 within a few
+    seconds.
 
     Args:
         idempotency_key (str):

@@ -108,7 +108,9 @@ def sync_detailed(
 ) -> Response[Any | ErrorEnvelope]:
     """Delete an API key
 
-     Deletes one key; signed requests with it fail from then on.
+     Deletes one key; signed requests with it fail from then on, and streams authenticated with it are
+    closed
+    with code 4001 (`credential revoked`, see asyncapi.yaml) within a few seconds.
 
     Args:
         key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
@@ -143,7 +145,9 @@ def sync(
 ) -> Any | ErrorEnvelope | None:
     """Delete an API key
 
-     Deletes one key; signed requests with it fail from then on.
+     Deletes one key; signed requests with it fail from then on, and streams authenticated with it are
+    closed
+    with code 4001 (`credential revoked`, see asyncapi.yaml) within a few seconds.
 
     Args:
         key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
@@ -173,7 +177,9 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorEnvelope]:
     """Delete an API key
 
-     Deletes one key; signed requests with it fail from then on.
+     Deletes one key; signed requests with it fail from then on, and streams authenticated with it are
+    closed
+    with code 4001 (`credential revoked`, see asyncapi.yaml) within a few seconds.
 
     Args:
         key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
@@ -206,7 +212,9 @@ async def asyncio(
 ) -> Any | ErrorEnvelope | None:
     """Delete an API key
 
-     Deletes one key; signed requests with it fail from then on.
+     Deletes one key; signed requests with it fail from then on, and streams authenticated with it are
+    closed
+    with code 4001 (`credential revoked`, see asyncapi.yaml) within a few seconds.
 
     Args:
         key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:

@@ -98,9 +98,11 @@ def sync_detailed(
 ) -> Response[ApiKeyWithSecret | ErrorEnvelope]:
     """Rotate an API key's secret
 
-     Issues a new secret for the key (the old one stops working at once) and restarts its validity
-    period. The
-    new secret is in this response only.
+     Issues a new secret for the key (the old one stops working at once, and streams authenticated with
+    it are
+    closed with code 4001 within a few seconds) and restarts its validity period. The new secret is in
+    this
+    response only.
 
     Args:
         key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
@@ -132,9 +134,11 @@ def sync(
 ) -> ApiKeyWithSecret | ErrorEnvelope | None:
     """Rotate an API key's secret
 
-     Issues a new secret for the key (the old one stops working at once) and restarts its validity
-    period. The
-    new secret is in this response only.
+     Issues a new secret for the key (the old one stops working at once, and streams authenticated with
+    it are
+    closed with code 4001 within a few seconds) and restarts its validity period. The new secret is in
+    this
+    response only.
 
     Args:
         key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
@@ -161,9 +165,11 @@ async def asyncio_detailed(
 ) -> Response[ApiKeyWithSecret | ErrorEnvelope]:
     """Rotate an API key's secret
 
-     Issues a new secret for the key (the old one stops working at once) and restarts its validity
-    period. The
-    new secret is in this response only.
+     Issues a new secret for the key (the old one stops working at once, and streams authenticated with
+    it are
+    closed with code 4001 within a few seconds) and restarts its validity period. The new secret is in
+    this
+    response only.
 
     Args:
         key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:
@@ -193,9 +199,11 @@ async def asyncio(
 ) -> ApiKeyWithSecret | ErrorEnvelope | None:
     """Rotate an API key's secret
 
-     Issues a new secret for the key (the old one stops working at once) and restarts its validity
-    period. The
-    new secret is in this response only.
+     Issues a new secret for the key (the old one stops working at once, and streams authenticated with
+    it are
+    closed with code 4001 within a few seconds) and restarts its validity period. The new secret is in
+    this
+    response only.
 
     Args:
         key_id (str): API key identifier, `key_` and a ULID. Sent as `X-Cooud-Key`. Example:

@@ -78,7 +78,9 @@ def sync_detailed(
 
      Revokes the calling session: its access tokens and its refresh tokens stop working, and the session
     cookie
-    is cleared.
+    is cleared. Streams authenticated with the session are closed with code 4001 (`credential revoked`,
+    see
+    asyncapi.yaml) within a few seconds.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -105,7 +107,9 @@ def sync(
 
      Revokes the calling session: its access tokens and its refresh tokens stop working, and the session
     cookie
-    is cleared.
+    is cleared. Streams authenticated with the session are closed with code 4001 (`credential revoked`,
+    see
+    asyncapi.yaml) within a few seconds.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -128,7 +132,9 @@ async def asyncio_detailed(
 
      Revokes the calling session: its access tokens and its refresh tokens stop working, and the session
     cookie
-    is cleared.
+    is cleared. Streams authenticated with the session are closed with code 4001 (`credential revoked`,
+    see
+    asyncapi.yaml) within a few seconds.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,7 +159,9 @@ async def asyncio(
 
      Revokes the calling session: its access tokens and its refresh tokens stop working, and the session
     cookie
-    is cleared.
+    is cleared. Streams authenticated with the session are closed with code 4001 (`credential revoked`,
+    see
+    asyncapi.yaml) within a few seconds.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

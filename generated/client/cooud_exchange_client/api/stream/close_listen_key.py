@@ -99,10 +99,11 @@ def sync_detailed(
 ) -> Response[Any | ErrorEnvelope]:
     """Close a listen key
 
-     Ends the key's validity at once: new connections can no longer authenticate with it. Connections
-    already
-    authenticated with it are not closed. Closing a key that is already closed, expired or not yours is
-    `404 listen_key_not_found`.
+     Ends the key's validity at once: new connections can no longer authenticate with it, and connections
+    already authenticated with it are closed with code 4001 (`credential revoked`, see asyncapi.yaml)
+    within a
+    few seconds. Closing a key that is already closed, expired or not yours is `404
+    listen_key_not_found`.
 
     Args:
         listen_key (str): A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits).
@@ -137,10 +138,11 @@ def sync(
 ) -> Any | ErrorEnvelope | None:
     """Close a listen key
 
-     Ends the key's validity at once: new connections can no longer authenticate with it. Connections
-    already
-    authenticated with it are not closed. Closing a key that is already closed, expired or not yours is
-    `404 listen_key_not_found`.
+     Ends the key's validity at once: new connections can no longer authenticate with it, and connections
+    already authenticated with it are closed with code 4001 (`credential revoked`, see asyncapi.yaml)
+    within a
+    few seconds. Closing a key that is already closed, expired or not yours is `404
+    listen_key_not_found`.
 
     Args:
         listen_key (str): A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits).
@@ -170,10 +172,11 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorEnvelope]:
     """Close a listen key
 
-     Ends the key's validity at once: new connections can no longer authenticate with it. Connections
-    already
-    authenticated with it are not closed. Closing a key that is already closed, expired or not yours is
-    `404 listen_key_not_found`.
+     Ends the key's validity at once: new connections can no longer authenticate with it, and connections
+    already authenticated with it are closed with code 4001 (`credential revoked`, see asyncapi.yaml)
+    within a
+    few seconds. Closing a key that is already closed, expired or not yours is `404
+    listen_key_not_found`.
 
     Args:
         listen_key (str): A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits).
@@ -206,10 +209,11 @@ async def asyncio(
 ) -> Any | ErrorEnvelope | None:
     """Close a listen key
 
-     Ends the key's validity at once: new connections can no longer authenticate with it. Connections
-    already
-    authenticated with it are not closed. Closing a key that is already closed, expired or not yours is
-    `404 listen_key_not_found`.
+     Ends the key's validity at once: new connections can no longer authenticate with it, and connections
+    already authenticated with it are closed with code 4001 (`credential revoked`, see asyncapi.yaml)
+    within a
+    few seconds. Closing a key that is already closed, expired or not yours is `404
+    listen_key_not_found`.
 
     Args:
         listen_key (str): A listen key, `lk_` and 43 URL-safe base64 characters (256 random bits).
