@@ -123,14 +123,12 @@ class Edge:
         op = compiled.op if compiled is not None else None
         deferred = op is not None and bool(op.security) and presented_credential(headers) is not None
         admission = Admission(self.services.rate_limiter, scope, op, deferred)
-        extra: list = []
         try:
             refused = await admission.begin()
             if refused is not None:
                 raise refused
             if compiled is not None:
                 status, out_headers, body = await self._operation(compiled, scope, receive, path_params, admission)
-                extra = self._cors(compiled, headers) + list(compiled.lifecycle)
             elif methods is not None:
                 raise ApiError("method_not_allowed", f"{method} is not allowed here; use {allow_header(methods)}.",
                                headers={"Allow": allow_header(methods)})
@@ -143,8 +141,7 @@ class Edge:
                 raise ApiError("not_found", f"No resource at {path!r}.")
         except Exception as exc:  # the one mapping (impl/errors.py)
             status, out_headers, body = error_answer(exc)
-            if op is not None:
-                extra = self._cors(compiled, headers) + list(compiled.lifecycle)
+        extra = self._cors(compiled, headers) + list(compiled.lifecycle) if compiled is not None else []
         was_charged = admission.decision is not None
         decision = await admission.finish()
         if not was_charged and not decision.allowed:  # rejected credentials, anonymous budget empty
@@ -159,7 +156,8 @@ class Edge:
             problem = _response_problem(compiled, status, headers, body)
             if problem is not None:
                 log.error("response of %s does not match the spec: %s", compiled.op.operation_id, problem)
-                status, headers, body = error_answer(RuntimeError(problem))
+                status, headers, body = error_answer(ApiError("internal_error", "An unexpected error occurred; quote "
+                                                              "the request_id when reporting it."))
                 headers += [(b"x-request-id", request_id.encode()), *limit_headers(decision)]
         if (len(body) >= GZIP_MIN_BYTES and "gzip" in request_headers.get("accept-encoding", "")
                 and not any(k == b"content-encoding" for k, _ in headers)):

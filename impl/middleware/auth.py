@@ -19,7 +19,7 @@ from http.cookies import CookieError, SimpleCookie
 from starlette.types import Scope
 
 from impl.errors import ApiError
-from impl.security import AuthError, signing
+from impl.security import signing
 
 SCHEME_KIND = {"bearerAuth": "bearer", "apiKey": "apikey", "apiKeyTimestamp": "apikey", "apiKeySignature": "apikey",
                "sessionCookie": "cookie"}
@@ -50,7 +50,7 @@ def request_target(scope: Scope) -> bytes:
 
 
 def authenticate(scope: Scope, op):
-    """The verified principal, or ApiError (runs in a worker thread: identity reads the store)."""
+    """The verified principal, or ApiError/AuthError (runs in a worker thread: identity reads the store)."""
     services = scope["cooud.services"]
     identity, now = services.identity, services.now_ms()
     headers = scope["cooud.headers"]
@@ -63,20 +63,18 @@ def authenticate(scope: Scope, op):
         if kind == "apikey" and op.permission == "session":
             raise ApiError("session_required", "API keys cannot manage keys or sessions; use a session.")
         raise ApiError("unauthenticated", f"This operation does not accept {kind} credentials.")
-    try:
-        if kind == "bearer":
-            principal = identity.authenticate_bearer(value, scope["cooud.network"], now)
-        elif kind == "cookie":
-            principal = identity.authenticate_cookie(value, now)
-        else:
-            principal = identity.authenticate_key(
-                value, headers.get("x-cooud-timestamp", ""), headers.get("x-cooud-signature", ""),
-                scope["method"], request_target(scope), scope.get("cooud.raw_body", b""),
-                scope["cooud.client_ip"], now, version=headers.get(signing.VERSION_HEADER, "1"),
-                idempotency_key=signing.single_header(scope.get("headers", []), b"idempotency-key"))
-        if not principal.holds(op.permission):
-            raise ApiError("forbidden", f"This credential lacks the {op.permission!r} permission.")
-        identity.check_invite(principal, op.permission)
-    except AuthError as exc:
-        raise ApiError(exc.code, exc.message) from None
+    # AuthErrors of the identity service carry their catalogued codes: the one mapping (impl/errors.py) answers them.
+    if kind == "bearer":
+        principal = identity.authenticate_bearer(value, scope["cooud.network"], now)
+    elif kind == "cookie":
+        principal = identity.authenticate_cookie(value, now)
+    else:
+        principal = identity.authenticate_key(
+            value, headers.get("x-cooud-timestamp", ""), headers.get("x-cooud-signature", ""),
+            scope["method"], request_target(scope), scope.get("cooud.raw_body", b""),
+            scope["cooud.client_ip"], now, version=headers.get(signing.VERSION_HEADER, "1"),
+            idempotency_key=signing.single_header(scope.get("headers", []), b"idempotency-key"))
+    if not principal.holds(op.permission):
+        raise ApiError("forbidden", f"This credential lacks the {op.permission!r} permission.")
+    identity.check_invite(principal, op.permission)
     return principal

@@ -44,7 +44,8 @@ def reserve(scope: Scope):
     when claimed — the operation may run — else the key's existing record."""
     key = scope["cooud.headers"]["idempotency-key"]  # present and well-formed: validation ran first
     services = scope["cooud.services"]
-    existing = services.store.reserve_idempotency_key(scope["cooud.principal"].user_id, key, fingerprint(scope),
+    request = scope["cooud.fingerprint"] = fingerprint(scope)
+    existing = services.store.reserve_idempotency_key(scope["cooud.principal"].user_id, key, request,
                                                       services.now_ms(), TTL_MS)
     if existing is None:
         scope["cooud.idempotency_key"] = key  # the engine stores its result with its effect (impl/domain/engine.py)
@@ -57,7 +58,7 @@ async def finish(scope: Scope, op, existing, call) -> tuple[int, list, bytes]:
     mapping; a 5xx answer releases the key. A single-order trading command's success needs no second write: the
     engine stored its result with its effect, and a replay renders it (impl/api/answers.py)."""
     if existing is not None:
-        return _answer_existing(existing, fingerprint(scope), lambda: _stored_answer(scope, op, existing))
+        return _answer_existing(existing, scope["cooud.fingerprint"], lambda: _stored_answer(scope, op, existing))
     account, key = scope["cooud.principal"].user_id, scope["cooud.idempotency_key"]
     store = scope["cooud.services"].store
     try:

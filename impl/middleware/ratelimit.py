@@ -63,12 +63,9 @@ class RateLimiter:
     async def anonymous(self, ip: str, weight: int) -> Decision:
         return await self._acquire([(f"a:{ip}", self._anonymous)], weight)
 
-    async def authenticated(self, credential: str, ip: str, pool: str, weight: int) -> Decision:
-        return await self._acquire([(f"c:{credential}:{pool}", self._credential[pool]),
-                                    (f"i:{ip}:{pool}", self._ip[pool])], weight)
-
-    def authenticated_now(self, credential: str, ip: str, pool: str, weight: int) -> Decision:
-        """`authenticated`, called from a worker thread (where a blocking store may block)."""
+    def authenticated(self, credential: str, ip: str, pool: str, weight: int) -> Decision:
+        """Charge the credential's and the IP's bucket of `pool` together. Synchronous: the edge calls it from the
+        worker thread that authenticated the request, where a blocking store (Redis) may block."""
         return self.store.acquire([(f"c:{credential}:{pool}", self._credential[pool]),
                                    (f"i:{ip}:{pool}", self._ip[pool])], weight, self.now_ms())
 
@@ -101,7 +98,7 @@ class Admission:
         """Charge an authenticated request to its credential and IP (in the worker thread that authenticated it);
         the refusal to raise, if refused."""
         credential = f"key:{principal.key_id}" if principal.key_id else f"session:{principal.session_id}"
-        self.decision = self.limiter.authenticated_now(credential, self.ip, pool, self.weight)
+        self.decision = self.limiter.authenticated(credential, self.ip, pool, self.weight)
         return None if self.decision.allowed else refusal(self.decision)
 
     async def finish(self) -> Decision:
