@@ -38,10 +38,15 @@ def make_app(tmp_path, trusted: str = ""):
     return app, key.id, secret
 
 
-def signed(key_id: str, secret: str, target: str, age_s: int = 0) -> dict:
-    ts = str(int(time.time()) - age_s)
-    return {"X-Cooud-Key": key_id, "X-Cooud-Timestamp": ts,
-            "X-Cooud-Signature": signing.sign(secret, ts, "GET", target, b"")}
+_LAST_MS = [0]
+
+
+def signed(key_id: str, secret: str, target: str) -> dict:
+    """Signature v2 with strictly increasing milliseconds, as the SDK signs: never a replay of the previous request
+    (v1's one-second timestamps made a second boundary between two calls a flaky `signature_replayed`)."""
+    _LAST_MS[0] = ms = max(int(time.time() * 1000), _LAST_MS[0] + 1)
+    return {"X-Cooud-Key": key_id, "X-Cooud-Timestamp": str(ms), "X-Cooud-Signature-Version": "2",
+            "X-Cooud-Signature": signing.sign_v2(secret, str(ms), "GET", target, "", b"")}
 
 
 def code(r) -> str | None:
@@ -61,12 +66,12 @@ def test_forwarded_for_from_a_trusted_proxy_is_the_client(tmp_path):
     r = c.get("/v1/account", headers={**signed(key_id, secret, "/v1/account"), "X-Forwarded-For": ALLOWED})
     assert r.status_code == 200, r.text
     # the right-most entry the proxy appended wins; what the client wrote to its left is not read
-    r = c.get("/v1/account", headers={**signed(key_id, secret, "/v1/account", 1),
+    r = c.get("/v1/account", headers={**signed(key_id, secret, "/v1/account"),
                                       "X-Forwarded-For": f"{ALLOWED}, {OTHER}"})
     assert (r.status_code, code(r)) == (403, "ip_not_allowed")
     # a peer that is not in the list is the client whatever it forwards
     r = TestClient(app, client=(OTHER, 1)).get(
-        "/v1/account", headers={**signed(key_id, secret, "/v1/account", 2), "X-Forwarded-For": ALLOWED})
+        "/v1/account", headers={**signed(key_id, secret, "/v1/account"), "X-Forwarded-For": ALLOWED})
     assert (r.status_code, code(r)) == (403, "ip_not_allowed")
 
 
