@@ -29,7 +29,7 @@ import jsonschema_rs
 import yaml
 from connexion.resolver import Resolver
 
-from generated.operations import BASE_PATH, OPERATIONS, Operation
+from generated.operations import OPERATIONS, Operation
 from impl.middleware.lifecycle import lifecycle_headers
 
 
@@ -156,6 +156,3 @@ def compile_operations(spec_dir: str) -> dict[str, CompiledOperation]:
     resolver = Resolver()
     return {op_id: compiler.operation(op, resolver) for op_id, op in OPERATIONS.items()}
 
-
-def full_path(op: Operation) -> str:
-    return BASE_PATH + op.path

@@ -33,7 +33,6 @@ inbox.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import logging
 from collections.abc import Callable
@@ -426,7 +425,3 @@ def _response_problem(compiled: CompiledOperation, status: int, headers: list, b
             return next(rule.validator.iter_errors(payload)).message
     return None
 
-
-@contextlib.asynccontextmanager
-async def no_lifespan():
-    yield
