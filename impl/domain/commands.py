@@ -12,6 +12,11 @@ layer renders it; impl/api/orders.py). Results are the domain's own records: an 
 `OrderState | DomainError` for batches, `(free, locked)` for a deposit. `encode_result`/`decode_result` store them
 as JSON.
 
+`encode_command`/`decode_command` carry every command type as JSON (the bus to an engine in another process,
+impl/bus/): `decode_command(encode_command(c)) == c` for every command, except that a `DomainError` item of
+`PlaceOrders` comes back as an `OrderRejected` with the same code, message and field (errors compare by identity;
+the one error mapping, impl/errors.py, answers both alike).
+
 Queries (`Preview`, `Inspect`) run in the engine's thread between batches — a consistent view of the books — and
 write nothing.
 """
@@ -19,7 +24,7 @@ write nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 
 import orjson
 
@@ -139,3 +144,30 @@ def _typed(data: dict):
     if "items" in data:
         return [_typed(item) for item in data["items"]]
     return tuple(data["tuple"])
+
+
+# -- commands, carried between processes ----------------------------------------------------------------------
+_COMMANDS: dict[str, type] = {c.__name__: c for c in (PlaceOrder, PlaceOrders, CancelOrder, CancelOrders, CancelAll,
+                                                      AmendOrder, Deposit)}
+
+
+def encode_command(command: Command) -> bytes:
+    data = {f.name: getattr(command, f.name) for f in fields(command)}
+    if isinstance(command, PlaceOrder):
+        data["order"] = asdict(command.order)
+    elif isinstance(command, PlaceOrders):
+        data["orders"] = [_plain(item) if isinstance(item, DomainError) else {"new": asdict(item)}
+                          for item in command.orders]
+    return orjson.dumps({"type": type(command).__name__, **data})
+
+
+def decode_command(blob: bytes | str) -> Command:
+    data = orjson.loads(blob)
+    kind = _COMMANDS[data.pop("type")]
+    if kind is PlaceOrder:
+        data["order"] = NewOrder(**data["order"])
+    elif kind is PlaceOrders:
+        data["orders"] = tuple(NewOrder(**item["new"]) if "new" in item else _typed(item) for item in data["orders"])
+    elif kind is CancelOrders:
+        data["order_ids"] = tuple(data["order_ids"])
+    return kind(**data)
