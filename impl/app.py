@@ -5,8 +5,9 @@ The application is the edge (impl/edge/pipeline.py): one pipeline compiled from 
 handler, headers — and serves the WebSocket gateway at `/v1/ws` (impl/ws/, spec/asyncapi.yaml), the spec as
 written at `/v1/openapi.json` (and `.yaml`), the stream's document and its HTML rendering. Connexion hosts Swagger
 UI at `/v1/ui/` and resolves operationIds (`impl.api.<tag>.<snake_case(operationId)>`, checked for every operation
-here: an operation without a handler fails start-up). The lifespan starts and stops the stream's timers and the
-operator inbox (impl/operator.py).
+here: an operation without a handler fails start-up). The lifespan starts and stops the trading link (a worker's
+NATS connection with COOUD_BUS=nats://, impl/bus/), the stream's timers and, in the embedded mode, the operator
+inbox (impl/operator.py; with the bus, `cooud engine` runs it).
 Nothing happens at import time; `create_app` opens the store, applies migrations and seeds demo listings.
 The store belongs to whoever built the app (it outlives any one ASGI lifespan: test clients start and stop
 lifespans freely); `cooud serve` closes it when the server stops.
@@ -26,6 +27,7 @@ from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolution, Resolver
 
 from generated.operations import BASE_PATH
+from impl.bus import is_nats
 from impl.config import Config
 from impl.edge.compiled import compile_operations, handler_name, load_spec
 from impl.edge.pipeline import Document, Edge
@@ -62,23 +64,34 @@ def _documents(spec_dir: Path) -> dict[str, Document]:
             f"{BASE_PATH}/ui/stream/": Document(STREAM_DOCS.read_bytes(), "text/html; charset=utf-8")}
 
 
+def app_from_env():
+    """`create_app()` from the environment: the import-string factory `cooud serve --workers N` gives uvicorn."""
+    return create_app()
+
+
 def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None = None, password_hasher=None):
     config = config or Config.from_env()
     services = build_services(config, now_ms, password_hasher)
-    services.store.release_unfinished_idempotency_keys()  # a previous process's unfinished requests (see there)
+    remote = is_nats(config.bus)  # the engine runs in `cooud engine` (impl/bus/): so do its operator inbox ...
+    if not remote:  # ... and the recovery of unfinished keys (other workers' requests are in flight; see there)
+        services.store.release_unfinished_idempotency_keys()  # a previous process's unfinished requests
     spec_dir = Path(config.spec_dir)
     stream = Stream(services, services.hub, services.books)
-    inbox = OperatorInbox(services.trading, services.store)  # `cooud deposit` from another process (impl/operator.py)
+    inbox = None if remote else OperatorInbox(services.trading, services.store)  # `cooud deposit` (impl/operator.py)
 
     @contextlib.asynccontextmanager
     async def lifespan():
+        await services.trading.start()
         await stream.start()
-        inbox.start()
+        if inbox is not None:
+            inbox.start()
         try:
             yield
         finally:
-            inbox.stop()
+            if inbox is not None:
+                inbox.stop()
             await stream.stop()
+            await services.trading.stop()
 
     app = Edge(services=services, operations=compile_operations(str(spec_dir)), documents=_documents(spec_dir),
                swagger_ui=_swagger_ui(spec_dir), stream=stream, lifespan=lifespan,

@@ -10,6 +10,9 @@ COOUD_SIWE_URI, COOUD_SIWE_CHAIN_ID (what wallet sign-in messages must name; def
 COOUD_LOGIN_MAX_FAILURES / COOUD_LOGIN_WINDOW_S (failed-password throttling: 5 attempts per 15 minutes per email),
 COOUD_TRUSTED_PROXIES (comma-separated IPs/CIDR ranges whose X-Forwarded-For is believed; default none, so the
 peer is the client — impl/security/forwarded.py).
+Scale-out (impl/bus/): COOUD_BUS ("memory": the engine in this process, the default; or a nats:// URL: commands go
+to a `cooud engine` process over NATS JetStream), COOUD_BUS_PREFIX (prefixes every stream, subject and durable
+name; default "cooud"), COOUD_ENGINE_GROUP (the market group an engine serves; default "main", every market).
 """
 
 from __future__ import annotations
@@ -58,6 +61,10 @@ class Config:
     # opened, within a window of this many seconds opened by the first of them; then 429 login_throttled.
     login_max_failures: int = 5
     login_window_s: int = 900
+    # The bus between API workers and the engine (impl/bus/__init__.py).
+    bus: str = "memory"
+    bus_prefix: str = "cooud"
+    engine_group: str = "main"
     # Peers whose X-Forwarded-For is believed (impl/security/forwarded.py); empty: the TCP peer is the client.
     trusted_proxies: tuple[Network, ...] = ()
     # WebSocket stream (spec/asyncapi.yaml states the production values; tests shorten the timers).
@@ -110,6 +117,9 @@ class Config:
             "trusted_proxies": ("COOUD_TRUSTED_PROXIES", parse_trusted),
             "login_max_failures": ("COOUD_LOGIN_MAX_FAILURES", int),
             "login_window_s": ("COOUD_LOGIN_WINDOW_S", int),
+            "bus": ("COOUD_BUS", str),
+            "bus_prefix": ("COOUD_BUS_PREFIX", str),
+            "engine_group": ("COOUD_ENGINE_GROUP", str),
             "cors_origins": ("COOUD_CORS_ORIGINS", lambda v: frozenset(o.strip() for o in v.split(",") if o.strip())),
         }
         for name, (var, parse) in readers.items():

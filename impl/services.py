@@ -1,7 +1,8 @@
 """The services one app instance runs with, built once (by the app factory or an operator command) and shared.
 
 `trading=False` builds everything but the trading engine (operator commands that only touch accounts and keys):
-it does not claim the database's single-writer guard, so it runs beside a serving process. `close()` stops the
+it does not claim the database's single-writer guard, so it runs beside a serving process. With COOUD_BUS=nats://
+(impl/bus/) `trading` is a `RemoteTrading`: commands go to a `cooud engine` process, nothing here claims the guard. `close()` stops the
 engine's thread and closes the store (which releases the guard).
 """
 
@@ -14,13 +15,15 @@ from fractions import Fraction
 
 from impl import demo
 from impl.api import wire
+from impl.bus import is_nats
+from impl.bus.remote import RemoteTrading
 from impl.config import Config
 from impl.domain.book import L2Book
 from impl.domain.identity import Identity, SiweConfig
 from impl.domain.identity_model import FEE_TIERS
 from impl.domain.market_data import MarketData
 from impl.domain.ports import Store
-from impl.domain.trading import Trading
+from impl.domain.trading import Trading, TradingFacade
 from impl.ids import new_id
 from impl.middleware.ratelimit import RateLimiter
 from impl.security import passwords
@@ -38,7 +41,7 @@ class Services:
     store: Store
     market_data: MarketData
     identity: Identity
-    trading: Trading | None
+    trading: TradingFacade | None
     now_ms: Callable[[], int]
     hub: Hub
     books: dict[str, L2Book]
@@ -66,10 +69,11 @@ def build_services(config: Config, now_ms: Callable[[], int] | None = None, pass
     market_data = MarketData(store, books, clock)
     engine = None
     hub = Hub(render_book=lambda b: wire.orderbook(b.snapshot(BOOK_DEPTH, clock()), market_data.market(b.symbol)))
-    if trading:
+    if trading and is_nats(config.bus):
+        engine = RemoteTrading(store, market_data.markets(), store.list_assets(), config)
+    elif trading:
         try:
-            engine = Trading(store, market_data.markets(), store.list_assets(), books, _fee_rates(store), clock,
-                             new_id)
+            engine = build_engine(store, market_data, clock, books)
         except BaseException:
             store.close()
             raise
@@ -77,6 +81,14 @@ def build_services(config: Config, now_ms: Callable[[], int] | None = None, pass
     return Services(config=config, store=store, market_data=market_data, identity=identity, trading=engine,
                     now_ms=clock, hub=hub, books=books,
                     rate_limiter=RateLimiter.from_config(config, clock))
+
+
+def build_engine(store, market_data: MarketData, clock: Callable[[], int], books: dict[str, L2Book],
+                 wait_for_writer: bool = False) -> Trading:
+    """The local engine (impl/domain/trading.py) over `store`: claims its writer guard (waiting for it when
+    `wait_for_writer`: a standby `cooud engine`) and loads the books from the store."""
+    return Trading(store, market_data.markets(), store.list_assets(), books, _fee_rates(store), clock, new_id,
+                   wait_for_writer=wait_for_writer)
 
 
 def _fee_rates(store) -> Callable[[str], tuple[Fraction, Fraction]]:

@@ -12,7 +12,13 @@ Two ways in, one path: `await execute(command)` on an event loop (handlers), or 
 (snapshots of orders, never the live objects) or raises the DomainError that refused it.
 
 One writer per database: constructing a `Trading` claims the store's writer guard (`claim_writer`); a second
-process on the same database is refused before it loads anything (impl/store/sqlite.py).
+process on the same database is refused before it loads anything (impl/store/sqlite.py) — or, with
+`wait_for_writer=True` (a standby engine, impl/bus/engine_process.py), waits until the guard is free.
+
+`TradingFacade` is everything but the engine: building commands, previews, the store reads. `Trading` runs its
+commands on the local engine; `impl.bus.remote.RemoteTrading` sends them to an engine in another process. Both
+offer `execute`, `call`, `listeners` (callables of `list[Committed]`, called in commit order) and
+`exclusively_async(fn)` (run `fn` where no event is applied meanwhile).
 """
 
 from __future__ import annotations
@@ -76,28 +82,31 @@ def deposit_units(assets: dict[str, int], asset: str, amount: str) -> int:
     return units
 
 
-class Trading:
-    def __init__(self, store, markets: Iterable[Market], assets: dict[str, int], books: dict[str, L2Book],
-                 fee_rates: Callable[[str], tuple[Fraction, Fraction]], now_ms: Callable[[], int],
-                 new_id: Callable[[str], str], reactions: Iterable[Reaction] = (), *, max_batch: int = 4096) -> None:
-        store.claim_writer()
-        self._store = store
-        self.engine = Engine(store, markets, assets, books, fee_rates, now_ms, new_id, reactions)
-        self.sequencer = Sequencer(self.engine, store, max_batch=max_batch)
-        self.assets = self.engine.assets
-        self._units = self.engine.units
-        self._l2 = books
+class TradingFacade:
+    """Commands from requests, previews and the store reads; `call`/`execute` and the queries are the link's."""
 
-    @property
-    def listeners(self) -> list:
-        """Called in the engine's thread with each committed batch's `Committed` events, in commit order."""
-        return self.sequencer.listeners
+    def __init__(self, store, units: dict[str, MarketUnits], assets: dict[str, int]) -> None:
+        self._store = store
+        self._units = units
+        self.assets = assets
 
     def units(self, symbol: str) -> MarketUnits | None:
         return self._units.get(symbol)
 
-    def close(self) -> None:
-        self.sequencer.close()
+    async def start(self) -> None:
+        """Called by the app's lifespan on its event loop (a remote link connects here)."""
+
+    async def stop(self) -> None: ...
+
+    async def execute(self, command: Command):
+        raise NotImplementedError
+
+    def call(self, command: Command):
+        raise NotImplementedError
+
+    def preview_facts(self, account: str, order: NewOrder) -> dict:
+        """`preview_facts_of` the engine's answer to a Preview query."""
+        raise NotImplementedError
 
     # -- commands from requests ----------------------------------------------------------------------------------
     def place_command(self, account: str, request: dict, key: str | None = None) -> PlaceOrder:
@@ -119,15 +128,6 @@ class Trading:
 
     def deposit_command(self, account: str, asset: str, amount: str, ref: str) -> Deposit:
         return Deposit(account, asset, deposit_units(self.assets, asset, amount), ref)
-
-    # -- running them --------------------------------------------------------------------------------------------
-    async def execute(self, command: Command):
-        """Run a command from an event loop; the result once its effect is committed."""
-        return await self.sequencer.submit_async(command)
-
-    def call(self, command: Command):
-        """Run a command from a thread that may block (not the event loop)."""
-        return self.sequencer.call(command)
 
     def place(self, account: str, request: dict) -> OrderState:
         return self.call(self.place_command(account, request))
@@ -153,25 +153,14 @@ class Trading:
     def preview(self, account: str, request: dict) -> Preview:
         order = validate(request, self._units.get(request["symbol"]))
         u = self._units[order.symbol]
-        p = self.call(PreviewQuery(account, order))
-        result = p["result"]
-        fills = [(f.price, f.size) for f in result.fills]
+        p = self.preview_facts(account, order)
+        fills = p["fills"]
         notional = sum(u.quote_amount(price, size) for price, size in fills)
         received = sum(u.base_amount(size) for _, size in fills) if order.side == "buy" else notional
         quote_order = order.quote_size is not None
-        return Preview(order, fills, sum(size for _, size in fills), result.rested,
-                       0 if quote_order else result.unfilled, notional, fee_of(received, p["taker_rate"]),
+        return Preview(order, fills, sum(size for _, size in fills), p["rested"],
+                       0 if quote_order else p["unfilled"], notional, fee_of(received, p["taker_rate"]),
                        u.received_asset(order.side)[0], p["reserve_asset"], p["reserve"], p["available"])
-
-    def resting(self) -> dict[str, list[Order]]:
-        """The books' resting orders per market (for consistency checks against the store)."""
-        return self.call(Inspect(lambda engine: engine.resting()))
-
-    async def exclusively_async(self, fn: Callable[[], object]) -> object:
-        """Run `fn` in the engine's thread between two batches — a consistent view of the committed L2 books and of
-        the event stream (nothing is published while it runs) — awaited from an event loop, which stays free while
-        the engine gets to it."""
-        return await self.sequencer.submit_async(Inspect(lambda engine: fn()))
 
     # -- reads (the committed state, from the store) -------------------------------------------------------------
     def order(self, account: str, order_id: str) -> OrderState:
@@ -191,3 +180,59 @@ class Trading:
     def balances(self, account: str) -> list[tuple[str, int, int]]:
         held = self._store.balances_of(account)
         return [(asset, *held.get(asset, (0, 0))) for asset in sorted(self.assets)]
+
+
+def preview_facts_of(p: dict) -> dict:
+    """The engine's preview (`Engine.preview`) as plain values: fills as (price, size), rested, unfilled, taker_rate,
+    reserve_asset, reserve, available — what `TradingFacade.preview` needs, and what crosses the bus."""
+    result = p["result"]
+    return {"fills": [(f.price, f.size) for f in result.fills], "rested": result.rested, "unfilled": result.unfilled,
+            "taker_rate": p["taker_rate"], "reserve_asset": p["reserve_asset"], "reserve": p["reserve"],
+            "available": p["available"]}
+
+
+class Trading(TradingFacade):
+    """The facade over the local engine and its sequencer (the only writer)."""
+
+    def __init__(self, store, markets: Iterable[Market], assets: dict[str, int], books: dict[str, L2Book],
+                 fee_rates: Callable[[str], tuple[Fraction, Fraction]], now_ms: Callable[[], int],
+                 new_id: Callable[[str], str], reactions: Iterable[Reaction] = (), *, max_batch: int = 4096,
+                 wait_for_writer: bool = False) -> None:
+        if wait_for_writer:
+            store.claim_writer(wait=True)
+        else:
+            store.claim_writer()
+        self.engine = Engine(store, markets, assets, books, fee_rates, now_ms, new_id, reactions)
+        super().__init__(store, self.engine.units, self.engine.assets)
+        self.sequencer = Sequencer(self.engine, store, max_batch=max_batch)
+        self._l2 = books
+
+    @property
+    def listeners(self) -> list:
+        """Called in the engine's thread with each committed batch's `Committed` events, in commit order."""
+        return self.sequencer.listeners
+
+    def close(self) -> None:
+        self.sequencer.close()
+
+    # -- running them --------------------------------------------------------------------------------------------
+    async def execute(self, command: Command):
+        """Run a command from an event loop; the result once its effect is committed."""
+        return await self.sequencer.submit_async(command)
+
+    def call(self, command: Command):
+        """Run a command from a thread that may block (not the event loop)."""
+        return self.sequencer.call(command)
+
+    def preview_facts(self, account: str, order: NewOrder) -> dict:
+        return preview_facts_of(self.call(PreviewQuery(account, order)))
+
+    def resting(self) -> dict[str, list[Order]]:
+        """The books' resting orders per market (for consistency checks against the store)."""
+        return self.call(Inspect(lambda engine: engine.resting()))
+
+    async def exclusively_async(self, fn: Callable[[], object]) -> object:
+        """Run `fn` in the engine's thread between two batches — a consistent view of the committed L2 books and of
+        the event stream (nothing is published while it runs) — awaited from an event loop, which stays free while
+        the engine gets to it."""
+        return await self.sequencer.submit_async(Inspect(lambda engine: fn()))

@@ -11,7 +11,11 @@ that a retry can run the operation: such a failure has, by the store's transacti
 where a trading command committed and the engine stored its result with its effect (then the key is already
 `done`, and a retry is answered from that result, rendered by impl/api/answers.py exactly as the handler would
 have). Keys left
-`in_flight` by a process that died are released when the service starts (nothing of theirs committed). Runs
+`in_flight` by a process that died are released when the service starts (nothing of theirs committed) — in the
+embedded mode only. With the engine in another process (COOUD_BUS=nats://, impl/bus/) a command whose answer did
+not arrive may still commit, so such a failure keeps the key in flight (`command_in_doubt`): a retry gets
+`409 idempotency_in_flight` until the engine's result is stored (then it is answered from it), and a key left in
+flight longer than `impl.bus.ABANDON_AFTER_MS` (its worker died) is taken over by the next request with it. Runs
 after request validation, so invalid requests never consume a key. The store's writes (transactions with fsync) run
 off the event loop (impl/blocking.py), each to completion even if the request is cancelled meanwhile.
 """
@@ -20,16 +24,28 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextvars import ContextVar
 
 import orjson
 from starlette.types import Scope
 
 from impl.api.answers import render_stored, replays_from_result
 from impl.blocking import run_blocking
+from impl.bus import ABANDON_AFTER_MS, is_nats
 from impl.errors import ApiError, error_answer
 from impl.middleware.auth import request_target
 
 TTL_MS = 24 * 3_600_000
+# Set by `finish` around the operation: [True] while a command sent to an engine in another process has not been
+# answered (impl/bus/remote.py), so a failure then must not release the key.
+_in_doubt: ContextVar[list[bool] | None] = ContextVar("cooud_command_in_doubt", default=None)
+
+
+def command_in_doubt(sent: bool) -> None:
+    """The running request's command was handed to a remote engine (True) / was answered by it (False)."""
+    holder = _in_doubt.get()
+    if holder is not None:
+        holder[0] = sent
 _NOT_STORED = {"x-request-id", "content-length"}  # answers stored before the edge stamped only its own
 
 
@@ -45,8 +61,9 @@ def reserve(scope: Scope):
     key = scope["cooud.headers"]["idempotency-key"]  # present and well-formed: validation ran first
     services = scope["cooud.services"]
     request = scope["cooud.fingerprint"] = fingerprint(scope)
+    abandon = {"abandon_after_ms": ABANDON_AFTER_MS} if is_nats(services.config.bus) else {}
     existing = services.store.reserve_idempotency_key(scope["cooud.principal"].user_id, key, request,
-                                                      services.now_ms(), TTL_MS)
+                                                      services.now_ms(), TTL_MS, **abandon)
     if existing is None:
         scope["cooud.idempotency_key"] = key  # the engine stores its result with its effect (impl/domain/engine.py)
     return existing
@@ -61,15 +78,20 @@ async def finish(scope: Scope, op, existing, call) -> tuple[int, list, bytes]:
         return _answer_existing(existing, scope["cooud.fingerprint"], lambda: _stored_answer(scope, op, existing))
     account, key = scope["cooud.principal"].user_id, scope["cooud.idempotency_key"]
     store = scope["cooud.services"].store
+    in_doubt = [False]
+    token = _in_doubt.set(in_doubt)
     try:
         try:
             status, headers, body = await call()
         except Exception as exc:
             status, headers, body = error_answer(exc)
     except BaseException:
-        await run_blocking(store.release_idempotency_key, account, key)
+        if not in_doubt[0]:
+            await run_blocking(store.release_idempotency_key, account, key)
         raise
-    if status >= 500:
+    finally:
+        _in_doubt.reset(token)
+    if status >= 500 and not in_doubt[0]:
         await run_blocking(store.release_idempotency_key, account, key)
     elif not (status < 300 and replays_from_result(op.operation_id)):
         stored = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in headers]

@@ -1,0 +1,76 @@
+"""`RemoteTrading`: what the API layer uses of trading (impl/domain/trading.py `TradingFacade`) in a worker that holds
+no trading state — its commands and queries go over NATS to the group's `cooud engine` (impl/bus/link.py).
+
+Same interface as the local `Trading`: `execute` (on the serving loop), `call` (blocking, from other threads),
+`preview`, `resting` (queries answered by the engine between two batches), `units`, `assets` and the store reads.
+The link connects in the app's lifespan (`start`), on the serving event loop. While a command is out,
+`command_in_doubt` tells the idempotency middleware that a failure must keep its key in flight (impl/middleware/
+idempotency.py). Events: `listeners` and `exclusively_async` are the event path's (impl/bus/events.py), which
+applies the engine's committed events on this worker's loop in commit order; until it hooks in, `listeners` is
+never called and `exclusively_async(fn)` runs `fn` at once on the loop (nothing else applies events there).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from fractions import Fraction
+
+from impl.bus import COMMAND_TIMEOUT_S, names_of
+from impl.bus.link import CommandLink, EngineUnavailable, outcome_of
+from impl.domain.commands import Command
+from impl.domain.matching import Order
+from impl.domain.model import Market
+from impl.domain.orders import MarketUnits, NewOrder
+from impl.domain.trading import TradingFacade
+from impl.middleware.idempotency import command_in_doubt
+
+
+class RemoteTrading(TradingFacade):
+    def __init__(self, store, markets: Iterable[Market], assets: dict[str, int], config) -> None:
+        units = {m.symbol: MarketUnits(m, assets[m.base], assets[m.quote]) for m in markets}
+        super().__init__(store, units, dict(assets))
+        self.link = CommandLink(config.bus, names_of(config))
+        self.listeners: list[Callable] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        await self.link.connect()
+
+    async def stop(self) -> None:
+        await self.link.close()
+        self._loop = None
+
+    def close(self) -> None: ...
+
+    async def execute(self, command: Command):
+        command_in_doubt(True)
+        payload = await self.link.send(command)
+        command_in_doubt(False)  # answered: committed, refused or failed — no longer in doubt
+        return outcome_of(payload)
+
+    def call(self, command: Command):
+        return self._blocking(self.execute(command))
+
+    def preview_facts(self, account: str, order: NewOrder) -> dict:
+        facts = outcome_of(self._blocking(self.link.query({"kind": "preview", "account": account,
+                                                           "order": asdict(order)})))
+        facts["fills"] = [tuple(f) for f in facts["fills"]]
+        facts["taker_rate"] = Fraction(*facts["taker_rate"])
+        return facts
+
+    def resting(self) -> dict[str, list[Order]]:
+        value = outcome_of(self._blocking(self.link.query({"kind": "resting"})))
+        return {symbol: [Order(*o) for o in orders] for symbol, orders in value.items()}
+
+    async def exclusively_async(self, fn: Callable[[], object]) -> object:
+        return fn()
+
+    def _blocking(self, coroutine):
+        """Run a link coroutine on the serving loop from another thread and wait (bounded) for it."""
+        if self._loop is None:
+            coroutine.close()
+            raise EngineUnavailable("the bus is not connected")
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(COMMAND_TIMEOUT_S + 5)
