@@ -4,7 +4,10 @@ an account (a journal entry from the deposit account) and `cooud ledger check` v
 printing JSON.
 
 One writer per database: `serve` runs the trading engine and claims the database's writer guard; a second one on
-the same database is refused with a clear message (exit 1) instead of trading beside the first. `deposit` goes
+the same database is refused with a clear message (exit 1) instead of trading beside the first. With
+COOUD_BUS=nats://… (impl/bus/) `serve` runs API workers only (`--workers N` processes on one port) and `cooud
+engine` runs the engine: a second `cooud engine` on the same database is its standby; `cooud cluster` starts
+engine, standby and two workers on this machine. `deposit` goes
 through the engine: its own when nothing serves the database, else the serving process's, through the operator
 inbox (impl/operator.py). The other commands do not touch balances, books or orders and run beside a server.
 `ledger check` reads the store only (it never restores the books), so it reports problems instead of crashing.
@@ -33,10 +36,18 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from impl.app import create_app
+    from impl.bus import is_nats
     from impl.domain.engine import AnotherWriter
 
     config = _config(args)
     logging.basicConfig(level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.workers > 1:
+        if not is_nats(config.bus):
+            print(json.dumps({"error": "--workers N needs COOUD_BUS=nats://… and a running `cooud engine`: with the "
+                                       "in-process bus every worker would run its own engine on one database"}),
+                  file=sys.stderr)
+            return 1
+        return _serve_workers(config, args)
     try:
         app = create_app(config)
     except AnotherWriter as exc:
@@ -51,6 +62,41 @@ def serve(args: argparse.Namespace) -> int:
     finally:
         app.services.close()
     return 0
+
+
+def _serve_workers(config: Config, args: argparse.Namespace) -> int:
+    """N worker processes on one port (uvicorn's multiprocess mode: the app built in each from the environment)."""
+    import os
+
+    import uvicorn
+
+    os.environ.update({"COOUD_HOST": config.host, "COOUD_PORT": str(config.port), "COOUD_DATABASE": config.database})
+    print(f"cooud: {args.workers} workers serving on http://{config.host}:{config.port}/v1 (engine over {config.bus})",
+          flush=True)
+    uvicorn.run("impl.app:app_from_env", factory=True, workers=args.workers, host=config.host, port=config.port,
+                log_level=config.log_level, lifespan="on", proxy_headers=False)
+    return 0
+
+
+def engine(args: argparse.Namespace) -> int:
+    from impl.bus import engine_process, is_nats
+
+    config = _config(args)
+    logging.basicConfig(level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if not is_nats(config.bus):
+        print(json.dumps({"error": "cooud engine serves workers over NATS: set COOUD_BUS=nats://… (with the default "
+                                   "in-process bus, `cooud serve` runs the engine itself)"}), file=sys.stderr)
+        return 1
+    try:
+        return engine_process.run(config)
+    except KeyboardInterrupt:
+        return 0
+
+
+def cluster(args: argparse.Namespace) -> int:
+    from impl.bus import cluster as local_cluster
+
+    return local_cluster.run(_config(args), args.workers)
 
 
 def migrate(args: argparse.Namespace) -> int:
@@ -159,7 +205,12 @@ def main(argv: list[str] | None = None) -> int:
         p.set_defaults(func=func)
         return p
 
-    command("serve", serve, "run the API service")
+    p = command("serve", serve, "run the API service")
+    p.add_argument("--workers", type=int, default=1, help="worker processes on one port (needs COOUD_BUS=nats://…)")
+    command("engine", engine, "run the trading engine for API workers over NATS (COOUD_BUS=nats://…); a second one "
+                              "on the same database is its standby")
+    p = command("cluster", cluster, "start engine + standby + API workers on this machine's NATS (Ctrl-C stops all)")
+    p.add_argument("--workers", type=int, default=2, help="API worker processes, on consecutive ports")
     command("migrate", migrate, "apply migrations")
     users = sub.add_parser("user", help="accounts").add_subparsers(dest="action", required=True)
     p = command("create", user_create, "create an email + password account", users)

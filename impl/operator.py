@@ -1,12 +1,13 @@
 """Operator commands that change trading state (deposits), from any process, always through the engine.
 
 One writer per database (impl/domain/trading.py): an operator tool cannot trade beside a running service. So
-`deposit` first tries to run an engine of its own (nothing else is serving that database); if another process
-owns the engine it writes the command to that database's operator inbox (table `operator_commands`) and waits for
-the answer. The serving process runs an `OperatorInbox` (started in the app's lifespan): it polls the inbox, submits
-each pending row to its engine as an operator command whose idempotency key is the row id — the engine marks the row
-done in the same transaction as the effect, so a crash never applies it twice — and marks a refused one failed
-with the refusal. Bounded: a tool waits at most `timeout` seconds for an answer.
+`deposit` first tries to run an engine of its own (nothing else is serving that database); if another process owns
+the engine (always, with COOUD_BUS=nats://: `cooud engine` runs the inbox) it writes the command to that database's
+operator inbox (table `operator_commands`) and waits for the answer. The serving process runs an `OperatorInbox`
+(started in the app's lifespan): it polls the inbox, submits each pending row to its engine as an operator command
+whose idempotency key is the row id — the engine marks the row done in the same transaction as the effect, so a crash
+never applies it twice — and marks a refused one failed with the refusal. Bounded: a tool waits at most `timeout`
+seconds for an answer.
 """
 
 from __future__ import annotations
@@ -31,9 +32,12 @@ def _now() -> int:
 
 def deposit(config, account: str, asset: str, amount: str, ref: str, timeout: float = 30.0) -> tuple[int, int]:
     """Credit `account` through whichever engine owns the database; (free, locked) after it. Raises DomainError."""
+    from impl.bus import is_nats
     from impl.services import build_services
 
     try:
+        if is_nats(config.bus):  # the engine is `cooud engine`'s, whether or not it runs now
+            raise AnotherWriter("the engine runs in `cooud engine`")
         svc = build_services(config)
     except AnotherWriter:
         svc = build_services(config, trading=False)

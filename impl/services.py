@@ -2,8 +2,8 @@
 
 `trading=False` builds everything but the trading engine (operator commands that only touch accounts and keys):
 it does not claim the database's single-writer guard, so it runs beside a serving process. With COOUD_BUS=nats://
-(impl/bus/) `trading` is a `RemoteTrading`: commands go to a `cooud engine` process, nothing here claims the guard. `close()` stops the
-engine's thread and closes the store (which releases the guard).
+(impl/bus/) `trading` is a `RemoteTrading`: commands go to a `cooud engine` process, nothing here claims the guard.
+`close()` stops the engine's thread and closes the store (which releases the guard).
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ balance-transfer protocol between engines (or per-group sub-accounts) first.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 COMMAND_TIMEOUT_S = 10.0  # how long a worker waits for the engine's answer to a command or query
@@ -44,6 +45,18 @@ DUPLICATE_WINDOW_S = 120.0  # JetStream's de-duplication window on Nats-Msg-Id
 ACK_WAIT_S = 5.0  # a command fetched but not acked (its engine died) is redelivered after this
 MAX_ACK_PENDING = 4096
 FETCH_BATCH = 512
+
+
+# Set by the idempotency middleware around an operation (impl/middleware/idempotency.py): [True] while a command
+# handed to a remote engine is unanswered, so that a failure then keeps the Idempotency-Key in flight.
+in_doubt_var: ContextVar[list[bool] | None] = ContextVar("cooud_command_in_doubt", default=None)
+
+
+def command_in_doubt(sent: bool) -> None:
+    """The running request's command was handed to the engine (True) / was answered by it (False)."""
+    holder = in_doubt_var.get()
+    if holder is not None:
+        holder[0] = sent
 
 
 def is_nats(bus: str) -> bool:

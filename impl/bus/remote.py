@@ -17,14 +17,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from fractions import Fraction
 
-from impl.bus import COMMAND_TIMEOUT_S, names_of
+from impl.bus import COMMAND_TIMEOUT_S, command_in_doubt, names_of
 from impl.bus.link import CommandLink, EngineUnavailable, outcome_of
 from impl.domain.commands import Command
 from impl.domain.matching import Order
 from impl.domain.model import Market
 from impl.domain.orders import MarketUnits, NewOrder
 from impl.domain.trading import TradingFacade
-from impl.middleware.idempotency import command_in_doubt
 
 
 class RemoteTrading(TradingFacade):

@@ -24,28 +24,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from contextvars import ContextVar
 
 import orjson
 from starlette.types import Scope
 
 from impl.api.answers import render_stored, replays_from_result
 from impl.blocking import run_blocking
-from impl.bus import ABANDON_AFTER_MS, is_nats
+from impl.bus import ABANDON_AFTER_MS, in_doubt_var, is_nats
 from impl.errors import ApiError, error_answer
 from impl.middleware.auth import request_target
 
 TTL_MS = 24 * 3_600_000
-# Set by `finish` around the operation: [True] while a command sent to an engine in another process has not been
-# answered (impl/bus/remote.py), so a failure then must not release the key.
-_in_doubt: ContextVar[list[bool] | None] = ContextVar("cooud_command_in_doubt", default=None)
-
-
-def command_in_doubt(sent: bool) -> None:
-    """The running request's command was handed to a remote engine (True) / was answered by it (False)."""
-    holder = _in_doubt.get()
-    if holder is not None:
-        holder[0] = sent
 _NOT_STORED = {"x-request-id", "content-length"}  # answers stored before the edge stamped only its own
 
 
@@ -78,8 +67,8 @@ async def finish(scope: Scope, op, existing, call) -> tuple[int, list, bytes]:
         return _answer_existing(existing, scope["cooud.fingerprint"], lambda: _stored_answer(scope, op, existing))
     account, key = scope["cooud.principal"].user_id, scope["cooud.idempotency_key"]
     store = scope["cooud.services"].store
-    in_doubt = [False]
-    token = _in_doubt.set(in_doubt)
+    in_doubt = [False]  # [True] while a command handed to a remote engine is unanswered (impl/bus/remote.py)
+    token = in_doubt_var.set(in_doubt)
     try:
         try:
             status, headers, body = await call()
@@ -90,7 +79,7 @@ async def finish(scope: Scope, op, existing, call) -> tuple[int, list, bytes]:
             await run_blocking(store.release_idempotency_key, account, key)
         raise
     finally:
-        _in_doubt.reset(token)
+        in_doubt_var.reset(token)
     if status >= 500 and not in_doubt[0]:
         await run_blocking(store.release_idempotency_key, account, key)
     elif not (status < 300 and replays_from_result(op.operation_id)):

@@ -1,0 +1,156 @@
+"""A scaled deployment on this machine for tests: `cooud engine` processes and `cooud serve` workers over the real
+NATS (COOUD_BUS=nats://127.0.0.1:4222 unless COOUD_TEST_NATS says otherwise) on one SQLite file, each run with its own
+subject/stream prefix (so runs never collide) and its own database; the prefix's JetStream stream is deleted at the
+end. Processes are real (`python -m impl.cli …` from this checkout, 127.0.0.1 only, own process groups) so a test
+can SIGKILL or SIGSTOP them; every wait is bounded and everything is stopped on exit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+
+from impl.config import Config
+from impl.services import build_services
+from tests.crash_support import ServerProcess
+from tests.live import ROOT
+
+NATS_URL = os.environ.get("COOUD_TEST_NATS", "nats://127.0.0.1:4222")
+PASSWORD = "correct horse battery staple"
+
+
+def require_nats() -> None:
+    """Skip (with the reason) only when this machine's NATS is unreachable."""
+    parsed = urlparse(NATS_URL)
+    try:
+        socket.create_connection((parsed.hostname, parsed.port or 4222), timeout=2).close()
+    except OSError as exc:
+        pytest.skip(f"NATS is unreachable at {NATS_URL}: {exc}")
+
+
+def provision(database: Path, deposits: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Accounts (email -> {asset: amount}) with deposits, written before any engine runs; returns email -> user id."""
+    services = build_services(Config(database=str(database)))
+    ids = {}
+    try:
+        for email, amounts in deposits.items():
+            user = services.identity.create_user(email, PASSWORD, services.now_ms())
+            for asset, amount in amounts.items():
+                services.trading.deposit(user.id, asset, amount, f"cluster-test-{email}-{asset}")
+            ids[email] = user.id
+    finally:
+        services.close()
+    return ids
+
+
+def login(base: str, email: str) -> dict:
+    r = httpx.post(f"{base}/v1/auth/login", json={"email": email, "password": PASSWORD}, timeout=10)
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+class EngineProcess:
+    """`cooud engine` as a process that a test can kill, stop or continue."""
+
+    def __init__(self, env: dict, log_path: Path) -> None:
+        self.log_path = log_path
+        with open(log_path, "ab") as log:
+            self.proc = subprocess.Popen([sys.executable, "-m", "impl.cli", "engine"], cwd=ROOT, env=env, stdout=log,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+
+    @property
+    def active(self) -> bool:
+        return "cooud engine: active" in self.log_path.read_text()
+
+    def wait_active(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.active:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"engine did not become active:\n{self.log_path.read_text()}")
+            time.sleep(0.05)
+
+    def signal(self, sig: int) -> None:
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, sig)
+
+    def kill(self) -> None:
+        self.signal(signal.SIGCONT)
+        self.signal(signal.SIGKILL)
+        self.proc.wait(timeout=15)
+
+    def stop(self) -> None:
+        self.signal(signal.SIGCONT)
+        self.signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+class Cluster:
+    """Engines and workers of one test: `engine()` / `worker()` start one more; `close()` stops all."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.database = root / "cooud.sqlite3"
+        self.prefix = f"t{uuid.uuid4().hex[:12]}"
+        self.env = dict(os.environ, COOUD_DATABASE=str(self.database), COOUD_HOST="127.0.0.1", COOUD_BUS=NATS_URL,
+                        COOUD_BUS_PREFIX=self.prefix, COOUD_RATE_LIMIT_SCALE="1000", COOUD_LOG_LEVEL="warning")
+        self.engines: list[EngineProcess] = []
+        self.workers: list[ServerProcess] = []
+
+    def engine(self) -> EngineProcess:
+        engine = EngineProcess(self.env, self.root / f"engine-{len(self.engines) + 1}.log")
+        self.engines.append(engine)
+        return engine
+
+    def worker(self) -> ServerProcess:
+        worker = ServerProcess(self.database, self.root / f"worker-{len(self.workers) + 1}.log",
+                               extra_env={k: v for k, v in self.env.items() if k.startswith("COOUD_BUS")} |
+                               {"COOUD_RATE_LIMIT_SCALE": "1000"},
+                               command=[sys.executable, "-m", "impl.cli", "serve"])
+        worker.start()
+        self.workers.append(worker)
+        return worker
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        for engine in self.engines:
+            engine.stop()
+        asyncio.run(self._delete_stream())
+
+    async def _delete_stream(self) -> None:
+        import nats
+
+        with contextlib.suppress(Exception):
+            nc = await nats.connect(NATS_URL, connect_timeout=2, max_reconnect_attempts=1)
+            try:
+                await nc.jetstream().delete_stream(f"{self.prefix}_CMD_main")
+            finally:
+                await nc.close()
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text()[-4000:]}" for p in sorted(self.root.glob("*.log")))
+
+
+@contextlib.contextmanager
+def cluster(root: Path):
+    c = Cluster(root)
+    try:
+        yield c
+    finally:
+        c.close()
