@@ -93,8 +93,8 @@ class EngineProcess:
             while not self._stop.is_set():
                 try:
                     msgs = await sub.fetch(FETCH_BATCH, timeout=1.0)
-                except nats.errors.TimeoutError:
-                    continue  # nothing queued (or the server's answer was lost to a reconnect): pull again
+                except TimeoutError:  # nats' own or asyncio's (nats-py raises both): nothing queued, pull again
+                    continue
                 except nats.errors.Error as exc:
                     log.warning("engine: fetch failed (%s); pulling again", exc)
                     await asyncio.sleep(0.5)

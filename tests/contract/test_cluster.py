@@ -12,13 +12,25 @@ workers as separate processes over one database (tests/cluster_support.py; each 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
+import random
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
 import uuid
+from collections import Counter
 from decimal import Decimal
 
 import httpx
 import pytest
 
-from tests.cluster_support import cluster, login, provision, require_nats
+from impl.store.sqlite import SQLiteStore
+from tests.cluster_support import NATS_URL, cluster, login, provision, require_nats
+from tests.live import ROOT
 
 pytestmark = pytest.mark.live
 
@@ -69,3 +81,138 @@ def test_an_order_through_worker_a_matches_one_through_worker_b(tmp_path):
         assert after[BOB]["USDT"] == (before[BOB]["USDT"][0] - cost, Decimal(0))
         assert after[ALICE]["BTC"] == (before[ALICE]["BTC"][0] - Decimal("0.5"), Decimal("0.3"))
         assert after[ALICE]["USDT"] == (before[ALICE]["USDT"][0] + cost - maker_fee, Decimal(0))
+
+
+# -- fail-over ---------------------------------------------------------------------------------------------------
+class Client(threading.Thread):
+    """Places crossing orders for one account through one worker until stopped, each with its own
+    Idempotency-Key (and no client order id, so that a second application would be a second order); records
+    every attempt's key, body and answer (None: no answer)."""
+
+    def __init__(self, base: str, auth: dict, side_bias: str, seed: int, stop: threading.Event) -> None:
+        super().__init__(daemon=True)
+        self.base, self.auth, self.stop = base, auth, stop
+        self.rng = random.Random(seed)
+        self.bias = side_bias
+        self.attempts: list[tuple[str, dict, int | None, dict | None]] = []
+        self.error: BaseException | None = None
+
+    def body(self) -> dict:
+        side = self.bias if self.rng.random() < 0.6 else ("sell" if self.bias == "buy" else "buy")
+        return {"symbol": "BTC/USDT", "side": side, "type": "limit",
+                "price": f"{self.rng.randint(59_995, 60_005)}.00",
+                "size": self.rng.choice(("0.00100", "0.00250", "0.00500"))}
+
+    def run(self) -> None:
+        try:
+            while not self.stop.is_set():
+                key, body = str(uuid.uuid4()), self.body()
+                try:
+                    r = place(self.base, self.auth, body, key, timeout=20)
+                    self.attempts.append((key, body, r.status_code, r.json()))
+                except httpx.TransportError:
+                    self.attempts.append((key, body, None, None))
+        except BaseException as exc:  # reported by the test
+            self.error = exc
+
+
+def settle(base: str, auth: dict, key: str, body: dict, within: float = 90.0) -> httpx.Response:
+    """Retry with the same key until the answer is final (not 409 in flight, not a 5xx), bounded."""
+    deadline = time.monotonic() + within
+    while True:
+        r = place(base, auth, body, key, timeout=20)
+        if r.status_code not in (409, 500, 503) or time.monotonic() > deadline:
+            return r
+        time.sleep(0.5)
+
+
+def wait_for(condition, within: float, what: str) -> float:
+    """Poll `condition` (bounded); returns the seconds it took."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > within:
+            raise AssertionError(f"{what} did not happen within {within} s")
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def resting_of_engine(prefix: str) -> dict[str, list]:
+    """The active engine's books, asked over the bus (a query answered between two batches)."""
+    from impl.bus import Names
+    from impl.bus.link import CommandLink, outcome_of
+
+    async def ask():
+        link = CommandLink(NATS_URL, Names(prefix, "main"))
+        await link.connect()
+        try:
+            return outcome_of(await link.query({"kind": "resting"}))
+        finally:
+            await link.close()
+
+    return asyncio.run(ask())
+
+
+def open_orders_of_store(database) -> dict[str, list]:
+    store = SQLiteStore(str(database))
+    try:
+        books: dict[str, list] = {}
+        for o in store.open_orders():
+            books.setdefault(o.symbol, []).append([o.id, o.account, o.side, o.price, o.remaining, o.seq])
+        return books
+    finally:
+        store.close()
+
+
+def ledger_check(database) -> dict:
+    done = subprocess.run([sys.executable, "-m", "impl.cli", "ledger", "check", "--database", str(database)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    report = json.loads(done.stdout)
+    assert done.returncode == 0 and report["ok"], report
+    return report
+
+
+def stored_order_ids(database) -> list[str]:
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        return [row[0] for row in db.execute("SELECT id FROM orders")]
+
+
+def test_sigkill_of_the_active_engine_fails_over_and_every_order_acts_once(tmp_path):
+    database = tmp_path / "cooud.sqlite3"
+    provision(database, FUNDS)
+    with cluster(tmp_path) as c:
+        active = c.engine()
+        active.wait_active()
+        standby = c.engine()
+        a, b = c.worker().base, c.worker().base
+        alice, bob = login(a, ALICE), login(b, BOB)
+        assert not standby.active  # it waits for the writer guard
+        stop = threading.Event()
+        clients = [Client(a, alice, "sell", 1, stop), Client(b, bob, "buy", 2, stop)]
+        for client in clients:
+            client.start()
+        wait_for(lambda: sum(1 for cl in clients for x in cl.attempts if x[2] == 201) >= 40, 30, "40 orders")
+        active.kill()
+        took_over = wait_for(lambda: standby.active, 15, "the standby's take-over")
+        wait_for(lambda: sum(1 for cl in clients for x in cl.attempts if x[2] == 201) >= 80, 60,
+                 "40 more orders after the take-over")
+        stop.set()
+        for client in clients:
+            client.join(timeout=60)
+            assert not client.is_alive() and client.error is None, client.error
+        assert took_over < 10
+        # Every order again with its key, through the other worker: each acts once.
+        final: dict[str, str] = {}
+        for client, other, auth in ((clients[0], b, alice), (clients[1], a, bob)):
+            for key, body, status, answer in client.attempts:
+                r = settle(other, auth, key, body)
+                assert r.status_code == 201, (status, answer, r.status_code, r.text, c.logs())
+                if status == 201:
+                    assert r.json() == answer  # the acknowledged order itself, not a second one
+                final[key] = r.json()["id"]
+        stored = stored_order_ids(database)
+        assert len(stored) == len(set(stored)) == len(final) == len(set(final.values()))
+        assert set(stored) == set(final.values())
+        ledger_check(database)
+        books = {symbol: orders for symbol, orders in resting_of_engine(c.prefix).items() if orders}
+        assert books == open_orders_of_store(database)
+        print("fail-over:", took_over, "s;", Counter(x[2] for cl in clients for x in cl.attempts))
