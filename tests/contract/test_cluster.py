@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import json
 import random
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -216,3 +217,70 @@ def test_sigkill_of_the_active_engine_fails_over_and_every_order_acts_once(tmp_p
         books = {symbol: orders for symbol, orders in resting_of_engine(c.prefix).items() if orders}
         assert books == open_orders_of_store(database)
         print("fail-over:", took_over, "s;", Counter(x[2] for cl in clients for x in cl.attempts))
+
+
+def test_sigkill_of_a_worker_its_clients_retries_through_the_other_act_once(tmp_path):
+    database = tmp_path / "cooud.sqlite3"
+    provision(database, FUNDS)
+    with cluster(tmp_path) as c:
+        c.engine().wait_active()
+        dying, other = c.worker(), c.worker()
+        alice, bob = login(dying.base, ALICE), login(dying.base, BOB)
+        stop = threading.Event()
+        clients = [Client(dying.base, alice, "sell", 3, stop), Client(dying.base, bob, "buy", 4, stop)]
+        for client in clients:
+            client.start()
+        wait_for(lambda: sum(1 for cl in clients for x in cl.attempts if x[2] == 201) >= 30, 30, "30 orders")
+        dying.kill()
+        wait_for(lambda: all(not cl.is_alive() or cl.attempts and cl.attempts[-1][2] is None for cl in clients), 30,
+                 "the clients seeing the worker gone")
+        stop.set()
+        for client in clients:
+            client.join(timeout=30)
+            assert not client.is_alive() and client.error is None, client.error
+        final: dict[str, str] = {}
+        for client, auth in zip(clients, (alice, bob), strict=True):
+            for key, body, status, answer in client.attempts:
+                r = settle(other.base, auth, key, body)
+                assert r.status_code == 201, (status, answer, r.status_code, r.text)
+                if status == 201:
+                    assert r.json() == answer
+                final[key] = r.json()["id"]
+        assert any(status is None for cl in clients for _, _, status, _ in cl.attempts)  # cut off by the kill
+        stored = stored_order_ids(database)
+        assert len(stored) == len(final) == len(set(final.values()))
+        assert set(stored) == set(final.values())
+        ledger_check(database)
+
+
+def test_a_key_in_flight_on_one_worker_answers_409_on_the_other(tmp_path):
+    database = tmp_path / "cooud.sqlite3"
+    provision(database, FUNDS)
+    with cluster(tmp_path) as c:
+        engine = c.engine()
+        engine.wait_active()
+        a, b = c.worker().base, c.worker().base
+        alice = login(a, ALICE)
+        key = str(uuid.uuid4())
+        body = {"symbol": "BTC/USDT", "side": "buy", "type": "limit", "price": "50000.00", "size": "0.01000"}
+        engine.signal(signal.SIGSTOP)  # the command stays in flight while the engine is paused
+        first: list[httpx.Response] = []
+        sender = threading.Thread(target=lambda: first.append(place(a, alice, body, key)), daemon=True)
+        sender.start()
+        wait_for(lambda: key_state(database, key) == "in_flight", 10, "worker A's claim of the key")
+        r = place(b, alice, body, key)
+        assert r.status_code == 409 and r.json()["error"]["code"] == "idempotency_in_flight", r.text
+        engine.signal(signal.SIGCONT)
+        sender.join(timeout=30)
+        assert first and first[0].status_code in (201, 500), first
+        r = settle(b, alice, key, body)
+        assert r.status_code == 201, r.text
+        if first[0].status_code == 201:
+            assert r.json() == first[0].json()
+        assert stored_order_ids(database) == [r.json()["id"]]
+
+
+def key_state(database, key: str) -> str | None:
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        row = db.execute("SELECT state FROM idempotency_keys WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
