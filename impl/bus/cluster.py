@@ -30,7 +30,8 @@ def run(config, workers: int) -> int:
                PYTHONPATH=str(ROOT))
     procs: list[subprocess.Popen] = []
     stop = {"now": False}
-    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    for sig in (signal.SIGTERM, signal.SIGINT):  # SIGINT too: a shell's background job inherits it ignored
+        signal.signal(sig, lambda *_: stop.update(now=True))
     try:
         _migrate(env)
         for name in ("engine", "standby"):
