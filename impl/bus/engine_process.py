@@ -105,9 +105,10 @@ class EngineProcess:
             for task in list(self._tasks):
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        finally:
+        finally:  # replies already sent are flushed; commands not acked go to the next engine (drain() can hang here)
             with contextlib.suppress(Exception):
-                await nc.drain()
+                await nc.flush(timeout=2)
+            await nc.close()
         return self.exit_code
 
     async def _subscribe(self, js):

@@ -21,6 +21,7 @@ answers a failed commit or a poisoned command that way).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 
@@ -101,8 +102,10 @@ class CommandLink:
 
     async def close(self) -> None:
         if self._nc is not None:
-            await self._nc.drain()
-            self._nc = None
+            with contextlib.suppress(Exception):
+                await self._nc.flush(timeout=2)
+            await self._nc.close()
+            self._nc = self._js = None
         for future in self._waiting.values():
             future.cancel()
 
