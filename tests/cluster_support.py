@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -25,7 +26,7 @@ import pytest
 from impl.config import Config
 from impl.services import build_services
 from tests.crash_support import ServerProcess
-from tests.live import ROOT
+from tests.live import ROOT, free_port
 
 NATS_URL = os.environ.get("COOUD_TEST_NATS", "nats://127.0.0.1:4222")
 PASSWORD = "correct horse battery staple"
@@ -103,11 +104,12 @@ class EngineProcess:
 class Cluster:
     """Engines and workers of one test: `engine()` / `worker()` start one more; `close()` stops all."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, nats_url: str = NATS_URL) -> None:
         self.root = root
+        self.nats_url = nats_url
         self.database = root / "cooud.sqlite3"
         self.prefix = f"t{uuid.uuid4().hex[:12]}"
-        self.env = dict(os.environ, COOUD_DATABASE=str(self.database), COOUD_HOST="127.0.0.1", COOUD_BUS=NATS_URL,
+        self.env = dict(os.environ, COOUD_DATABASE=str(self.database), COOUD_HOST="127.0.0.1", COOUD_BUS=nats_url,
                         COOUD_BUS_PREFIX=self.prefix, COOUD_RATE_LIMIT_SCALE="1000", COOUD_LOG_LEVEL="warning")
         self.engines: list[EngineProcess] = []
         self.workers: list[ServerProcess] = []
@@ -137,7 +139,7 @@ class Cluster:
         import nats
 
         with contextlib.suppress(Exception):
-            nc = await nats.connect(NATS_URL, connect_timeout=2, max_reconnect_attempts=1)
+            nc = await nats.connect(self.nats_url, connect_timeout=2, max_reconnect_attempts=1)
             try:
                 await nc.jetstream().delete_stream(f"{self.prefix}_CMD_main")
             finally:
@@ -148,9 +150,47 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def cluster(root: Path):
-    c = Cluster(root)
+def cluster(root: Path, nats_url: str = NATS_URL):
+    c = Cluster(root, nats_url)
     try:
         yield c
     finally:
         c.close()
+
+
+class PrivateNats:
+    """A NATS server of the test's own (JetStream on, its store in `store_dir`, 127.0.0.1:<free port>) that a test
+    can stop and start again on the same port and store — a NATS restart without touching the machine's NATS."""
+
+    def __init__(self, store_dir: Path, log_path: Path) -> None:
+        self.binary = shutil.which("nats-server") or "/usr/sbin/nats-server"
+        if not Path(self.binary).exists():
+            pytest.skip("nats-server is not installed (needed to restart a NATS of the test's own)")
+        self.store_dir, self.log_path = store_dir, log_path
+        self.port = free_port()
+        self.url = f"nats://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen([self.binary, "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd",
+                                          str(self.store_dir)], stdout=log, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"nats-server did not start:\n{self.log_path.read_text()}") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
