@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PY_OK  := $(VENV)/.installed
 NODE_OK := node_modules/.installed
 
-.PHONY: run test check generate lint fmt clean demo bench
+.PHONY: run test check generate lint fmt clean demo bench cluster
 
 $(PY_OK): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ $(NODE_OK): package.json package-lock.json
 
 run: $(PY_OK)
 	$(BIN)/cooud serve
+
+# The scaled deployment on this machine (impl/bus/cluster.py): engine + standby + two API workers on ports
+# COOUD_PORT and COOUD_PORT+1, over the NATS at COOUD_BUS (default nats://127.0.0.1:4222); Ctrl-C stops them all.
+cluster: $(PY_OK)
+	$(BIN)/cooud cluster
 
 # Demo liquidity (tools/demo_maker.py): installs the generated client and the SDK into the venv (editable, so
 # they follow generated/ and clients/python; skipped when already there), starts the service on COOUD_PORT if

@@ -99,7 +99,7 @@ class EngineProcess:
                     log.warning("engine: fetch failed (%s); pulling again", exc)
                     await asyncio.sleep(0.5)
                     continue
-                task = loop.create_task(self._handle(msgs))
+                task = loop.create_task(self._handle_logged(msgs))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
             for task in list(self._tasks):
@@ -118,6 +118,12 @@ class EngineProcess:
                                        config=config)
 
     # -- commands ------------------------------------------------------------------------------------------------
+    async def _handle_logged(self, msgs: list) -> None:
+        try:
+            await self._handle(msgs)
+        except Exception:  # e.g. the store unreachable: the commands stay unacked and come back after ACK_WAIT_S
+            log.exception("engine: %d commands not handled; they will be redelivered", len(msgs))
+
     async def _handle(self, msgs: list) -> None:
         commands = []
         for msg in msgs:

@@ -61,7 +61,8 @@ def reserve(scope: Scope):
 async def finish(scope: Scope, op, existing, call) -> tuple[int, list, bytes]:
     """The answer under the key `reserve` looked at: the stored one for an existing key, else that of `call()` — the
     operation's handler — run once and stored. An exception of `call` is answered (and stored) through the one error
-    mapping; a 5xx answer releases the key. A single-order trading command's success needs no second write: the
+    mapping; a 5xx answer releases the key — unless a command handed to a remote engine is unanswered (in doubt: the
+    key stays in flight, see the module docstring). A single-order trading command's success needs no second write: the
     engine stored its result with its effect, and a replay renders it (impl/api/answers.py)."""
     if existing is not None:
         return _answer_existing(existing, scope["cooud.fingerprint"], lambda: _stored_answer(scope, op, existing))
@@ -80,8 +81,9 @@ async def finish(scope: Scope, op, existing, call) -> tuple[int, list, bytes]:
         raise
     finally:
         in_doubt_var.reset(token)
-    if status >= 500 and not in_doubt[0]:
-        await run_blocking(store.release_idempotency_key, account, key)
+    if status >= 500:
+        if not in_doubt[0]:  # else the key stays in flight: the engine may still commit the command
+            await run_blocking(store.release_idempotency_key, account, key)
     elif not (status < 300 and replays_from_result(op.operation_id)):
         stored = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in headers]
         await run_blocking(store.complete_idempotency_key, account, key, status, json.dumps(stored), body)

@@ -66,6 +66,12 @@ def test_an_order_through_worker_a_matches_one_through_worker_b(tmp_path):
                              "size": "0.50000"})
         assert r.status_code == 201, r.text + c.logs()
         assert r.json()["status"] == "open"
+        # A preview through worker B is a query the engine answers from its book (worker B holds none).
+        r = httpx.post(f"{b}/v1/orders/preview", timeout=30, headers={**bob, "Idempotency-Key": str(uuid.uuid4())},
+                       json={"symbol": "BTC/USDT", "side": "buy", "type": "limit", "price": "60000.00",
+                             "size": "0.20000"})
+        assert r.status_code == 200, r.text
+        assert (r.json()["filled"], r.json()["notional"]) == ("0.20000", "12000.00000000")
         r = place(b, bob, {"symbol": "BTC/USDT", "side": "buy", "type": "limit", "price": "60000.00",
                            "size": "0.20000"})
         assert r.status_code == 201, r.text
@@ -277,6 +283,33 @@ def test_a_key_in_flight_on_one_worker_answers_409_on_the_other(tmp_path):
         assert r.status_code == 201, r.text
         if first[0].status_code == 201:
             assert r.json() == first[0].json()
+        assert stored_order_ids(database) == [r.json()["id"]]
+
+
+def test_a_command_the_engine_does_not_answer_in_time_keeps_its_key_until_it_commits(tmp_path):
+    """The worker's wait is bounded (impl/bus/COMMAND_TIMEOUT_S): it answers 500 internal_error, but the command
+    is still queued, so the key stays in flight (409) instead of being released; once the engine runs again the
+    retry is answered with the order the command placed — one order."""
+    database = tmp_path / "cooud.sqlite3"
+    provision(database, FUNDS)
+    with cluster(tmp_path) as c:
+        engine = c.engine()
+        engine.wait_active()
+        a = c.worker().base
+        alice = login(a, ALICE)
+        key = str(uuid.uuid4())
+        body = {"symbol": "BTC/USDT", "side": "buy", "type": "limit", "price": "50000.00", "size": "0.01000"}
+        engine.signal(signal.SIGSTOP)
+        try:
+            r = place(a, alice, body, key)
+            assert r.status_code == 500 and r.json()["error"]["code"] == "internal_error", r.text
+            assert key_state(database, key) == "in_flight"
+            r = place(a, alice, body, key)
+            assert r.status_code == 409 and r.json()["error"]["code"] == "idempotency_in_flight", r.text
+        finally:
+            engine.signal(signal.SIGCONT)
+        r = settle(a, alice, key, body)
+        assert r.status_code == 201 and r.json()["status"] == "open", r.text
         assert stored_order_ids(database) == [r.json()["id"]]
 
 
