@@ -70,6 +70,9 @@ def _serve_workers(config: Config, args: argparse.Namespace) -> int:
 
     import uvicorn
 
+    from impl.services import build_services
+
+    build_services(config, trading=False).close()  # migrate and seed once, not in N workers at the same time
     os.environ.update({"COOUD_HOST": config.host, "COOUD_PORT": str(config.port), "COOUD_DATABASE": config.database})
     print(f"cooud: {args.workers} workers serving on http://{config.host}:{config.port}/v1 (engine over {config.bus})",
           flush=True)

@@ -78,13 +78,14 @@ class EngineProcess:
         self._applied: OrderedDict[tuple[str, str], asyncio.Future] = OrderedDict()
         self._tasks: set[asyncio.Task] = set()
         self._stop = asyncio.Event()
+        self._nc = None
         self.exit_code = 0
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._stop.set)
-        nc = await connect(self.url, f"cooud-engine-{self.names.group}")
+        nc = self._nc = await connect(self.url, f"cooud-engine-{self.names.group}")
         try:
             js = nc.jetstream()
             await ensure_stream(js, self.names)
@@ -191,7 +192,7 @@ class EngineProcess:
     async def _reply(self, msg, payload: bytes) -> None:
         headers = msg.headers or {}
         if REPLY_TO in headers:
-            await msg._client.publish(headers[REPLY_TO], payload, headers={CORRELATION: headers.get(CORRELATION, "")})
+            await self._nc.publish(headers[REPLY_TO], payload, headers={CORRELATION: headers.get(CORRELATION, "")})
 
     # -- queries -------------------------------------------------------------------------------------------------
     async def _query(self, msg) -> None:

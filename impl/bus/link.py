@@ -30,7 +30,7 @@ import orjson
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError
 
-from impl.bus import COMMAND_TIMEOUT_S, DUPLICATE_WINDOW_S, Names
+from impl.bus import COMMAND_TIMEOUT_S, DUPLICATE_WINDOW_S, Names, command_in_doubt
 from impl.domain.commands import Command, decode_result, encode_command
 from impl.domain.errors import DomainError
 from impl.errors import ApiError
@@ -125,8 +125,11 @@ class CommandLink:
         future = self._waiting[correlation] = asyncio.get_running_loop().create_future()
         try:
             async with asyncio.timeout(self.timeout):
+                command_in_doubt(True)  # from here on the engine may apply it, answered or not
                 await self._publish(encode_command(command), headers)
-                return await future
+                payload = await future
+                command_in_doubt(False)  # answered: committed, refused or failed (nothing applied)
+                return payload
         except TimeoutError:
             raise EngineUnavailable(f"no answer within {self.timeout:.0f} s") from None
         except nats.errors.Error as exc:

@@ -3,11 +3,12 @@ no trading state — its commands and queries go over NATS to the group's `cooud
 
 Same interface as the local `Trading`: `execute` (on the serving loop), `call` (blocking, from other threads),
 `preview`, `resting` (queries answered by the engine between two batches), `units`, `assets` and the store reads.
-The link connects in the app's lifespan (`start`), on the serving event loop. While a command is out,
-`command_in_doubt` tells the idempotency middleware that a failure must keep its key in flight (impl/middleware/
-idempotency.py). Events: `listeners` and `exclusively_async` are the event path's (impl/bus/events.py), which
-applies the engine's committed events on this worker's loop in commit order; until it hooks in, `listeners` is
-never called and `exclusively_async(fn)` runs `fn` at once on the loop (nothing else applies events there).
+The link connects in the app's lifespan (`start`), on the serving event loop. While a command is out, the link marks
+it in doubt (`impl.bus.command_in_doubt`): the idempotency middleware then keeps its key in flight on a failure
+(impl/middleware/idempotency.py). Events: `listeners` and `exclusively_async` are the event path's
+(impl/bus/events.py), which applies the engine's committed events on this worker's loop in commit order; until it
+hooks in, `listeners` is never called and `exclusively_async(fn)` runs `fn` at once on the loop (nothing else applies
+events there).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from fractions import Fraction
 
-from impl.bus import COMMAND_TIMEOUT_S, command_in_doubt, names_of
+from impl.bus import COMMAND_TIMEOUT_S, names_of
 from impl.bus.link import CommandLink, EngineUnavailable, outcome_of
 from impl.domain.commands import Command
 from impl.domain.matching import Order
@@ -45,10 +46,7 @@ class RemoteTrading(TradingFacade):
     def close(self) -> None: ...
 
     async def execute(self, command: Command):
-        command_in_doubt(True)
-        payload = await self.link.send(command)
-        command_in_doubt(False)  # answered: committed, refused or failed — no longer in doubt
-        return outcome_of(payload)
+        return outcome_of(await self.link.send(command))
 
     def call(self, command: Command):
         return self._blocking(self.execute(command))
