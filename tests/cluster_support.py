@@ -28,6 +28,27 @@ from impl.services import build_services
 from tests.crash_support import ServerProcess
 from tests.live import ROOT, free_port
 
+# `cooud engine` that dies (os._exit: no reply, no ack, nothing flushed) right after the commit of the order whose
+# client_order_id is "crash-here": its successor gets that command again and must answer it from the stored result.
+CRASH_AFTER_COMMIT_ENGINE = """
+import os, sys
+from impl.bus import engine_process
+
+answer = engine_process.EngineProcess._answer
+
+
+async def _answer(self, msg, command, wait):
+    if getattr(getattr(command, "order", None), "client_order_id", None) == "crash-here" and \
+            not isinstance(wait, bytes):
+        await wait  # the batch holding it is committed
+        os._exit(137)
+    await answer(self, msg, command, wait)
+
+
+engine_process.EngineProcess._answer = _answer
+from impl.cli import main
+sys.exit(main(["engine"]))
+"""
 NATS_URL = os.environ.get("COOUD_TEST_NATS", "nats://127.0.0.1:4222")
 PASSWORD = "correct horse battery staple"
 
@@ -65,11 +86,11 @@ def login(base: str, email: str) -> dict:
 class EngineProcess:
     """`cooud engine` as a process that a test can kill, stop or continue."""
 
-    def __init__(self, env: dict, log_path: Path) -> None:
+    def __init__(self, env: dict, log_path: Path, command: list[str] | None = None) -> None:
         self.log_path = log_path
         with open(log_path, "ab") as log:
-            self.proc = subprocess.Popen([sys.executable, "-m", "impl.cli", "engine"], cwd=ROOT, env=env, stdout=log,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(command or [sys.executable, "-m", "impl.cli", "engine"], cwd=ROOT, env=env,
+                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     @property
     def active(self) -> bool:
@@ -114,8 +135,8 @@ class Cluster:
         self.engines: list[EngineProcess] = []
         self.workers: list[ServerProcess] = []
 
-    def engine(self) -> EngineProcess:
-        engine = EngineProcess(self.env, self.root / f"engine-{len(self.engines) + 1}.log")
+    def engine(self, command: list[str] | None = None) -> EngineProcess:
+        engine = EngineProcess(self.env, self.root / f"engine-{len(self.engines) + 1}.log", command)
         self.engines.append(engine)
         return engine
 

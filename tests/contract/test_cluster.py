@@ -30,7 +30,15 @@ import httpx
 import pytest
 
 from impl.store.sqlite import SQLiteStore
-from tests.cluster_support import NATS_URL, PrivateNats, cluster, login, provision, require_nats
+from tests.cluster_support import (
+    CRASH_AFTER_COMMIT_ENGINE,
+    NATS_URL,
+    PrivateNats,
+    cluster,
+    login,
+    provision,
+    require_nats,
+)
 from tests.live import ROOT
 
 pytestmark = pytest.mark.live
@@ -223,6 +231,33 @@ def test_sigkill_of_the_active_engine_fails_over_and_every_order_acts_once(tmp_p
         books = {symbol: orders for symbol, orders in resting_of_engine(c.prefix).items() if orders}
         assert books == open_orders_of_store(database)
         print("fail-over:", took_over, "s;", Counter(x[2] for cl in clients for x in cl.attempts))
+
+
+def test_a_command_committed_by_an_engine_that_died_before_answering_is_answered_from_its_result(tmp_path):
+    """Deterministic fail-over between commit and ack: the redelivered command is answered from the stored result,
+    not applied again (a second application would be refused: its client order id is taken)."""
+    database = tmp_path / "cooud.sqlite3"
+    provision(database, FUNDS)
+    with cluster(tmp_path) as c:
+        dying = c.engine([sys.executable, "-c", CRASH_AFTER_COMMIT_ENGINE])
+        dying.wait_active()
+        standby = c.engine()
+        a = c.worker().base
+        alice = login(a, ALICE)
+        key = str(uuid.uuid4())
+        body = {"symbol": "BTC/USDT", "side": "buy", "type": "limit", "price": "50000.00", "size": "0.01000",
+                "client_order_id": "crash-here"}
+        first = place(a, alice, body, key)
+        assert dying.proc.wait(timeout=15) == 137
+        standby.wait_active()
+        r = settle(a, alice, key, body)
+        assert r.status_code == 201 and r.json()["client_order_id"] == "crash-here", r.text
+        if first.status_code == 201:  # the standby's answer reached the waiting worker in time
+            assert first.json() == r.json()
+        else:
+            assert first.status_code == 500, first.text
+        assert stored_order_ids(database) == [r.json()["id"]]
+        ledger_check(database)
 
 
 def test_sigkill_of_a_worker_its_clients_retries_through_the_other_act_once(tmp_path):
