@@ -134,6 +134,9 @@ class EngineProcess:
                 log.error("engine: undecodable command dropped: %r", exc)
                 await self._reply(msg, failure(exc))
                 await msg.ack()
+        redelivered = sum(1 for msg, _ in commands if msg.metadata.num_delivered > 1)
+        if redelivered:  # fetched before by an engine that did not answer (it died, or stalled past the ack wait)
+            log.warning("engine: %d commands redelivered", redelivered)
         stored = await run_blocking(self._stored_results, [c for _, c in commands])
         waits = [self._submit(command, stored.get(_key(command))) for _, command in commands]
         for (msg, command), wait in zip(commands, waits, strict=True):

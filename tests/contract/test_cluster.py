@@ -206,6 +206,10 @@ def test_sigkill_of_the_active_engine_fails_over_and_every_order_acts_once(tmp_p
         for client in clients:
             client.start()
         wait_for(lambda: sum(1 for cl in clients for x in cl.attempts if x[2] == 201) >= 40, 30, "40 orders")
+        # Paused first, so that commands pile up fetched-but-unanswered in the dying engine (redelivered to the
+        # standby after the consumer's ack wait); the half second is the scenario, not a timing assertion.
+        active.signal(signal.SIGSTOP)
+        time.sleep(0.5)
         active.kill()
         took_over = wait_for(lambda: standby.active, 15, "the standby's take-over")
         wait_for(lambda: sum(1 for cl in clients for x in cl.attempts if x[2] == 201) >= 80, 60,
@@ -215,6 +219,7 @@ def test_sigkill_of_the_active_engine_fails_over_and_every_order_acts_once(tmp_p
             client.join(timeout=60)
             assert not client.is_alive() and client.error is None, client.error
         assert took_over < 10
+        assert "commands redelivered" in standby.log_path.read_text()  # the scenario happened
         # Every order again with its key, through the other worker: each acts once.
         final: dict[str, str] = {}
         for client, other, auth in ((clients[0], b, alice), (clients[1], a, bob)):
