@@ -4,7 +4,7 @@
  clients ─HTTP/WS─▶ cooud serve (worker ×N, no trading state)            cooud engine ×2 (one active, one standby)
                     RemoteTrading (impl/bus/remote.py)                    EngineProcess (impl/bus/engine_process.py)
                       │ command (JSON, impl/domain/commands.py)              ▲ durable pull consumer, explicit ack
-                      │ Nats-Msg-Id = account:idempotency-key                │ fetch in batches -> sequencer
+                      │ Nats-Msg-Id = account:key:request (link.py: why)     │ fetch in batches -> sequencer
                       ▼                                                      │ (group commit as in one process)
                     JetStream stream {prefix}_CMD_{group}  ──────────────────┘
                     subject {prefix}.cmd.{group}, work-queue retention, 2 min duplicate window
