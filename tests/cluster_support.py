@@ -77,6 +77,31 @@ def provision(database: Path, deposits: dict[str, dict[str, str]]) -> dict[str, 
     return ids
 
 
+@contextlib.contextmanager
+def read_store(database):
+    """The deployment's store, opened as any process of it would (through the store ports only, not its files)."""
+    services = build_services(Config(database=str(database)), trading=False)
+    try:
+        yield services.store
+    finally:
+        services.close()
+
+
+def stored_order_ids(database, accounts) -> list[str]:
+    """Every order of the accounts in the store (ids, duplicates kept)."""
+    with read_store(database) as store:
+        return [o.id for account in accounts for o in store.list_orders(account, {}, 1_000_000, None)]
+
+
+def open_orders_of_store(database) -> dict[str, list]:
+    """The store's open orders per market as the engine's `resting` query writes its books."""
+    with read_store(database) as store:
+        books: dict[str, list] = {}
+        for o in store.open_orders():
+            books.setdefault(o.symbol, []).append([o.id, o.account, o.side, o.price, o.remaining, o.seq])
+        return books
+
+
 def login(base: str, email: str) -> dict:
     r = httpx.post(f"{base}/v1/auth/login", json={"email": email, "password": PASSWORD}, timeout=10)
     assert r.status_code == 200, r.text
@@ -125,10 +150,10 @@ class EngineProcess:
 class Cluster:
     """Engines and workers of one test: `engine()` / `worker()` start one more; `close()` stops all."""
 
-    def __init__(self, root: Path, nats_url: str = NATS_URL) -> None:
+    def __init__(self, root: Path, database: str, nats_url: str = NATS_URL) -> None:
         self.root = root
         self.nats_url = nats_url
-        self.database = root / "cooud.sqlite3"
+        self.database = database
         self.prefix = f"t{uuid.uuid4().hex[:12]}"
         self.env = dict(os.environ, COOUD_DATABASE=str(self.database), COOUD_HOST="127.0.0.1", COOUD_BUS=nats_url,
                         COOUD_BUS_PREFIX=self.prefix, COOUD_RATE_LIMIT_SCALE="1000", COOUD_LOG_LEVEL="warning")
@@ -156,6 +181,25 @@ class Cluster:
             engine.stop()
         asyncio.run(self._delete_stream())
 
+    def queued_commands(self) -> int:
+        """Commands in the group's stream not yet acked by an engine (a published command stays until then)."""
+        return asyncio.run(self._js_info(lambda js: js.stream_info(f"{self.prefix}_CMD_main"))).state.messages
+
+    def unacked_commands(self) -> int:
+        """Commands delivered to an engine and not acked yet."""
+        info = asyncio.run(self._js_info(lambda js: js.consumer_info(f"{self.prefix}_CMD_main",
+                                                                     f"{self.prefix}_engine_main")))
+        return info.num_ack_pending
+
+    async def _js_info(self, ask):
+        import nats
+
+        nc = await nats.connect(self.nats_url, connect_timeout=2, max_reconnect_attempts=1)
+        try:
+            return await ask(nc.jetstream())
+        finally:
+            await nc.close()
+
     async def _delete_stream(self) -> None:
         import nats
 
@@ -170,9 +214,14 @@ class Cluster:
         return "\n".join(f"--- {p.name}\n{p.read_text()[-4000:]}" for p in sorted(self.root.glob("*.log")))
 
 
+def new_database(root: Path) -> str:
+    """The database of one test: a SQLite file of its own (the one place to point the tests at another store)."""
+    return str(root / "cooud.sqlite3")
+
+
 @contextlib.contextmanager
-def cluster(root: Path, nats_url: str = NATS_URL):
-    c = Cluster(root, nats_url)
+def cluster(root: Path, database: str, nats_url: str = NATS_URL):
+    c = Cluster(root, database, nats_url)
     try:
         yield c
     finally:

@@ -13,11 +13,9 @@ workers as separate processes over one database (tests/cluster_support.py; each 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -29,15 +27,17 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from impl.store.sqlite import SQLiteStore
 from tests.cluster_support import (
     CRASH_AFTER_COMMIT_ENGINE,
     NATS_URL,
     PrivateNats,
     cluster,
     login,
+    new_database,
+    open_orders_of_store,
     provision,
     require_nats,
+    stored_order_ids,
 )
 from tests.live import ROOT
 
@@ -64,8 +64,9 @@ def balances(base: str, auth: dict) -> dict[str, tuple[Decimal, Decimal]]:
 
 
 def test_an_order_through_worker_a_matches_one_through_worker_b(tmp_path):
-    provision(tmp_path / "cooud.sqlite3", FUNDS)
-    with cluster(tmp_path) as c:
+    database = new_database(tmp_path)
+    provision(database, FUNDS)
+    with cluster(tmp_path, database) as c:
         c.engine().wait_active()
         a, b = c.worker().base, c.worker().base
         alice, bob = login(a, ALICE), login(b, BOB)
@@ -167,17 +168,6 @@ def resting_of_engine(prefix: str) -> dict[str, list]:
     return asyncio.run(ask())
 
 
-def open_orders_of_store(database) -> dict[str, list]:
-    store = SQLiteStore(str(database))
-    try:
-        books: dict[str, list] = {}
-        for o in store.open_orders():
-            books.setdefault(o.symbol, []).append([o.id, o.account, o.side, o.price, o.remaining, o.seq])
-        return books
-    finally:
-        store.close()
-
-
 def ledger_check(database) -> dict:
     done = subprocess.run([sys.executable, "-m", "impl.cli", "ledger", "check", "--database", str(database)],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -186,15 +176,25 @@ def ledger_check(database) -> dict:
     return report
 
 
-def stored_order_ids(database) -> list[str]:
-    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
-        return [row[0] for row in db.execute("SELECT id FROM orders")]
+def pause_holding_commands(c, engine, tries: int = 20) -> None:
+    """SIGSTOP the engine at a moment when it holds delivered, unacked commands (it may be between two pulls when
+    paused: then it is let go on and paused again), bounded."""
+    for _ in range(tries):
+        engine.signal(signal.SIGSTOP)
+        deadline = time.monotonic() + 1.5
+        while time.monotonic() < deadline:
+            if c.unacked_commands() > 0:
+                return
+            time.sleep(0.05)
+        engine.signal(signal.SIGCONT)
+        time.sleep(0.2)
+    raise AssertionError("the engine never held an unacked command when paused")
 
 
 def test_sigkill_of_the_active_engine_fails_over_and_every_order_acts_once(tmp_path):
-    database = tmp_path / "cooud.sqlite3"
-    provision(database, FUNDS)
-    with cluster(tmp_path) as c:
+    database = new_database(tmp_path)
+    accounts = provision(database, FUNDS).values()
+    with cluster(tmp_path, database) as c:
         active = c.engine()
         active.wait_active()
         standby = c.engine()
@@ -206,10 +206,7 @@ def test_sigkill_of_the_active_engine_fails_over_and_every_order_acts_once(tmp_p
         for client in clients:
             client.start()
         wait_for(lambda: sum(1 for cl in clients for x in cl.attempts if x[2] == 201) >= 40, 30, "40 orders")
-        # Paused first, so that commands pile up fetched-but-unanswered in the dying engine (redelivered to the
-        # standby after the consumer's ack wait); the half second is the scenario, not a timing assertion.
-        active.signal(signal.SIGSTOP)
-        time.sleep(0.5)
+        pause_holding_commands(c, active)  # fetched-but-unanswered commands die with it: redelivered to the standby
         active.kill()
         took_over = wait_for(lambda: standby.active, 15, "the standby's take-over")
         wait_for(lambda: sum(1 for cl in clients for x in cl.attempts if x[2] == 201) >= 80, 60,
@@ -229,7 +226,7 @@ def test_sigkill_of_the_active_engine_fails_over_and_every_order_acts_once(tmp_p
                 if status == 201:
                     assert r.json() == answer  # the acknowledged order itself, not a second one
                 final[key] = r.json()["id"]
-        stored = stored_order_ids(database)
+        stored = stored_order_ids(database, accounts)
         assert len(stored) == len(set(stored)) == len(final) == len(set(final.values()))
         assert set(stored) == set(final.values())
         ledger_check(database)
@@ -241,9 +238,9 @@ def test_sigkill_of_the_active_engine_fails_over_and_every_order_acts_once(tmp_p
 def test_a_command_committed_by_an_engine_that_died_before_answering_is_answered_from_its_result(tmp_path):
     """Deterministic fail-over between commit and ack: the redelivered command is answered from the stored result,
     not applied again (a second application would be refused: its client order id is taken)."""
-    database = tmp_path / "cooud.sqlite3"
-    provision(database, FUNDS)
-    with cluster(tmp_path) as c:
+    database = new_database(tmp_path)
+    accounts = provision(database, FUNDS).values()
+    with cluster(tmp_path, database) as c:
         dying = c.engine([sys.executable, "-c", CRASH_AFTER_COMMIT_ENGINE])
         dying.wait_active()
         standby = c.engine()
@@ -261,14 +258,14 @@ def test_a_command_committed_by_an_engine_that_died_before_answering_is_answered
             assert first.json() == r.json()
         else:
             assert first.status_code == 500, first.text
-        assert stored_order_ids(database) == [r.json()["id"]]
+        assert stored_order_ids(database, accounts) == [r.json()["id"]]
         ledger_check(database)
 
 
 def test_sigkill_of_a_worker_its_clients_retries_through_the_other_act_once(tmp_path):
-    database = tmp_path / "cooud.sqlite3"
-    provision(database, FUNDS)
-    with cluster(tmp_path) as c:
+    database = new_database(tmp_path)
+    accounts = provision(database, FUNDS).values()
+    with cluster(tmp_path, database) as c:
         c.engine().wait_active()
         dying, other = c.worker(), c.worker()
         alice, bob = login(dying.base, ALICE), login(dying.base, BOB)
@@ -293,16 +290,16 @@ def test_sigkill_of_a_worker_its_clients_retries_through_the_other_act_once(tmp_
                     assert r.json() == answer
                 final[key] = r.json()["id"]
         assert any(status is None for cl in clients for _, _, status, _ in cl.attempts)  # cut off by the kill
-        stored = stored_order_ids(database)
+        stored = stored_order_ids(database, accounts)
         assert len(stored) == len(final) == len(set(final.values()))
         assert set(stored) == set(final.values())
         ledger_check(database)
 
 
 def test_a_key_in_flight_on_one_worker_answers_409_on_the_other(tmp_path):
-    database = tmp_path / "cooud.sqlite3"
-    provision(database, FUNDS)
-    with cluster(tmp_path) as c:
+    database = new_database(tmp_path)
+    accounts = provision(database, FUNDS).values()
+    with cluster(tmp_path, database) as c:
         engine = c.engine()
         engine.wait_active()
         a, b = c.worker().base, c.worker().base
@@ -313,7 +310,7 @@ def test_a_key_in_flight_on_one_worker_answers_409_on_the_other(tmp_path):
         first: list[httpx.Response] = []
         sender = threading.Thread(target=lambda: first.append(place(a, alice, body, key)), daemon=True)
         sender.start()
-        wait_for(lambda: key_state(database, key) == "in_flight", 10, "worker A's claim of the key")
+        wait_for(lambda: c.queued_commands() == 1, 10, "worker A's command in the stream (its key claimed)")
         r = place(b, alice, body, key)
         assert r.status_code == 409 and r.json()["error"]["code"] == "idempotency_in_flight", r.text
         engine.signal(signal.SIGCONT)
@@ -323,16 +320,16 @@ def test_a_key_in_flight_on_one_worker_answers_409_on_the_other(tmp_path):
         assert r.status_code == 201, r.text
         if first[0].status_code == 201:
             assert r.json() == first[0].json()
-        assert stored_order_ids(database) == [r.json()["id"]]
+        assert stored_order_ids(database, accounts) == [r.json()["id"]]
 
 
 def test_a_command_the_engine_does_not_answer_in_time_keeps_its_key_until_it_commits(tmp_path):
     """The worker's wait is bounded (impl/bus/COMMAND_TIMEOUT_S): it answers 500 internal_error, but the command
     is still queued, so the key stays in flight (409) instead of being released; once the engine runs again the
     retry is answered with the order the command placed — one order."""
-    database = tmp_path / "cooud.sqlite3"
-    provision(database, FUNDS)
-    with cluster(tmp_path) as c:
+    database = new_database(tmp_path)
+    accounts = provision(database, FUNDS).values()
+    with cluster(tmp_path, database) as c:
         engine = c.engine()
         engine.wait_active()
         a = c.worker().base
@@ -343,29 +340,22 @@ def test_a_command_the_engine_does_not_answer_in_time_keeps_its_key_until_it_com
         try:
             r = place(a, alice, body, key)
             assert r.status_code == 500 and r.json()["error"]["code"] == "internal_error", r.text
-            assert key_state(database, key) == "in_flight"
             r = place(a, alice, body, key)
             assert r.status_code == 409 and r.json()["error"]["code"] == "idempotency_in_flight", r.text
         finally:
             engine.signal(signal.SIGCONT)
         r = settle(a, alice, key, body)
         assert r.status_code == 201 and r.json()["status"] == "open", r.text
-        assert stored_order_ids(database) == [r.json()["id"]]
-
-
-def key_state(database, key: str) -> str | None:
-    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
-        row = db.execute("SELECT state FROM idempotency_keys WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
+        assert stored_order_ids(database, accounts) == [r.json()["id"]]
 
 
 def test_a_nats_restart_pauses_trading_and_it_resumes_without_losing_or_repeating_orders(tmp_path):
-    database = tmp_path / "cooud.sqlite3"
-    provision(database, FUNDS)
+    database = new_database(tmp_path)
+    accounts = provision(database, FUNDS).values()
     server = PrivateNats(tmp_path / "nats", tmp_path / "nats.log")
     server.start()
     try:
-        with cluster(tmp_path, server.url) as c:
+        with cluster(tmp_path, database, server.url) as c:
             c.engine().wait_active()
             a, b = c.worker().base, c.worker().base
             alice, bob = login(a, ALICE), login(b, BOB)
@@ -392,7 +382,7 @@ def test_a_nats_restart_pauses_trading_and_it_resumes_without_losing_or_repeatin
                     if status == 201:
                         assert r.json() == answer
                     final[key] = r.json()["id"]
-            stored = stored_order_ids(database)
+            stored = stored_order_ids(database, accounts)
             assert len(stored) == len(final) == len(set(final.values()))
             assert set(stored) == set(final.values())
             ledger_check(database)
