@@ -79,6 +79,12 @@ class AnotherWriter(RuntimeError):
     an operator's mistake at start-up, never an answer to a request (raised by a store's `claim_writer`)."""
 
 
+class Deposed(AnotherWriter):
+    """This process held the writer guard and lost it — a standby took it over (fencing), or the connection that held
+    it died — so it may no longer write trading state: raised by a store's write (`write_trading`), which then wrote
+    nothing. The engine process must stop writing and exit or stand by."""
+
+
 class Poisoned(Exception):
     """A command failed after it may have changed the in-memory state; the batch must be dropped and rebuilt."""
 
