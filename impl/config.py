@@ -1,11 +1,14 @@
 """Service configuration, read from the environment with sane defaults.
 
 Every setting has a default that runs the embedded service (SQLite under ./var, 127.0.0.1:8080); nothing here
-needs a server to be installed. Variables: COOUD_HOST, COOUD_PORT, COOUD_DATABASE, COOUD_SPEC_DIR,
+needs a server to be installed. Variables: COOUD_HOST, COOUD_PORT, COOUD_DATABASE (a SQLite file path, default
+var/cooud.sqlite3; or a `postgresql://` / `postgres://` URL for the PostgreSQL store of the scaled deployment —
+impl/store `open_store`), COOUD_SPEC_DIR,
 COOUD_MAX_BODY_BYTES, COOUD_VALIDATE_RESPONSES, COOUD_SEED_DEMO, COOUD_LOG_LEVEL,
 COOUD_CORS_ORIGINS (comma-separated origins allowed to call credentialed operations from a browser),
-COOUD_MASTER_KEY_FILE (default: master.key beside the database, created on first start with mode 0600; API key
-secrets, the JWT signing key and sealed TOTP seeds all derive from it), COOUD_INVITE_GATING, COOUD_SIWE_DOMAIN,
+COOUD_MASTER_KEY_FILE (default: master.key beside a SQLite database, var/master.key for a PostgreSQL URL; created
+on first start with mode 0600; API key secrets, the JWT signing key and sealed TOTP seeds all derive from it, so every
+process of one deployment must read the same key), COOUD_INVITE_GATING, COOUD_SIWE_DOMAIN,
 COOUD_SIWE_URI, COOUD_SIWE_CHAIN_ID (what wallet sign-in messages must name; default this server, chain 1),
 COOUD_LOGIN_MAX_FAILURES / COOUD_LOGIN_WINDOW_S (failed-password throttling: 5 attempts per 15 minutes per email),
 COOUD_TRUSTED_PROXIES (comma-separated IPs/CIDR ranges whose X-Forwarded-For is believed; default none, so the
@@ -18,6 +21,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from impl.security.forwarded import Network, parse_trusted
 
@@ -43,7 +47,7 @@ class Config:
     seed_demo: bool = True
     log_level: str = "info"
     cors_origins: frozenset[str] = frozenset()
-    master_key_file: str = ""  # default: master.key beside the database
+    master_key_file: str = ""  # default: master.key beside a SQLite database, var/master.key for a URL
     invite_gating: bool = False
     siwe_domain: str = ""  # default: host:port
     siwe_uri: str = ""  # default: http://host:port
@@ -76,7 +80,20 @@ class Config:
 
     @property
     def master_key_path(self) -> str:
-        return self.master_key_file or str(Path(self.database).parent / "master.key")
+        if self.master_key_file:
+            return self.master_key_file
+        if self.database.startswith(("postgresql://", "postgres://")):  # no "beside" a server: one shared file
+            return str(REPO_ROOT / "var" / "master.key")
+        return str(Path(self.database).parent / "master.key")
+
+    @property
+    def database_shown(self) -> str:
+        """The database as it may be printed or logged: a URL's password masked."""
+        parts = urlsplit(self.database)
+        if parts.scheme and parts.password:
+            netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+            return urlunsplit(parts._replace(netloc=netloc))
+        return self.database
 
     @property
     def siwe_expected_domain(self) -> str:

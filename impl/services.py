@@ -25,7 +25,7 @@ from impl.ids import new_id
 from impl.middleware.ratelimit import RateLimiter
 from impl.security import passwords
 from impl.security.secrets import load_or_create_master_key
-from impl.store.sqlite import SQLiteStore
+from impl.store import open_store
 from impl.ws.events import Publisher
 from impl.ws.hub import Hub
 
@@ -52,7 +52,7 @@ class Services:
 
 def build_services(config: Config, now_ms: Callable[[], int] | None = None, password_hasher=None,
                    trading: bool = True) -> Services:
-    store = SQLiteStore(config.database)
+    store = open_store(config.database)
     store.migrate()
     if config.seed_demo:
         demo.seed_if_empty(store)

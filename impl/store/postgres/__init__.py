@@ -35,10 +35,6 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 MIGRATE_LOCK = advisory_key("cooud-migrate")
 
 
-def is_postgres_url(database: str) -> bool:
-    return database.startswith(("postgresql://", "postgres://"))
-
-
 class PostgresStore(MarketTables, IdentityTables, TradingTables):
     """`url` is a libpq connection URL; `writer_group` names the single-writer guard (one engine per group)."""
 
