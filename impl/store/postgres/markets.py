@@ -10,6 +10,7 @@ import psycopg
 
 from impl.domain.candles import INTERVAL_MS, fold_trades
 from impl.domain.model import Candle, Market, Trade
+from impl.store.postgres.rows import copy_rows
 
 _CANDLE_COLS = "open_time_ms, open, high, low, close, volume, quote_volume, trades"
 
@@ -73,9 +74,8 @@ def insert_trades(conn: psycopg.Connection, trades: Sequence[Trade]) -> None:
     if not trades:
         return
     with conn.cursor() as cur:
-        with cur.copy("COPY trades (id, symbol, price, size, taker_side, ts_ms) FROM STDIN") as copy:
-            for t in trades:
-                copy.write_row((t.id, t.symbol, t.price, t.size, t.taker_side, t.ts_ms))
+        copy_rows(cur, "trades", "id, symbol, price, size, taker_side, ts_ms",
+                  [(t.id, t.symbol, t.price, t.size, t.taker_side, t.ts_ms) for t in trades])
         stored = _stored_candles(cur, trades)
         folded = fold_trades(trades, lambda symbol, interval, open_time: stored.get((symbol, interval, open_time)))
         cur.executemany(

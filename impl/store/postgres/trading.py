@@ -17,6 +17,7 @@ from impl.domain.events import Committed
 from impl.domain.orders import FillRecord, OrderState
 from impl.domain.ports import Balance, OperatorCommand, OperatorCommandState
 from impl.store.postgres.markets import insert_trades
+from impl.store.postgres.rows import copy_rows
 from impl.store.trading import _FILL_COLS, _MUTABLE, _ORDER_COLS, _fill_row, _filters, _order_row
 
 _UPSERT_ORDER = (f"INSERT INTO orders ({_ORDER_COLS}) VALUES ({', '.join(['%s'] * 21)}) ON CONFLICT (id) DO UPDATE SET "
@@ -41,18 +42,18 @@ class TradingTables:
             if batch.orders:
                 cur.executemany(_UPSERT_ORDER, [_order_row(o) for o in batch.orders.values()])
             insert_trades(conn, batch.trades)
-            _copy(cur, "fills", _FILL_COLS, map(_fill_row, batch.fills))
+            copy_rows(cur, "fills", _FILL_COLS, map(_fill_row, batch.fills))
             first, entries = batch.first_entry_id, batch.journal.entries
-            _copy(cur, "journal_entries", "id, kind, ref, ts_ms",
+            copy_rows(cur, "journal_entries", "id, kind, ref, ts_ms",
                   [(first + i, e.kind, e.ref, e.ts_ms) for i, e in enumerate(entries)])
-            _copy(cur, "postings", "entry_id, account_id, asset, bucket, amount",
+            copy_rows(cur, "postings", "entry_id, account_id, asset, bucket, amount",
                   [(first + i, *p) for i, e in enumerate(entries) for p in e.postings])
             _many(cur, "INSERT INTO balances VALUES (%s, %s, %s, %s) ON CONFLICT (account_id, asset) DO UPDATE"
                   " SET free = excluded.free, locked = excluded.locked", batch.balances)
             _many(cur, "INSERT INTO book_sequences VALUES (%s, %s) ON CONFLICT (symbol) DO UPDATE"
                   " SET sequence = excluded.sequence", sorted(batch.sequences.items()))
             if batch.outbox:
-                _copy(cur, "outbox", "seq, ts_ms, events",
+                copy_rows(cur, "outbox", "seq, ts_ms, events",
                       [(c.seq, c.ts_ms, events.encode(c.events)) for c in batch.outbox])
                 cur.execute("UPDATE outbox_head SET seq = %s", (batch.outbox[-1].seq,))
             if batch.prune_outbox_through is not None:
@@ -178,15 +179,6 @@ def _where(account: str, filters: dict, before_id: str | None, time_column: str)
     operator there contains a '?')."""
     where, args = _filters(account, filters, before_id, time_column)
     return where.replace("?", "%s"), args
-
-
-def _copy(cur, table: str, columns: str, rows) -> None:
-    """COPY `rows` into `table` (the fastest bulk insert; a constraint broken raises at the end, as an INSERT's)."""
-    rows = rows if isinstance(rows, list) else list(rows)
-    if rows:
-        with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
 
 
 def _many(cur, sql: str, rows: list) -> None:
