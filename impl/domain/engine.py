@@ -82,7 +82,7 @@ class AnotherWriter(RuntimeError):
 class Deposed(AnotherWriter):
     """This process held the writer guard and lost it — a standby took it over (fencing), or the connection that held
     it died — so it may no longer write trading state: raised by a store's write (`write_trading`), which then wrote
-    nothing. The engine process must stop writing and exit or stand by."""
+    nothing. The engine process must stop writing — exit, and come back as a standby if supervised."""
 
 
 class Poisoned(Exception):
