@@ -4,7 +4,8 @@
   else a SQLite path; for a URL the master key defaults to var/master.key (nothing is "beside" a server) and the
   URL's password is masked where the database is shown;
 - `migrate()` from several processes at once applies each migration exactly once (the advisory lock), and again
-  applies nothing.
+  applies nothing;
+- connections the server dropped (a restart, a proxy's idle timeout) are replaced: the next calls succeed.
 """
 
 from __future__ import annotations
@@ -65,5 +66,20 @@ def test_concurrent_migrations_apply_each_script_once(tmp_path):
         store = PostgresStore(url)
         try:
             assert store.migrate() == []
+        finally:
+            store.close()
+
+
+def test_dropped_connections_are_replaced_without_failing_a_call():
+    with fresh_database() as url:
+        store = PostgresStore(url, pool_size=4)
+        try:
+            store.add_assets({"BTC": 8})
+            with psycopg.connect(url, autocommit=True) as admin:
+                dropped = admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE"
+                                        " application_name = 'cooud' AND datname = current_database()").fetchall()
+            assert dropped  # the pool's idle connections, ended server-side
+            for _ in range(8):
+                assert store.list_assets() == {"BTC": 8}
         finally:
             store.close()

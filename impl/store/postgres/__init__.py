@@ -7,7 +7,9 @@ run_blocking workers). Every method outside `transaction()` takes a pooled conne
 commits when the method returns and rolls back when it raises; so each method is atomic, as the ports require.
 `transaction()` binds one pooled connection to the calling thread until it ends: the `write_trading` (and any other
 call of that thread) inside it joins that one transaction, which commits durably (synchronous_commit) at exit.
-The writer guard has its own connection, outside the pool (impl/store/postgres/writer.py).
+The pool checks a connection (an empty query) before handing it out and replaces a dead one, so a server restart or
+a dropped connection costs no failed call beyond those in flight at the moment. The writer guard has its own
+connection, outside the pool (impl/store/postgres/writer.py).
 
 Migrations: `migrations/NNNN_*.sql` (the PostgreSQL dialect of impl/store/migrations), applied once each, in order,
 each in its own transaction, recorded in `schema_migrations`; `migrate()` holds a session-level advisory lock
@@ -41,7 +43,7 @@ class PostgresStore(MarketTables, IdentityTables, TradingTables):
     def __init__(self, url: str, *, pool_size: int = 16, writer_group: str = "main") -> None:
         self.url = url
         self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=True, name="cooud-store",
-                                    kwargs={"application_name": "cooud"})
+                                    kwargs={"application_name": "cooud"}, check=ConnectionPool.check_connection)
         self._local = threading.local()  # .conn: the connection of the calling thread's transaction()
         self._writer = WriterGuard(url, writer_group)
 
