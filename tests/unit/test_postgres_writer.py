@@ -2,7 +2,8 @@
 (tests/pg_support.py; each test on its own database):
 
 - a second store on the same database is refused `claim_writer()` with AnotherWriter naming the holder;
-- a standby's `claim_writer(wait=True)` returns once the holder releases, closes, or its process is SIGKILLed;
+- a standby's `claim_writer(wait=True)` returns once the holder releases, closes, or its process is SIGKILLed, and
+  gives up (AnotherWriter) when its own store is released meanwhile;
 - a holder whose guard was taken over (its lock session ended, a standby bumped the epoch) is Deposed at its next
   write and writes nothing; so is one whose lock session died with no standby yet;
 - the lease row orders a standby's bump after an in-flight commit of the old holder: the bump waits for it.
@@ -56,8 +57,10 @@ def lease(url: str) -> tuple[int, str]:
 def end_lock_session(url: str, store: PostgresStore) -> None:
     """What a network cut or a server-side kill does to the holder's lock session (not to its pool)."""
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s"
-                     " AND datname = current_database()", ("cooud-writer:main",))
+        ended = conn.execute("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity"  # waits until it ended
+                             " WHERE application_name = %s AND datname = current_database()",
+                             ("cooud-writer:main",)).fetchall()
+    assert ended == [(True,)]
     del store  # the store itself is not told
 
 
@@ -190,3 +193,15 @@ def wait_until_blocked_on_a_lock(url: str, timeout: float = 10.0) -> None:
                 return
             time.sleep(0.05)
     raise AssertionError("the standby's bump never waited on the lease row")
+
+
+def test_a_waiting_standby_stops_waiting_when_released(database):
+    with closing(PostgresStore(database)) as holder, closing(PostgresStore(database)) as standby:
+        holder.claim_writer()
+        thread, outcome = claim_in_thread(standby)
+        wait_until_blocked_on_a_lock(database)
+        standby.release_writer()  # e.g. the standby process is told to stop
+        thread.join(10)
+        assert len(outcome) == 1 and isinstance(outcome[0], AnotherWriter) and "stopped waiting" in str(outcome[0])
+        deposit(holder, "still-the-holder")
+        assert lease(database)[0] == 1
