@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from impl.security.forwarded import Network, parse_trusted
+from impl.store import is_postgres_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,7 +83,7 @@ class Config:
     def master_key_path(self) -> str:
         if self.master_key_file:
             return self.master_key_file
-        if self.database.startswith(("postgresql://", "postgres://")):  # no "beside" a server: one shared file
+        if is_postgres_url(self.database):  # nothing is "beside" a server: one file every process shares
             return str(REPO_ROOT / "var" / "master.key")
         return str(Path(self.database).parent / "master.key")
 

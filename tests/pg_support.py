@@ -22,6 +22,7 @@ import pytest
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 _template: str | None = None
 _template_lock = threading.Lock()
+_reachable: set[str] = set()
 
 
 def pg_server() -> str:
@@ -29,11 +30,14 @@ def pg_server() -> str:
     import psycopg
 
     url = os.environ.get("COOUD_TEST_POSTGRES") or DEFAULT_SERVER
+    if url in _reachable:
+        return url
     try:
         psycopg.connect(url, connect_timeout=3).close()
     except psycopg.OperationalError as exc:
         pytest.skip(f"PostgreSQL at {url} is unreachable ({str(exc).strip().splitlines()[0]}); set "
                     "COOUD_TEST_POSTGRES to a server this test may create databases on")
+    _reachable.add(url)
     return url
 
 

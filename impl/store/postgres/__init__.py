@@ -14,8 +14,10 @@ connection, outside the pool (impl/store/postgres/writer.py).
 Migrations: `migrations/NNNN_*.sql` (the PostgreSQL dialect of impl/store/migrations), applied once each, in order,
 each in its own transaction, recorded in `schema_migrations`; `migrate()` holds a session-level advisory lock
 while it runs, so processes that start together apply each migration once (the others wait, then find it done).
-Integrity errors are psycopg's own (e.g. `psycopg.errors.UniqueViolation`), as SQLite's are sqlite3's; a user
-clash is `AlreadyExists` in both.
+Schema (migrations/0001_schema.sql): SQLite's tables in PostgreSQL types, text keys in byte order (COLLATE "C"), and
+no per-row foreign keys on postings and fills (the engine's bulk rows; the file says why). Integrity errors are
+psycopg's own (e.g. `psycopg.errors.UniqueViolation`), as SQLite's are sqlite3's; a user clash is `AlreadyExists` in
+both.
 """
 
 from __future__ import annotations
