@@ -1,6 +1,6 @@
 """The stores the domain needs, as Protocols — market data, identity, idempotency, the trading engine's unit of work
-and its outbox; `impl.store` provides implementations (SQLite, and an in-memory one for unit tests), and
-tests/store_contract.py is the behaviour every implementation must show.
+and its outbox, the signature replay guard; `impl.store` provides implementations (SQLite, and an in-memory one for
+unit tests), and tests/store_contract.py is the behaviour every implementation must show.
 
 Invariants every implementation keeps:
 - Each method is atomic: it is seen entirely or not at all, by every thread and every other call.
@@ -310,6 +310,20 @@ class OutboxStore(Protocol):
 
     def outbox_after(self, seq: int, limit: int) -> list[Committed]:
         """Committed commands with a sequence above `seq`, oldest first, at most `limit`."""
+        ...
+
+
+class ReplayGuard(Protocol):
+    """Memory of recently accepted request signatures (impl/domain/identity.py checks each authentic signed request
+    against it): `signing.MemoryReplayGuard` for one process, `impl.store.redis_replay.RedisReplayGuard` shared by
+    every worker of a deployment."""
+
+    window_s: int
+
+    def check_and_remember(self, key_id: str, signature: str, now_s: int) -> None:
+        """Remember (key_id, signature) for `window_s` seconds. Raises `AuthError("signature_replayed")` when it is
+        remembered already, and `AuthError("service_unavailable")` when the guard cannot tell (full, or its store
+        unreachable): a guard never accepts what it could not check."""
         ...
 
 
