@@ -301,8 +301,22 @@ class TradingStore(Protocol):
         ...
 
 
+class BookState(NamedTuple):
+    """The books as committed through outbox sequence `outbox_seq` (`OutboxStore.book_state`)."""
+
+    orders: list[OrderState]  # open orders, as `TradingStore.open_orders()`
+    sequences: dict[str, int]  # L2 sequences, as `TradingStore.book_sequences()`
+    outbox_seq: int  # as `OutboxStore.last_outbox_seq()`
+
+
 class OutboxStore(Protocol):
     """The engine's events as committed (impl/domain/events.py, outbox.py)."""
+
+    def book_state(self) -> BookState:
+        """Open orders, L2 sequences and the outbox head read in ONE read transaction, so the books they describe
+        are exactly those after the command with sequence `outbox_seq`: a process that builds its L2 views from
+        them and then applies the `BookChanged` events after `outbox_seq` is exact (impl/bus/events.py)."""
+        ...
 
     def last_outbox_seq(self) -> int:
         """The highest sequence written (0 when none), pruned rows included."""
