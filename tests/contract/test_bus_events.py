@@ -26,7 +26,7 @@ import nats
 import pytest
 
 from impl import demo
-from impl.bus.events import BusEvents, OutboxPublisher, stream_names
+from impl.bus.events import BusEvents, OutboxPublisher, message_of, stream_names
 from impl.domain.errors import DomainError
 from impl.domain.trading import Trading
 from impl.ids import new_id
@@ -284,6 +284,40 @@ def test_a_restarted_engine_republishes_what_it_committed_but_never_published(en
             assert books_of(w) == engine.snapshots()
             await stop(w)
             await successor.close()
+
+    asyncio.run(main())
+
+
+def test_a_gap_in_the_stream_is_filled_from_the_store(engine, prefix):
+    """Only the last of a run of commands reaches the stream: the worker reads the others from the store first."""
+    async def main():
+        async with bus(prefix) as nc:
+            w, recorder = await worker(await connect(), engine, prefix)
+            start = w.position
+            await asyncio.to_thread(engine.drive, 40, 14)  # committed; no publisher runs
+            rows = engine.store.outbox_after(start, 1000)
+            payload, headers = message_of(rows[-1])
+            await nc.jetstream().publish(w.subject, payload, headers=headers)
+            await eventually(lambda: w.position == rows[-1].seq, what="the last event delivered")
+            assert recorder.seen == rows
+            # The live message set it off (no idle check runs); the store's read covered it too, so it was skipped.
+            assert (w.stats["stored"], w.stats["live"]) == (len(rows), 0)
+            assert books_of(w) == engine.snapshots()
+            await stop(w)
+
+    asyncio.run(main())
+
+
+def test_while_the_stream_is_silent_the_idle_check_delivers_from_the_store(engine, prefix):
+    async def main():
+        async with bus(prefix):
+            w, recorder = await worker(await connect(), engine, prefix, idle_check_s=0.2)
+            start = w.position
+            await asyncio.to_thread(engine.drive, 30, 15)  # committed; no publisher runs
+            await eventually(lambda: w.position == engine.head(), 10, "caught up from the store")
+            assert recorder.seqs == list(range(start + 1, engine.head() + 1)) and w.stats["live"] == 0
+            assert books_of(w) == engine.snapshots()
+            await stop(w)
 
     asyncio.run(main())
 
