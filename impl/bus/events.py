@@ -11,7 +11,8 @@ each commit, it only hands the batch to its event loop (never blocks the engine)
 sequence order, pipelined (`publish_async`) and acknowledged, retrying from the first unacknowledged record (the
 message id makes a retry harmless). On `start` — a new or failed-over engine — it reads the last sequence present in
 the stream and first re-publishes the outbox rows after it (at most `CATCH_UP_MAX`: older ones are left to the
-workers' store reads), so an engine that died between commit and publish loses nothing. Records it cannot queue
+workers' store reads), so an engine that died between commit and publish loses nothing; a stream that holds a
+sequence beyond the outbox belongs to another database and the publisher refuses to start. Records it cannot queue
 (more than `QUEUE_MAX` behind, NATS down) are read back from the store when it catches up.
 
 Worker side — `BusEvents` gives a worker what `Trading.listeners` and `Trading.exclusively_async` give in the
@@ -33,6 +34,11 @@ a worker's snapshot is exact at a sequence, whenever the worker joined.
 Exclusivity: batches are applied on the event loop under one asyncio lock; `exclusively_async(fn)` runs `fn` under
 it — between two batches, as in the embedded mode (the hub's `attach` copies the books there).
 
+Wiring in a worker: build `BusEvents(nc, store, symbols, prefix, group, books=services.books)` (the dict MarketData
+and the hub read), let the worker's trading facade expose its `listeners` and `exclusively_async`, append the stream
+`Publisher(...).committed` to `listeners` and a re-attach of the hub to `on_resync`, and `await start()` in the
+lifespan before the stream starts (its `attach` then copies restored books).
+
 nats-py quirks handled here: its ordered consumer recreates the server-side consumer (from the last stream sequence
 seen + 1) on a sequence mismatch and on missed heartbeats — after a reconnect or a NATS restart the ephemeral consumer
 is gone and only the heartbeat watch notices (every 2 x `HEARTBEAT_S`); before the first message "the last seen" is 0,
@@ -47,7 +53,6 @@ import logging
 from collections import deque
 from collections.abc import Callable, Iterable
 
-import nats.errors
 import nats.js.errors
 from nats.js import api
 

@@ -322,6 +322,26 @@ def test_while_the_stream_is_silent_the_idle_check_delivers_from_the_store(engin
     asyncio.run(main())
 
 
+def test_a_publisher_refuses_a_stream_ahead_of_its_outbox(engine, prefix):
+    """A stream holding sequences the outbox never reached belongs to another database: publishing into it would
+    have the new events dropped as duplicates, so the publisher refuses to start."""
+    async def main():
+        async with bus(prefix) as nc:
+            first = OutboxPublisher(nc, engine.store, prefix)
+            await first.start([])
+            stranger = engine.store.outbox_after(0, 1)[0]
+            payload, headers = message_of(stranger)
+            headers["Nats-Msg-Id"] = str(engine.head() + 100)
+            await nc.jetstream().publish(first.subject, payload, headers=headers)
+            await first.close()
+            listeners: list = []
+            with pytest.raises(RuntimeError, match="another database"):
+                await OutboxPublisher(nc, engine.store, prefix).start(listeners)
+            assert listeners == []
+
+    asyncio.run(main())
+
+
 def test_a_worker_out_of_step_restores_its_books_from_the_store(engine, prefix):
     """Told to resume from 0 with empty books, the first book change does not fit: it restores from the store."""
     async def main():
