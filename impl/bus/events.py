@@ -213,12 +213,19 @@ class OutboxPublisher:
         for committed in rows:
             payload, headers = message_of(committed)
             futures.append(await self._js.publish_async(self.subject, payload, headers=headers))
-        acks = await asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), PUBLISH_TIMEOUT_S)
-        for committed, ack in zip(rows, acks, strict=True):
-            if isinstance(ack, BaseException):
-                raise ack
-            self.published = max(self.published, committed.seq)
-        self._advanced.set()
+        try:
+            await asyncio.wait(futures, timeout=PUBLISH_TIMEOUT_S)
+        finally:
+            for future in futures:
+                future.cancel()  # an unanswered one would hold nats-py's pending-publish slot for ever
+        failures = [TimeoutError("not acknowledged in time") if f.cancelled() else f.exception() for f in futures]
+        try:
+            for committed, failure in zip(rows, failures, strict=True):
+                if failure is not None:
+                    raise failure
+                self.published = max(self.published, committed.seq)
+        finally:
+            self._advanced.set()
 
 
 async def _quietly(awaitable) -> None:

@@ -329,6 +329,7 @@ def test_a_publisher_refuses_a_stream_ahead_of_its_outbox(engine, prefix):
         async with bus(prefix) as nc:
             first = OutboxPublisher(nc, engine.store, prefix)
             await first.start([])
+            await first.wait_published(engine.head(), 10)
             stranger = engine.store.outbox_after(0, 1)[0]
             payload, headers = message_of(stranger)
             headers["Nats-Msg-Id"] = str(engine.head() + 100)
