@@ -979,3 +979,29 @@ def test_orders_are_handed_out_as_copies(store):
     store.book_sequences().clear()
     assert (store.all_balances(), store.book_sequences()) == (balances, sequences) and balances and sequences
     assert store.client_order_id_taken("usr_A", "mine") and not store.client_order_id_taken("usr_B", "mine")
+
+
+def test_an_abandoned_idempotency_claim_is_taken_over_only_after_its_timeout(store):
+    assert store.reserve_idempotency_key("usr_A", "k", "fp-1", T0, DAY, abandon_after_ms=60_000) is None
+    in_flight = store.reserve_idempotency_key("usr_A", "k", "fp-2", T0 + 59_999, DAY, abandon_after_ms=60_000)
+    assert (in_flight.fingerprint, in_flight.state) == ("fp-1", "in_flight")  # its worker may still be running it
+    assert store.reserve_idempotency_key("usr_A", "k", "fp-2", T0 + 60_000, DAY) is not None  # no timeout given
+    assert store.reserve_idempotency_key("usr_A", "k", "fp-2", T0 + 60_000, DAY, abandon_after_ms=60_000) is None
+    taken = store.reserve_idempotency_key("usr_A", "k", "fp-3", T0 + 60_001, DAY, abandon_after_ms=60_000)
+    assert (taken.fingerprint, taken.state) == ("fp-2", "in_flight")  # the new claim starts its own timeout
+    store.complete_idempotency_key("usr_A", "k", 201, "[]", b"{}")
+    done = store.reserve_idempotency_key("usr_A", "k", "fp-3", T0 + DAY - 1, DAY, abandon_after_ms=60_000)
+    assert (done.fingerprint, done.state, done.status) == ("fp-2", "done", 201)  # a done key is never taken over
+
+
+def test_the_engines_stored_result_is_read_back_by_key(store):
+    demo.seed_if_empty(store)
+    assert store.reserve_idempotency_key("usr_A", "k-deposit", "fp", T0, DAY) is None
+    assert store.idempotency_result("usr_A", "k-deposit") is None  # in flight: nothing stored yet
+    with trading_on(store) as trading:
+        deposited = trading.call(Deposit("usr_A", "USDT", 7, "dep-r", "k-deposit", "api"))
+    assert decode_result(store.idempotency_result("usr_A", "k-deposit")) == deposited
+    assert store.idempotency_result("usr_B", "k-deposit") is None and store.idempotency_result("usr_A", "x") is None
+    assert store.reserve_idempotency_key("usr_A", "k-http", "fp", T0, DAY) is None
+    store.complete_idempotency_key("usr_A", "k-http", 200, "[]", b"{}")
+    assert store.idempotency_result("usr_A", "k-http") is None  # done by an HTTP answer, no engine result

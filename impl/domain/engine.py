@@ -79,6 +79,11 @@ class AnotherWriter(RuntimeError):
     an operator's mistake at start-up, never an answer to a request (raised by a store's `claim_writer`)."""
 
 
+class Deposed(AnotherWriter):
+    """This engine's writer guard was taken over by another process (fencing): the store refused its write, and it
+    must stop writing — exit, and come back as a standby if supervised."""
+
+
 class Poisoned(Exception):
     """A command failed after it may have changed the in-memory state; the batch must be dropped and rebuilt."""
 

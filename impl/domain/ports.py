@@ -183,9 +183,16 @@ class IdempotencyStore(Protocol):
     """Idempotency-Key records per account (impl/middleware/idempotency.py)."""
 
     def reserve_idempotency_key(self, account_id: str, key: str, fingerprint: str, now_ms: int,
-                                ttl_ms: int) -> IdempotencyRecord | None:
+                                ttl_ms: int, abandon_after_ms: int | None = None) -> IdempotencyRecord | None:
         """Atomically claim (account, key): None for the one caller that claims it (the record is then
-        `in_flight`), else the existing record. Records created at or before now_ms - ttl_ms are purged first."""
+        `in_flight`), else the existing record. Records created at or before now_ms - ttl_ms are purged first.
+        With `abandon_after_ms`, an `in_flight` record created at or before now_ms - abandon_after_ms is an
+        abandoned claim (its worker died): this caller takes it over (fingerprint and creation time replaced) and
+        gets None. Scaled workers use this instead of `release_unfinished_idempotency_keys` at start-up."""
+        ...
+
+    def idempotency_result(self, account_id: str, key: str) -> bytes | None:
+        """The result the engine stored with its effect under a `done` key, or None (no record, or no result)."""
         ...
 
     def complete_idempotency_key(self, account_id: str, key: str, status: int, headers: str, body: bytes) -> None:
@@ -199,7 +206,8 @@ class IdempotencyStore(Protocol):
         ...
 
     def release_unfinished_idempotency_keys(self) -> int:
-        """At start-up: forget every `in_flight` key (a previous process's unfinished requests); returns how many."""
+        """At start-up of the embedded single process: forget every `in_flight` key (a previous process's unfinished
+        requests); returns how many. Never called where several workers share the store."""
         ...
 
     def purge_expired_idempotency_keys(self, now_ms: int, ttl_ms: int) -> int:
@@ -227,10 +235,12 @@ class TradingStore(Protocol):
     from; plus the reads the API serves from the committed state. Amounts are integers (see impl/domain/orders.py).
     """
 
-    def claim_writer(self) -> None:
+    def claim_writer(self, wait: bool = False) -> None:
         """Make this store the only one that may write trading state to its database; raise
-        `impl.domain.engine.AnotherWriter` naming the holder if another process has it. Idempotent; held until
-        `release_writer()` or `close()`, and released if the process dies."""
+        `impl.domain.engine.AnotherWriter` naming the holder if another process has it — or, with `wait`, block
+        until it is free (a standby engine). Idempotent; held until `release_writer()` or `close()`, and released if
+        the process dies. A store that can lose the guard while running (a network database) fences its writes:
+        `write_trading` raises `impl.domain.engine.Deposed` once another writer has taken over."""
         ...
 
     def release_writer(self) -> None: ...

@@ -240,15 +240,17 @@ class IdentityTables:
 
     # -- idempotency -------------------------------------------------------------------------------------------
     def reserve_idempotency_key(self, account_id: str, key: str, fingerprint: str, now_ms: int,
-                                ttl_ms: int) -> IdempotencyRecord | None:
+                                ttl_ms: int, abandon_after_ms: int | None = None) -> IdempotencyRecord | None:
         """Atomically claim (account, key). Returns None when claimed, else the existing record. Records older
-        than ttl_ms are forgotten first."""
+        than ttl_ms are forgotten first; an `in_flight` claim older than abandon_after_ms (if given) is taken over."""
         with self._lock, self._tx():
             self._purge_idempotency(now_ms - ttl_ms)
             cur = self._db.execute(
                 "INSERT INTO idempotency_keys (account_id, key, fingerprint, state, created_at_ms)"
-                " VALUES (?, ?, ?, 'in_flight', ?) ON CONFLICT (account_id, key) DO NOTHING",
-                (account_id, key, fingerprint, now_ms))
+                " VALUES (?, ?, ?, 'in_flight', ?) ON CONFLICT (account_id, key) DO UPDATE SET"
+                " fingerprint = excluded.fingerprint, created_at_ms = excluded.created_at_ms"
+                " WHERE idempotency_keys.state = 'in_flight' AND idempotency_keys.created_at_ms <= ?",
+                (account_id, key, fingerprint, now_ms, -1 if abandon_after_ms is None else now_ms - abandon_after_ms))
             if cur.rowcount == 1:
                 return None
             row = self._db.execute("SELECT fingerprint, state, status, headers, body, result FROM idempotency_keys"
@@ -269,6 +271,12 @@ class IdentityTables:
         released and a retry runs afresh. Single-process only: another live process's in-flight keys would be lost."""
         with self._lock, self._tx():
             return self._db.execute("DELETE FROM idempotency_keys WHERE state = 'in_flight'").rowcount
+
+    def idempotency_result(self, account_id: str, key: str) -> bytes | None:
+        with self._lock:
+            row = self._db.execute("SELECT result FROM idempotency_keys WHERE account_id = ? AND key = ?"
+                                   " AND state = 'done'", (account_id, key)).fetchone()
+        return row[0] if row else None
 
     def release_idempotency_key(self, account_id: str, key: str) -> None:
         with self._lock, self._tx():

@@ -386,11 +386,12 @@ class MemoryStore:
 
     # -- idempotency -------------------------------------------------------------------------------------------
     def reserve_idempotency_key(self, account_id: str, key: str, fingerprint: str, now_ms: int,
-                                ttl_ms: int) -> IdempotencyRecord | None:
+                                ttl_ms: int, abandon_after_ms: int | None = None) -> IdempotencyRecord | None:
         with self._lock:
             self.purge_expired_idempotency_keys(now_ms, ttl_ms)
             found = self._idempotency.get((account_id, key))
-            if found is not None:
+            if found is not None and not (abandon_after_ms is not None and found.record.state == "in_flight"
+                                          and found.created_at_ms <= now_ms - abandon_after_ms):
                 return found.record
             record = IdempotencyRecord(fingerprint, "in_flight", None, None, None, None)
             self._put(self._idempotency, (account_id, key), _Idempotency(now_ms, record))
@@ -403,6 +404,11 @@ class MemoryStore:
             if found is not None and (found.record.state == "in_flight" or found.record.status is None):
                 record = found.record._replace(state="done", status=status, headers=headers, body=body)
                 self._put(self._idempotency, (account_id, key), found._replace(record=record))
+
+    def idempotency_result(self, account_id: str, key: str) -> bytes | None:
+        with self._lock:
+            found = self._idempotency.get((account_id, key))
+            return found.record.result if found is not None and found.record.state == "done" else None
 
     def release_idempotency_key(self, account_id: str, key: str) -> None:
         with self._lock:
@@ -425,7 +431,7 @@ class MemoryStore:
         return len(keys)
 
     # -- the trading unit of work ------------------------------------------------------------------------------
-    def claim_writer(self) -> None:
+    def claim_writer(self, wait: bool = False) -> None:
         """Nothing to claim: this store lives in one process's memory, where no other process can write to it
         (and one process runs one engine per store)."""
 

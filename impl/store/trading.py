@@ -10,7 +10,9 @@ commit and answer finds its result instead of acting twice. Balances are a mater
 
 One writer per database: `claim_writer()` takes an exclusive advisory lock (flock) on `<database>.writer.lock`
 for as long as the store is open; a second process that tries to trade on the same file is refused with the
-holder's pid. The lock dies with its process, so a crashed writer never blocks its successor.
+holder's pid (or, with `wait=True`, blocks until the holder is gone: a standby engine). The lock dies with its
+process, so a crashed writer never blocks its successor; only a live process holds it, so no write of a deposed
+writer can follow (the fencing a network database needs is not needed on one machine's file).
 """
 
 from __future__ import annotations
@@ -67,12 +69,12 @@ class TradingTables:
             return {(r[0], r[1]): Balance(r[2], r[3]) for r in self._db.execute("SELECT * FROM balances")}
 
     # -- the single writer ---------------------------------------------------------------------------------------
-    def claim_writer(self) -> None:
+    def claim_writer(self, wait: bool = False) -> None:
         if self._writer_lock is not None or self.path == ":memory:":
             return
         fd = os.open(f"{self.path}.writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)  # wait: a standby
         except BlockingIOError:
             holder = os.read(fd, 32).decode(errors="replace").strip() or "unknown"
             os.close(fd)

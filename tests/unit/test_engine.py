@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import Future
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -193,6 +196,34 @@ def test_a_second_engine_on_the_same_database_is_refused(tmp_path):
     successor = open_store(path)
     make_trading(successor).close()
     successor.close()
+
+
+def test_a_standby_waits_for_the_writer_guard_and_takes_it_when_the_holder_is_killed(tmp_path):
+    """claim_writer(wait=True) is a standby: it blocks while another process trades on the database and returns
+    once that process is gone — even killed with SIGKILL, which runs no clean-up of its own."""
+    path = tmp_path / "db.sqlite3"
+    open_store(path).close()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from impl.store.sqlite import SQLiteStore; s = SQLiteStore(sys.argv[1]);"
+        " s.claim_writer(); print('held', flush=True); time.sleep(60)"), str(path)],
+        cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        standby = open_store(path)
+        with pytest.raises(AnotherWriter, match="already trading"):
+            standby.claim_writer()
+        claimed = threading.Event()
+        waiter = threading.Thread(target=lambda: (standby.claim_writer(wait=True), claimed.set()), daemon=True)
+        waiter.start()
+        assert not claimed.wait(0.3)  # still held: the standby waits
+        holder.kill()
+        holder.wait(10)
+        assert claimed.wait(10)
+        make_trading(standby).close()  # the standby now runs the engine
+        standby.close()
+    finally:
+        holder.kill()
+        holder.wait(10)
 
 
 def test_a_client_order_id_taken_by_a_batch_still_committing_is_refused(tmp_path):
