@@ -18,13 +18,13 @@ sequence beyond the outbox belongs to another database and the publisher refuses
 Worker side — `BusEvents` gives a worker what `Trading.listeners` and `Trading.exclusively_async` give in the
 embedded mode, with the outbox consumer's rules (impl/domain/outbox.py): `listeners` are called on the event loop
 with `Committed` batches, each command exactly once and in sequence order, across reconnects. It subscribes live
-first (a JetStream ordered consumer, deliver policy NEW), then brings its position up from the store, then takes the
-live messages, skipping what it already has; when the live sequence jumps (a message lost, dropped by a full queue,
-or the stream reset) it fills the gap from `store.outbox_after` before going on; when idle for `idle_check_s` it
-asks the store too (a lost tail is delivered even while NATS is down). A gap the store no longer has (`OutboxGap`)
-or a book change that does not continue a view (`BookOutOfStep`) makes it resynchronise: the views are restored from
-the store and the `on_resync` callbacks run (e.g. the stream hub re-copies the books), since the events in between
-are not delivered.
+first (a JetStream ordered consumer, deliver policy LAST: see below), then brings its position up from the store,
+then takes the live messages, skipping what it already has; when the live sequence jumps (a message lost, dropped by
+a full queue, or the stream reset) it fills the gap from `store.outbox_after` before going on; when idle for
+`idle_check_s` it asks the store too (a lost tail is delivered even while NATS is down). A gap the store no longer
+has (`OutboxGap`) or a book change that does not continue a view (`BookOutOfStep`) makes it resynchronise: the views
+are restored from the store and the `on_resync` callbacks run (e.g. the stream hub re-copies the books), since the
+events in between are not delivered.
 
 Books: `BusEvents.books` are the worker's L2 views of every market (what REST order book reads and the WebSocket
 hub copy): restored from ONE consistent read of the open orders, the L2 sequences and the outbox head
@@ -41,9 +41,10 @@ lifespan before the stream starts (its `attach` then copies restored books).
 
 nats-py quirks handled here: its ordered consumer recreates the server-side consumer (from the last stream sequence
 seen + 1) on a sequence mismatch and on missed heartbeats — after a reconnect or a NATS restart the ephemeral consumer
-is gone and only the heartbeat watch notices (every 2 x `HEARTBEAT_S`); before the first message "the last seen" is 0,
-so such a reset re-delivers what the stream retains, which the position skips. A message dropped by nats-py as a
-slow consumer shows as a sequence jump and is read from the store.
+is gone and only the heartbeat watch notices (every 2 x `HEARTBEAT_S`). Before the first message "the last seen" is
+0, so such a reset would re-deliver everything the stream retains: the consumer starts with deliver policy LAST, whose
+first message (the stream's last, already covered by the store) sets it at once and is skipped. A message dropped by
+nats-py as a slow consumer shows as a sequence jump and is read from the store.
 """
 
 from __future__ import annotations
@@ -266,7 +267,7 @@ class BusEvents:
         await ensure_stream(self._js, self._prefix, self._group)  # a worker may start before the engine
         self._sub = await self._js.subscribe(self.subject, stream=self.stream, cb=self._on_message,
                                              ordered_consumer=True, idle_heartbeat=HEARTBEAT_S,
-                                             deliver_policy=api.DeliverPolicy.NEW)
+                                             deliver_policy=api.DeliverPolicy.LAST)
         async with self._lock:
             if position is None:
                 await self._restore()
