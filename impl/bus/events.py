@@ -50,6 +50,7 @@ nats-py as a slow consumer shows as a sequence jump and is read from the store.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -139,9 +140,14 @@ class OutboxPublisher:
         self.published = max(in_stream, head - self._catch_up_max)
         self._task = asyncio.create_task(self._run(), name=f"cooud-outbox-publisher-{self._group}")
 
-    async def close(self) -> None:
+    async def close(self, flush_s: float = 2.0) -> None:
+        """Stop listening; give what is queued up to `flush_s` to be acknowledged (the next publisher re-publishes
+        whatever is not), then stop."""
         if self._listeners is not None and self.committed in self._listeners:
             self._listeners.remove(self.committed)
+        if self._queue and self._task is not None and not self._task.done():
+            with contextlib.suppress(TimeoutError):
+                await self.wait_published(self._queue[-1].seq, flush_s)
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
