@@ -12,7 +12,11 @@ process of one deployment must read the same key), COOUD_INVITE_GATING, COOUD_SI
 COOUD_SIWE_URI, COOUD_SIWE_CHAIN_ID (what wallet sign-in messages must name; default this server, chain 1),
 COOUD_LOGIN_MAX_FAILURES / COOUD_LOGIN_WINDOW_S (failed-password throttling: 5 attempts per 15 minutes per email),
 COOUD_TRUSTED_PROXIES (comma-separated IPs/CIDR ranges whose X-Forwarded-For is believed; default none, so the
-peer is the client — impl/security/forwarded.py).
+peer is the client — impl/security/forwarded.py),
+COOUD_REPLAY_GUARD ("memory", the default: each process remembers the signatures it accepted; or a redis:// URL
+shared by every worker, so a signed request replayed on another worker is refused; Redis unreachable refuses signed
+requests with 503 service_unavailable rather than accept them unchecked — impl/store/redis_replay.py) and
+COOUD_REPLAY_GUARD_PREFIX (its key prefix, default "cooud:rg:").
 """
 
 from __future__ import annotations
@@ -59,6 +63,10 @@ class Config:
     rate_limit_store: str = "memory"
     rate_limit_prefix: str = "cooud:rl:"
     rate_limit_scale: float = 1.0
+    # Signature replay guard (impl/domain/ports.py ReplayGuard): "memory" (one process) or a redis:// URL shared by
+    # every worker; its keys start with the prefix.
+    replay_guard: str = "memory"
+    replay_guard_prefix: str = "cooud:rg:"
     # Failed-password throttling (impl/domain/identity.py): this many sign-in attempts per email without a session
     # opened, within a window of this many seconds opened by the first of them; then 429 login_throttled.
     login_max_failures: int = 5
@@ -126,6 +134,8 @@ class Config:
             "rate_limit_prefix": ("COOUD_RATE_LIMIT_PREFIX", str),
             "rate_limit_scale": ("COOUD_RATE_LIMIT_SCALE", float),
             "trusted_proxies": ("COOUD_TRUSTED_PROXIES", parse_trusted),
+            "replay_guard": ("COOUD_REPLAY_GUARD", str),
+            "replay_guard_prefix": ("COOUD_REPLAY_GUARD_PREFIX", str),
             "login_max_failures": ("COOUD_LOGIN_MAX_FAILURES", int),
             "login_window_s": ("COOUD_LOGIN_WINDOW_S", int),
             "cors_origins": ("COOUD_CORS_ORIGINS", lambda v: frozenset(o.strip() for o in v.split(",") if o.strip())),

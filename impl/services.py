@@ -19,13 +19,15 @@ from impl.domain.book import L2Book
 from impl.domain.identity import Identity, SiweConfig
 from impl.domain.identity_model import FEE_TIERS
 from impl.domain.market_data import MarketData
-from impl.domain.ports import Store
+from impl.domain.ports import ReplayGuard, Store
 from impl.domain.trading import Trading
 from impl.ids import new_id
 from impl.middleware.ratelimit import RateLimiter
 from impl.security import passwords
 from impl.security.secrets import load_or_create_master_key
+from impl.security.signing import MemoryReplayGuard
 from impl.store import open_store
+from impl.store.redis_replay import RedisReplayGuard
 from impl.ws.events import Publisher
 from impl.ws.hub import Hub
 
@@ -61,7 +63,8 @@ def build_services(config: Config, now_ms: Callable[[], int] | None = None, pass
         store, load_or_create_master_key(config.master_key_path),
         siwe_config=SiweConfig(config.siwe_expected_domain, config.siwe_expected_uri, config.siwe_chain_id),
         invite_gating=config.invite_gating, password_hasher=password_hasher or passwords.DEFAULT_HASHER,
-        login_max_failures=config.login_max_failures, login_window_ms=config.login_window_s * 1000)
+        login_max_failures=config.login_max_failures, login_window_ms=config.login_window_s * 1000,
+        replay_guard=replay_guard(config))
     books: dict[str, L2Book] = {}
     market_data = MarketData(store, books, clock)
     engine = None
@@ -77,6 +80,13 @@ def build_services(config: Config, now_ms: Callable[[], int] | None = None, pass
     return Services(config=config, store=store, market_data=market_data, identity=identity, trading=engine,
                     now_ms=clock, hub=hub, books=books,
                     rate_limiter=RateLimiter.from_config(config, clock))
+
+
+def replay_guard(config: Config) -> ReplayGuard:
+    """COOUD_REPLAY_GUARD: "memory" (this process) or a redis:// URL (shared by every worker)."""
+    if config.replay_guard == "memory":
+        return MemoryReplayGuard()
+    return RedisReplayGuard(config.replay_guard, prefix=config.replay_guard_prefix)
 
 
 def _fee_rates(store) -> Callable[[str], tuple[Fraction, Fraction]]:

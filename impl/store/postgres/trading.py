@@ -15,7 +15,7 @@ from __future__ import annotations
 from impl.domain import events
 from impl.domain.events import Committed
 from impl.domain.orders import FillRecord, OrderState
-from impl.domain.ports import Balance, OperatorCommand, OperatorCommandState
+from impl.domain.ports import Balance, BookState, OperatorCommand, OperatorCommandState
 from impl.store.postgres.markets import insert_trades
 from impl.store.postgres.rows import copy_rows
 from impl.store.trading import _FILL_COLS, _MUTABLE, _ORDER_COLS, _fill_row, _filters, _order_row
@@ -86,6 +86,17 @@ class TradingTables:
     # -- the outbox --------------------------------------------------------------------------------------------
     def last_outbox_seq(self) -> int:
         return self._one("SELECT seq FROM outbox_head")[0]
+
+    def book_state(self) -> BookState:
+        """One REPEATABLE READ transaction: open orders, L2 sequences and the outbox head as of one snapshot, whatever
+        the engine commits meanwhile."""
+        with self._pool.connection() as conn:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            orders = [OrderState(*r) for r in conn.execute(f"SELECT {_ORDER_COLS} FROM orders WHERE {_OPEN}"
+                                                            " ORDER BY symbol, seq").fetchall()]
+            sequences = dict(conn.execute("SELECT symbol, sequence FROM book_sequences").fetchall())
+            head = conn.execute("SELECT seq FROM outbox_head").fetchone()[0]
+        return BookState(orders, sequences, head)
 
     def outbox_after(self, seq: int, limit: int) -> list[Committed]:
         rows = self._all("SELECT seq, ts_ms, events FROM outbox WHERE seq > %s ORDER BY seq LIMIT %s", (seq, limit))
