@@ -53,7 +53,7 @@ def serve(args: argparse.Namespace) -> int:
     except AnotherWriter as exc:
         print(json.dumps({"error": str(exc)}), file=sys.stderr)
         return 1
-    print(f"cooud: serving on http://{config.host}:{config.port}/v1 (database {config.database})", flush=True)
+    print(f"cooud: serving on http://{config.host}:{config.port}/v1 (database {config.database_shown})", flush=True)
     try:
         # proxy_headers=False: uvicorn would otherwise take X-Forwarded-For from any 127.0.0.1 peer and rewrite the
         # client itself; the app decides, from COOUD_TRUSTED_PROXIES only (impl/security/forwarded.py).
@@ -104,14 +104,14 @@ def cluster(args: argparse.Namespace) -> int:
 
 def migrate(args: argparse.Namespace) -> int:
     from impl import demo
-    from impl.store.sqlite import SQLiteStore
+    from impl.store import open_store
 
     config = _config(args)
-    store = SQLiteStore(config.database)
+    store = open_store(config.database)
     applied = store.migrate()
     seeded = demo.seed_if_empty(store) if config.seed_demo else False
     store.close()
-    print(json.dumps({"database": config.database, "applied": applied, "seeded_demo": seeded}))
+    print(json.dumps({"database": config.database_shown, "applied": applied, "seeded_demo": seeded}))
     return 0
 
 
@@ -181,9 +181,9 @@ def deposit(args: argparse.Namespace) -> int:
 
 
 def ledger_check(args: argparse.Namespace) -> int:
-    from impl.store.sqlite import SQLiteStore
+    from impl.store import open_store
 
-    store = SQLiteStore(_config(args).database)
+    store = open_store(_config(args).database)
     try:
         report = store.ledger_report()
     except Exception as exc:  # e.g. not a database, or never migrated: a report, not a traceback
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         p = parent.add_parser(name, help=help_text)
         p.add_argument("--host")
         p.add_argument("--port", type=int)
-        p.add_argument("--database", help="SQLite file (default ./var/cooud.sqlite3)")
+        p.add_argument("--database", help="SQLite file (default ./var/cooud.sqlite3) or postgresql:// URL")
         p.set_defaults(func=func)
         return p
 

@@ -1,15 +1,22 @@
 """Service configuration, read from the environment with sane defaults.
 
 Every setting has a default that runs the embedded service (SQLite under ./var, 127.0.0.1:8080); nothing here
-needs a server to be installed. Variables: COOUD_HOST, COOUD_PORT, COOUD_DATABASE, COOUD_SPEC_DIR,
+needs a server to be installed. Variables: COOUD_HOST, COOUD_PORT, COOUD_DATABASE (a SQLite file path, default
+var/cooud.sqlite3; or a `postgresql://` / `postgres://` URL for the PostgreSQL store of the scaled deployment —
+impl/store `open_store`), COOUD_SPEC_DIR,
 COOUD_MAX_BODY_BYTES, COOUD_VALIDATE_RESPONSES, COOUD_SEED_DEMO, COOUD_LOG_LEVEL,
 COOUD_CORS_ORIGINS (comma-separated origins allowed to call credentialed operations from a browser),
-COOUD_MASTER_KEY_FILE (default: master.key beside the database, created on first start with mode 0600; API key
-secrets, the JWT signing key and sealed TOTP seeds all derive from it), COOUD_INVITE_GATING, COOUD_SIWE_DOMAIN,
+COOUD_MASTER_KEY_FILE (default: master.key beside a SQLite database, var/master.key for a PostgreSQL URL; created
+on first start with mode 0600; API key secrets, the JWT signing key and sealed TOTP seeds all derive from it, so every
+process of one deployment must read the same key), COOUD_INVITE_GATING, COOUD_SIWE_DOMAIN,
 COOUD_SIWE_URI, COOUD_SIWE_CHAIN_ID (what wallet sign-in messages must name; default this server, chain 1),
 COOUD_LOGIN_MAX_FAILURES / COOUD_LOGIN_WINDOW_S (failed-password throttling: 5 attempts per 15 minutes per email),
 COOUD_TRUSTED_PROXIES (comma-separated IPs/CIDR ranges whose X-Forwarded-For is believed; default none, so the
-peer is the client — impl/security/forwarded.py).
+peer is the client — impl/security/forwarded.py),
+COOUD_REPLAY_GUARD ("memory", the default: each process remembers the signatures it accepted; or a redis:// URL
+shared by every worker, so a signed request replayed on another worker is refused; Redis unreachable refuses signed
+requests with 503 service_unavailable rather than accept them unchecked — impl/store/redis_replay.py) and
+COOUD_REPLAY_GUARD_PREFIX (its key prefix, default "cooud:rg:").
 Scale-out (impl/bus/): COOUD_BUS ("memory": the engine in this process, the default; or a nats:// URL: commands go
 to a `cooud engine` process over NATS JetStream), COOUD_BUS_PREFIX (prefixes every stream, subject and durable
 name; default "cooud"), COOUD_ENGINE_GROUP (the market group an engine serves; default "main", every market).
@@ -21,8 +28,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from impl.security.forwarded import Network, parse_trusted
+from impl.store import is_postgres_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +55,7 @@ class Config:
     seed_demo: bool = True
     log_level: str = "info"
     cors_origins: frozenset[str] = frozenset()
-    master_key_file: str = ""  # default: master.key beside the database
+    master_key_file: str = ""  # default: master.key beside a SQLite database, var/master.key for a URL
     invite_gating: bool = False
     siwe_domain: str = ""  # default: host:port
     siwe_uri: str = ""  # default: http://host:port
@@ -57,6 +66,10 @@ class Config:
     rate_limit_store: str = "memory"
     rate_limit_prefix: str = "cooud:rl:"
     rate_limit_scale: float = 1.0
+    # Signature replay guard (impl/domain/ports.py ReplayGuard): "memory" (one process) or a redis:// URL shared by
+    # every worker; its keys start with the prefix.
+    replay_guard: str = "memory"
+    replay_guard_prefix: str = "cooud:rg:"
     # Failed-password throttling (impl/domain/identity.py): this many sign-in attempts per email without a session
     # opened, within a window of this many seconds opened by the first of them; then 429 login_throttled.
     login_max_failures: int = 5
@@ -83,7 +96,20 @@ class Config:
 
     @property
     def master_key_path(self) -> str:
-        return self.master_key_file or str(Path(self.database).parent / "master.key")
+        if self.master_key_file:
+            return self.master_key_file
+        if is_postgres_url(self.database):  # nothing is "beside" a server: one file every process shares
+            return str(REPO_ROOT / "var" / "master.key")
+        return str(Path(self.database).parent / "master.key")
+
+    @property
+    def database_shown(self) -> str:
+        """The database as it may be printed or logged: a URL's password masked."""
+        parts = urlsplit(self.database)
+        if parts.scheme and parts.password:
+            netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+            return urlunsplit(parts._replace(netloc=netloc))
+        return self.database
 
     @property
     def siwe_expected_domain(self) -> str:
@@ -115,6 +141,8 @@ class Config:
             "rate_limit_prefix": ("COOUD_RATE_LIMIT_PREFIX", str),
             "rate_limit_scale": ("COOUD_RATE_LIMIT_SCALE", float),
             "trusted_proxies": ("COOUD_TRUSTED_PROXIES", parse_trusted),
+            "replay_guard": ("COOUD_REPLAY_GUARD", str),
+            "replay_guard_prefix": ("COOUD_REPLAY_GUARD_PREFIX", str),
             "login_max_failures": ("COOUD_LOGIN_MAX_FAILURES", int),
             "login_window_s": ("COOUD_LOGIN_WINDOW_S", int),
             "bus": ("COOUD_BUS", str),

@@ -8,6 +8,7 @@ it does not claim the database's single-writer guard, so it runs beside a servin
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,13 +23,15 @@ from impl.domain.book import L2Book
 from impl.domain.identity import Identity, SiweConfig
 from impl.domain.identity_model import FEE_TIERS
 from impl.domain.market_data import MarketData
-from impl.domain.ports import Store
+from impl.domain.ports import ReplayGuard, Store
 from impl.domain.trading import Trading, TradingFacade
 from impl.ids import new_id
 from impl.middleware.ratelimit import RateLimiter
 from impl.security import passwords
 from impl.security.secrets import load_or_create_master_key
-from impl.store.sqlite import SQLiteStore
+from impl.security.signing import MemoryReplayGuard
+from impl.store import open_store
+from impl.store.redis_replay import RedisReplayGuard
 from impl.ws.events import Publisher
 from impl.ws.hub import Hub
 
@@ -55,7 +58,7 @@ class Services:
 
 def build_services(config: Config, now_ms: Callable[[], int] | None = None, password_hasher=None,
                    trading: bool = True) -> Services:
-    store = SQLiteStore(config.database)
+    store = open_store(config.database)
     store.migrate()
     if config.seed_demo:
         demo.seed_if_empty(store)
@@ -64,13 +67,16 @@ def build_services(config: Config, now_ms: Callable[[], int] | None = None, pass
         store, load_or_create_master_key(config.master_key_path),
         siwe_config=SiweConfig(config.siwe_expected_domain, config.siwe_expected_uri, config.siwe_chain_id),
         invite_gating=config.invite_gating, password_hasher=password_hasher or passwords.DEFAULT_HASHER,
-        login_max_failures=config.login_max_failures, login_window_ms=config.login_window_s * 1000)
+        login_max_failures=config.login_max_failures, login_window_ms=config.login_window_s * 1000,
+        replay_guard=replay_guard(config))
     books: dict[str, L2Book] = {}
     market_data = MarketData(store, books, clock)
     engine = None
     hub = Hub(render_book=lambda b: wire.orderbook(b.snapshot(BOOK_DEPTH, clock()), market_data.market(b.symbol)))
     if trading and is_nats(config.bus):
-        engine = RemoteTrading(store, market_data.markets(), store.list_assets(), config)
+        engine = RemoteTrading(store, market_data.markets(), store.list_assets(), config, books)
+        engine.listeners.append(Publisher(engine, hub).committed)
+        engine.on_resync.append(_reattach(hub, books))
     elif trading:
         try:
             engine = build_engine(store, market_data, clock, books)
@@ -89,6 +95,23 @@ def build_engine(store, market_data: MarketData, clock: Callable[[], int], books
     `wait_for_writer`: a standby `cooud engine`) and loads the books from the store."""
     return Trading(store, market_data.markets(), store.list_assets(), books, _fee_rates(store), clock, new_id,
                    wait_for_writer=wait_for_writer)
+
+
+def _reattach(hub: Hub, books: dict[str, L2Book]) -> Callable[[], None]:
+    """After the event path restored the books from the store (events were skipped): the hub copies them again."""
+
+    def again() -> None:
+        if hub.attached:
+            hub.attach(asyncio.get_running_loop(), books)
+
+    return again
+
+
+def replay_guard(config: Config) -> ReplayGuard:
+    """COOUD_REPLAY_GUARD: "memory" (this process) or a redis:// URL (shared by every worker)."""
+    if config.replay_guard == "memory":
+        return MemoryReplayGuard()
+    return RedisReplayGuard(config.replay_guard, prefix=config.replay_guard_prefix)
 
 
 def _fee_rates(store) -> Callable[[str], tuple[Fraction, Fraction]]:

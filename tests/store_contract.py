@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from impl import demo
+from impl.domain.book import apply_book_changes, restore_books
 from impl.domain.candles import INTERVAL_MS, apply_trade, bucket
 from impl.domain.commands import CancelOrder, Deposit, PlaceOrder, decode_result
 from impl.domain.engine import Batch, Engine
@@ -635,6 +636,47 @@ def test_the_engine_over_the_store_keeps_every_invariant_and_rebuilds_after_a_re
             assert reborn.engine.next_entry_id == store.last_entry_id() + 1
             assert reborn.engine.seq == store.last_outbox_seq()
         check_ledger(store)
+
+
+def test_the_book_state_is_the_books_at_its_outbox_sequence(make_store):
+    """book_state() read while the engine commits: its open orders and L2 sequences, moved by the BookChanged events
+    after its outbox sequence, give exactly the engine's final books — whichever batch it was read between."""
+    with fresh(make_store) as store:
+        demo.seed_if_empty(store)
+        books: dict = {}
+        with trading_on(store, books) as trading:
+            fund(trading)
+            states = [store.book_state()]
+            placed = open_books(trading)
+            done = threading.Event()
+
+            def trade() -> None:
+                for i in range(120):
+                    price = ("99.98", "100.00", "100.02", "100.03")[i % 4]
+                    side = ("buy", "sell")[i % 3 % 2]
+                    try:
+                        placed.append((ACCOUNTS[i % 3], trading.place(ACCOUNTS[i % 3], limit(SYMBOLS[i % 2], side,
+                                                                                             price, "0.3")).id))
+                    except OrderRejected:
+                        pass
+                done.set()
+
+            thread = threading.Thread(target=trade)
+            thread.start()
+            while not done.wait(0.002):
+                states.append(store.book_state())
+            thread.join()
+            states.append(store.book_state())
+            final = {s: books[s].snapshot(10_000, 0) for s in SYMBOLS}
+        assert states[-1].outbox_seq == store.last_outbox_seq() and states[-1].sequences == store.book_sequences()
+        assert states[-1].orders == store.open_orders()
+        assert len({state.outbox_seq for state in states}) > 2  # read between different batches
+        for state in states:
+            view: dict = {}
+            restore_books(view, SYMBOLS, state.orders, state.sequences)
+            for committed in store.outbox_after(state.outbox_seq, EVERYTHING):
+                apply_book_changes(view, committed)
+            assert {s: b.snapshot(10_000, 0) for s, b in view.items()} == final, state.outbox_seq
 
 
 def trading_state(store) -> dict:

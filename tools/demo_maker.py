@@ -359,7 +359,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--url", default=f"http://127.0.0.1:{port}/v1",
                    help="the service's base URL (default http://127.0.0.1:$COOUD_PORT/v1, port 8080)")
     p.add_argument("--database", default=None,
-                   help="the service's SQLite file (default $COOUD_DATABASE or var/cooud.sqlite3)")
+                   help="the service's SQLite file or postgresql:// URL (default $COOUD_DATABASE or var/cooud.sqlite3)")
     p.add_argument("--markets", default=",".join(DEFAULT_MARKETS), help="comma-separated symbols (BTC/USDT,...)")
     p.add_argument("--levels", type=int, default=3, help="quotes per side and market (1-10)")
     p.add_argument("--interval", type=float, default=2.0, help="seconds between cycles")
@@ -379,8 +379,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from impl.config import Config
+    from impl.store import is_postgres_url
 
-    database = str(Path(args.database or Config.from_env().database).resolve())
+    database = args.database or Config.from_env().database
+    url = is_postgres_url(database)
+    database = database if url else str(Path(database).resolve())
     try:
         from cooud_exchange_client import Client
         from cooud_exchange_client.api.account import get_account
@@ -408,10 +411,11 @@ def main(argv: list[str] | None = None) -> int:
             if args.no_serve or host not in LOOPBACK:
                 print(f"demo: nothing answers {args.url}/time; start the service (`make run`)", file=sys.stderr)
                 return 1
-            log_path = Path(database).parent / "demo-server.log"
-            print(f"demo: starting the service on {args.url} (database {database}, log {log_path})", flush=True)
+            log_path = (ROOT / "var" if url else Path(database).parent) / "demo-server.log"
+            print(f"demo: starting the service on {args.url} (database {Config(database=database).database_shown},"
+                  f" log {log_path})", flush=True)
             server = start_server(args.url, database, log_path)
-        elif not Path(database).exists():
+        elif not url and not Path(database).exists():
             print(f"demo: {args.url} is up but {database} does not exist; pass the service's --database",
                   file=sys.stderr)
             return 1

@@ -11,7 +11,8 @@
                       ▲                                                      │
                       └──── core NATS {prefix}.res.{worker} ◀── result ──────┘ (after commit; then ack)
                     queries (preview, resting) ── core NATS request/reply on {prefix}.query.{group} ──▶ engine
-                    events: engine outbox -> JetStream -> every worker's L2 books and stream hub (impl/bus/events.py)
+                    events: engine outbox -> JetStream {prefix}_EVT_{group} -> every worker's L2 books and stream
+                            hub (impl/bus/events.py: OutboxPublisher in the engine, BusEvents in each worker)
 ```
 `COOUD_BUS=memory` (the default) is the embedded mode: the engine runs inside `cooud serve` (impl/services.py) and
 nothing here is used. `COOUD_BUS=nats://…` selects this package: `cooud serve` builds no engine, `cooud engine`

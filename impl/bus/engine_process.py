@@ -3,7 +3,8 @@
 
 Start-up: open the store, wait for its writer guard (`claim_writer(wait=True)`: a second `cooud engine` on the
 same database is the standby and blocks here until the active one dies), load the engine (impl/services.py
-`build_engine`), start the operator inbox (impl/operator.py: `cooud deposit` while the engine runs), then consume:
+`build_engine`), start the operator inbox (impl/operator.py: `cooud deposit` while the engine runs) and the event
+publisher (impl/bus/events.py `OutboxPublisher`: committed events to the group's event stream), then consume:
 - a durable pull consumer with explicit acks (`ACK_WAIT_S`, `MAX_ACK_PENDING`); each fetch takes up to
   `FETCH_BATCH` commands, which are submitted to the sequencer together, in stream order, so they group-commit as
   in one process; fetching goes on while they commit;
@@ -35,6 +36,7 @@ from nats.js.api import AckPolicy, ConsumerConfig
 
 from impl.blocking import run_blocking
 from impl.bus import ACK_WAIT_S, FETCH_BATCH, MAX_ACK_PENDING, Names, names_of
+from impl.bus.events import OutboxPublisher
 from impl.bus.link import CORRELATION, REPLY_TO, connect, ensure_stream, failure, query_value
 from impl.domain.commands import Inspect, Preview, decode_command, encode_result
 from impl.domain.engine import AnotherWriter
@@ -86,7 +88,9 @@ class EngineProcess:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._stop.set)
         nc = self._nc = await connect(self.url, f"cooud-engine-{self.names.group}")
+        publisher = OutboxPublisher(nc, self.store, self.names.prefix, self.names.group)
         try:
+            await publisher.start(self.trading.listeners)  # events (impl/bus/events.py), what the stream lacks first
             js = nc.jetstream()
             await ensure_stream(js, self.names)
             await nc.subscribe(self.names.queries, cb=self._query)
@@ -107,6 +111,8 @@ class EngineProcess:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         finally:  # replies already sent are flushed; commands not acked go to the next engine (drain() can hang here)
+            with contextlib.suppress(Exception):
+                await publisher.close()
             with contextlib.suppress(Exception):
                 await nc.flush(timeout=2)
             await nc.close()

@@ -94,6 +94,11 @@ class CommandLink:
         self._waiting: dict[str, asyncio.Future] = {}
         self._nc = self._js = None
 
+    @property
+    def nc(self):
+        """The worker's NATS connection (the event path subscribes on it too)."""
+        return self._nc
+
     async def connect(self) -> None:
         self._nc = await connect(self.url, f"cooud-worker-{self.worker_id}")
         self._js = self._nc.jetstream()

@@ -5,10 +5,10 @@ Same interface as the local `Trading`: `execute` (on the serving loop), `call` (
 `preview`, `resting` (queries answered by the engine between two batches), `units`, `assets` and the store reads.
 The link connects in the app's lifespan (`start`), on the serving event loop. While a command is out, the link marks
 it in doubt (`impl.bus.command_in_doubt`): the idempotency middleware then keeps its key in flight on a failure
-(impl/middleware/idempotency.py). Events: `listeners` and `exclusively_async` are the event path's
-(impl/bus/events.py), which applies the engine's committed events on this worker's loop in commit order; until it
-hooks in, `listeners` is never called and `exclusively_async(fn)` runs `fn` at once on the loop (nothing else applies
-events there).
+(impl/middleware/idempotency.py). Events: `start` also starts `BusEvents` (impl/bus/events.py) on the same
+connection: it keeps `books` (the L2 views REST and the stream hub read) exact and calls `listeners` on the loop with
+each committed batch in sequence order, and `on_resync` when it had to restore the books from the store;
+`exclusively_async(fn)` runs `fn` between two applied batches.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from dataclasses import asdict
 from fractions import Fraction
 
 from impl.bus import COMMAND_TIMEOUT_S, names_of
+from impl.bus.events import BusEvents
 from impl.bus.link import CommandLink, EngineUnavailable, outcome_of
+from impl.domain.book import L2Book
 from impl.domain.commands import Command
 from impl.domain.matching import Order
 from impl.domain.model import Market
@@ -28,18 +30,31 @@ from impl.domain.trading import TradingFacade
 
 
 class RemoteTrading(TradingFacade):
-    def __init__(self, store, markets: Iterable[Market], assets: dict[str, int], config) -> None:
+    def __init__(self, store, markets: Iterable[Market], assets: dict[str, int], config,
+                 books: dict[str, L2Book]) -> None:
         units = {m.symbol: MarketUnits(m, assets[m.base], assets[m.quote]) for m in markets}
         super().__init__(store, units, dict(assets))
-        self.link = CommandLink(config.bus, names_of(config))
+        self.names = names_of(config)
+        self.link = CommandLink(config.bus, self.names)
+        self.books = books
         self.listeners: list[Callable] = []
+        self.on_resync: list[Callable[[], None]] = []
+        self.events: BusEvents | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         await self.link.connect()
+        events = BusEvents(self.link.nc, self._store, list(self._units), self.names.prefix, self.names.group,
+                           books=self.books)
+        events.listeners, events.on_resync = self.listeners, self.on_resync  # the lists services filled
+        await events.start()
+        self.events = events
 
     async def stop(self) -> None:
+        if self.events is not None:
+            await self.events.close()
+            self.events = None
         await self.link.close()
         self._loop = None
 
@@ -63,7 +78,9 @@ class RemoteTrading(TradingFacade):
         return {symbol: [Order(*o) for o in orders] for symbol, orders in value.items()}
 
     async def exclusively_async(self, fn: Callable[[], object]) -> object:
-        return fn()
+        if self.events is None:  # not started: no events are applied
+            return fn()
+        return await self.events.exclusively_async(fn)
 
     def _blocking(self, coroutine):
         """Run a link coroutine on the serving loop from another thread and wait (bounded) for it."""

@@ -80,8 +80,9 @@ class AnotherWriter(RuntimeError):
 
 
 class Deposed(AnotherWriter):
-    """This engine's writer guard was taken over by another process (fencing): the store refused its write, and it
-    must stop writing — exit, and come back as a standby if supervised."""
+    """This process held the writer guard and lost it — a standby took it over (fencing), or the connection that held
+    it died — so it may no longer write trading state: raised by a store's write (`write_trading`), which then wrote
+    nothing. The engine process must stop writing — exit, and come back as a standby if supervised."""
 
 
 class Poisoned(Exception):

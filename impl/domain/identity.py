@@ -8,7 +8,8 @@ Invariants:
 - API key secrets are derived from the master key (never stored); a signed request is checked for its signing
   version (v2, or v1 before its sunset), skew, signature (constant time), replay, key status, expiry and IP
   allowlist, in that order — the signature comes before anything that would tell a stranger whether a key exists
-  or is disabled.
+  or is disabled. The replay guard is injected (`replay_guard`, the port `impl.domain.ports.ReplayGuard`): one
+  process's memory by default, or shared by every worker (Redis), so that a copy sent to another worker is refused.
 - Listen keys (WebSocket user stream): `lk_` + 256 random bits, stored only as a SHA-256 hash, valid
   `LISTEN_KEY_TTL_MS` (60 minutes) from creation or the last renewal; closing deletes the key. A key grants `read`
   only (a `listen_key` Principal). Unknown, expired, closed and other users' keys are indistinguishable:
@@ -54,7 +55,7 @@ from impl.domain.errors import DomainError, InvalidArgument, NotFound
 from impl.domain.identity_model import SCOPES, ApiKey, Principal, Session, User
 from impl.domain.market_data import decode_cursor, page_of
 from impl.domain.model import Page
-from impl.domain.ports import IdentityStore
+from impl.domain.ports import IdentityStore, ReplayGuard
 from impl.domain.records import Purged
 from impl.ids import new_id
 from impl.security import AuthError, passwords, signing, siwe, totp
@@ -156,7 +157,7 @@ class SiweConfig:
 class Identity:
     def __init__(self, store: IdentityStore, master_key: bytes, *, siwe_config: SiweConfig, invite_gating: bool,
                  password_hasher=passwords.DEFAULT_HASHER, login_max_failures: int = LOGIN_MAX_FAILURES,
-                 login_window_ms: int = LOGIN_WINDOW_MS) -> None:
+                 login_window_ms: int = LOGIN_WINDOW_MS, replay_guard: ReplayGuard | None = None) -> None:
         if login_max_failures < 1 or not 0 < login_window_ms <= DAY_MS:  # Retry-After is at most a day (spec)
             raise ValueError("login throttling needs at least 1 attempt per window of at most a day")
         self._store = store
@@ -165,7 +166,8 @@ class Identity:
         self._master = master_key
         self._tokens = TokenIssuer(derive_subkey(master_key, "access-jwt"), ttl_s=ACCESS_TTL_S)
         self._seal_key = derive_subkey(master_key, "totp-seal")
-        self._replays = signing.ReplayGuard()
+        # one process's memory unless a shared guard is injected (`is None`: an empty memory guard is falsy)
+        self._replays = signing.MemoryReplayGuard() if replay_guard is None else replay_guard
         self._siwe = siwe_config
         self._invite_gating = invite_gating
         self._hasher = password_hasher

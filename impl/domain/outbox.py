@@ -7,6 +7,10 @@ replays the stored rows after that sequence (`store.outbox_after`), then continu
 whatever the replay already covered. So no event is lost between the replay and the live stream, and none is
 delivered twice; a gap (rows pruned past the consumer's position) raises `OutboxGap` instead of being skipped.
 
+The same rules serve consumers in other processes (impl/bus/events.py, fed by the NATS stream instead of the
+engine's listeners): `stored_after` is one page of the replay, gap-checked; a consumer delivers `seq` only once
+everything up to `seq - 1` was delivered, and skips what it has already delivered.
+
 `deliver` is called with one `Committed` at a time: from the opening thread during the replay, then from the
 engine's thread. It must not block (it delays the engine's answers) and must not raise.
 """
@@ -23,6 +27,15 @@ REPLAY_PAGE = 1000
 
 class OutboxGap(Exception):
     """The consumer's position is older than the oldest row still kept: it must resynchronise from a snapshot."""
+
+
+def stored_after(store, after: int, limit: int = REPLAY_PAGE) -> list[Committed]:
+    """The stored rows after `after` (at most `limit`, oldest first); OutboxGap when they do not continue from it
+    (the rows right after `after` were pruned)."""
+    rows = store.outbox_after(after, limit)
+    if rows and rows[0].seq != after + 1:
+        raise OutboxGap(f"events {after + 1}..{rows[0].seq - 1} are no longer kept")
+    return rows
 
 
 class Feed:
@@ -46,9 +59,7 @@ class Feed:
 
     def _replay(self, store) -> None:
         while True:
-            rows = store.outbox_after(self.last, REPLAY_PAGE)
-            if rows and rows[0].seq != self.last + 1:
-                raise OutboxGap(f"events {self.last + 1}..{rows[0].seq - 1} are no longer kept")
+            rows = stored_after(store, self.last)
             with self._lock:
                 for committed in rows:
                     self._hand(committed)

@@ -1,6 +1,6 @@
 """The stores the domain needs, as Protocols — market data, identity, idempotency, the trading engine's unit of work
-and its outbox; `impl.store` provides implementations (SQLite, and an in-memory one for unit tests), and
-tests/store_contract.py is the behaviour every implementation must show.
+and its outbox, the signature replay guard; `impl.store` provides implementations (SQLite, and an in-memory one for
+unit tests), and tests/store_contract.py is the behaviour every implementation must show.
 
 Invariants every implementation keeps:
 - Each method is atomic: it is seen entirely or not at all, by every thread and every other call.
@@ -311,8 +311,22 @@ class TradingStore(Protocol):
         ...
 
 
+class BookState(NamedTuple):
+    """The books as committed through outbox sequence `outbox_seq` (`OutboxStore.book_state`)."""
+
+    orders: list[OrderState]  # open orders, as `TradingStore.open_orders()`
+    sequences: dict[str, int]  # L2 sequences, as `TradingStore.book_sequences()`
+    outbox_seq: int  # as `OutboxStore.last_outbox_seq()`
+
+
 class OutboxStore(Protocol):
     """The engine's events as committed (impl/domain/events.py, outbox.py)."""
+
+    def book_state(self) -> BookState:
+        """Open orders, L2 sequences and the outbox head read in ONE read transaction, so the books they describe
+        are exactly those after the command with sequence `outbox_seq`: a process that builds its L2 views from
+        them and then applies the `BookChanged` events after `outbox_seq` is exact (impl/bus/events.py)."""
+        ...
 
     def last_outbox_seq(self) -> int:
         """The highest sequence written (0 when none), pruned rows included."""
@@ -320,6 +334,20 @@ class OutboxStore(Protocol):
 
     def outbox_after(self, seq: int, limit: int) -> list[Committed]:
         """Committed commands with a sequence above `seq`, oldest first, at most `limit`."""
+        ...
+
+
+class ReplayGuard(Protocol):
+    """Memory of recently accepted request signatures (impl/domain/identity.py checks each authentic signed request
+    against it): `signing.MemoryReplayGuard` for one process, `impl.store.redis_replay.RedisReplayGuard` shared by
+    every worker of a deployment."""
+
+    window_s: int
+
+    def check_and_remember(self, key_id: str, signature: str, now_s: int) -> None:
+        """Remember (key_id, signature) for `window_s` seconds. Raises `AuthError("signature_replayed")` when it is
+        remembered already, and `AuthError("service_unavailable")` when the guard cannot tell (full, or its store
+        unreachable): a guard never accepts what it could not check."""
         ...
 
 

@@ -28,14 +28,15 @@ leading zeros) within the skew window (30 s, inclusive), else ``timestamp_skew``
 ``signature_version_unsupported``. Callers verify first and consult the replay guard only for authentic
 requests, so unsigned noise cannot fill the guard.
 
-``ReplayGuard`` remembers each accepted (key id, signature) for ``window_s`` seconds (61 = the 2 x 30 s a
-timestamp is acceptable, plus one), so the same signed request is accepted once — whatever its version.
-Memory is bounded: expired entries are evicted on every call, and at most ``max_entries`` live entries are kept
-(the default 100 000 take about 32 MB; per-key rate limits keep the count far below). When that many requests
-were accepted within one window the guard refuses new ones (``service_unavailable``) rather than forget live
-entries. Known limit: the memory is per process; several processes or hosts need a shared store (a later
-issue), otherwise an exact copy of a request can be accepted once by each process — for a v2 mutation the
-signed Idempotency-Key still makes that copy return the original answer instead of acting twice.
+A replay guard (the port ``impl.domain.ports.ReplayGuard``) remembers each accepted (key id, signature) for
+``window_s`` seconds (61 = the 2 x 30 s a timestamp is acceptable, plus one), so the same signed request is
+accepted once — whatever its version. ``MemoryReplayGuard`` (here, the default) remembers for one process; several
+processes or hosts share ``impl.store.redis_replay.RedisReplayGuard`` (``COOUD_REPLAY_GUARD=redis://...``),
+otherwise an exact copy of a request can be accepted once by each process — for a v2 mutation the signed
+Idempotency-Key still makes that copy return the original answer instead of acting twice. The memory guard is
+bounded: expired entries are evicted on every call, and at most ``max_entries`` live entries are kept (the default
+100 000 take about 32 MB; per-key rate limits keep the count far below). When that many requests were accepted
+within one window it refuses new ones (``service_unavailable``) rather than forget live entries.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ import hashlib
 import heapq
 import hmac
 import re
+import threading
 from datetime import UTC, datetime
 
 from . import AuthError
@@ -157,14 +159,17 @@ def single_header(raw_headers, name: bytes) -> bytes:
     return bytes(values[0]) if values else b""
 
 
-class ReplayGuard:
-    """Per-process memory of recently accepted signatures (see the module docstring for the bound)."""
+class MemoryReplayGuard:
+    """`ReplayGuard` in this process's memory (see the module docstring for the bound). Thread-safe: requests are
+    authenticated in worker threads, so the check and the remembering happen under one lock (of two identical
+    requests racing, exactly one is accepted)."""
 
     def __init__(self, window_s: int = 61, max_entries: int = 100_000) -> None:
         self.window_s = window_s
         self.max_entries = max_entries
         self._expiry: dict[tuple[str, str], int] = {}
         self._heap: list[tuple[int, tuple[str, str]]] = []  # (expires_at, key); a min-heap robust to clock steps
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._expiry)
@@ -177,12 +182,18 @@ class ReplayGuard:
 
     def check_and_remember(self, key_id: str, signature: str, now_s: int) -> None:
         """Remember (key_id, signature) until now_s + window_s; AuthError("signature_replayed") if already there."""
-        self._evict(now_s)
         key = (key_id, signature)
-        if key in self._expiry:
-            raise AuthError("signature_replayed", "This signed request was already received; sign each request afresh.")
-        if len(self._expiry) >= self.max_entries:
-            raise AuthError("service_unavailable", "Too many signed requests in flight; retry shortly.")
-        expires = int(now_s) + self.window_s
-        self._expiry[key] = expires
-        heapq.heappush(self._heap, (expires, key))
+        with self._lock:
+            self._evict(now_s)
+            if key in self._expiry:
+                raise replayed()
+            if len(self._expiry) >= self.max_entries:
+                raise AuthError("service_unavailable", "Too many signed requests in flight; retry shortly.")
+            expires = int(now_s) + self.window_s
+            self._expiry[key] = expires
+            heapq.heappush(self._heap, (expires, key))
+
+
+def replayed() -> AuthError:
+    """The refusal of a signed request some replay guard has already accepted."""
+    return AuthError("signature_replayed", "This signed request was already received; sign each request afresh.")

@@ -34,7 +34,7 @@ from impl.domain.identity_model import ApiKey, Session, User
 from impl.domain.ledger import BUCKETS, DEPOSITS, ENTRY_KINDS, Entry
 from impl.domain.model import Candle, Market, Trade
 from impl.domain.orders import OPEN_STATUSES, FillRecord, OrderState
-from impl.domain.ports import AlreadyExists, Balance, OperatorCommand, OperatorCommandState
+from impl.domain.ports import AlreadyExists, Balance, BookState, OperatorCommand, OperatorCommandState
 from impl.domain.records import IdempotencyRecord, ListenKeyOwner, LoginAttempts, Purged, RefreshRotation
 
 _DAY_MS = 86_400_000
@@ -676,6 +676,10 @@ class MemoryStore:
     def last_outbox_seq(self) -> int:
         with self._lock:
             return self._counters["outbox"]
+
+    def book_state(self) -> BookState:
+        with self._lock:  # re-entrant: the three reads see one state
+            return BookState(self.open_orders(), self.book_sequences(), self.last_outbox_seq())
 
     def outbox_after(self, seq: int, limit: int) -> list[Committed]:
         with self._lock:

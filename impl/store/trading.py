@@ -26,7 +26,7 @@ from impl.domain import events
 from impl.domain.engine import AnotherWriter
 from impl.domain.events import Committed
 from impl.domain.orders import FillRecord, OrderState
-from impl.domain.ports import Balance, OperatorCommand, OperatorCommandState
+from impl.domain.ports import Balance, BookState, OperatorCommand, OperatorCommandState
 from impl.store.rows import insert_rows
 
 _ORDER_COLS = ("id, account_id, symbol, side, type, tif, post_only, price, size, quote_size, client_order_id, status,"
@@ -96,6 +96,15 @@ class TradingTables:
     def last_outbox_seq(self) -> int:
         with self._lock:
             return self._db.execute("SELECT seq FROM outbox_head").fetchone()[0]
+
+    def book_state(self) -> BookState:
+        """One read transaction (WAL: a snapshot of the database, whatever another process commits meanwhile)."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                return BookState(self.open_orders(), self.book_sequences(), self.last_outbox_seq())
+            finally:
+                self._db.execute("COMMIT")
 
     def outbox_after(self, seq: int, limit: int) -> list[Committed]:
         """Committed commands with a sequence above `seq`, oldest first (at most `limit`)."""

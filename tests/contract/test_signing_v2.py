@@ -124,7 +124,7 @@ def test_a_captured_post_replayed_where_the_guard_cannot_see_it_gets_the_origina
     captured = v2(exchange.key, "POST", "/v1/orders", T0 + 30, body, str(uuid.uuid4()))
     first = place(exchange, captured, body)
     assert first.status_code == 201
-    exchange.app.services.identity._replays = signing.ReplayGuard()  # what a restart does to the guard
+    exchange.app.services.identity._replays = signing.MemoryReplayGuard()  # what a restart does to the guard
     again = place(exchange, captured, body)
     assert again.status_code == 201 and again.headers.get("Idempotent-Replayed") == "true"
     assert again.json()["id"] == first.json()["id"]

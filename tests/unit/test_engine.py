@@ -1,4 +1,5 @@
-"""The engine as a single writer (impl/domain/engine.py, sequencer.py, outbox.py), over a real SQLite store:
+"""The engine as a single writer (impl/domain/engine.py, sequencer.py, outbox.py), over a real store — SQLite and
+PostgreSQL (each test runs on both; PostgreSQL on a database of its own, tests/pg_support.py):
 
 - group commit: commands that arrive while a commit is in flight are applied together and committed in one
   transaction; nobody is answered, and nothing is readable, before the commit that holds their effect;
@@ -7,7 +8,7 @@
   across a restart of the engine — receives every later event once, in order, with no gap;
 - reactions: a real rule (a stop-loss trigger) runs as an engine-originated command in the same batch as the trade
   that crossed it, fires exactly once, and its order matches at once;
-- one writer per database: a second engine on the same file is refused.
+- one writer per database: a second engine on the same database is refused.
 """
 
 from __future__ import annotations
@@ -33,14 +34,53 @@ from impl.domain.orders import NewOrder
 from impl.domain.outbox import Feed
 from impl.domain.trading import Trading
 from impl.ids import new_id
-from impl.store.sqlite import SQLiteStore
+from impl.store import is_postgres_url
+from impl.store import open_store as open_any_store
 
 ACCOUNTS = ("usr_A", "usr_B", "usr_C")
 RATES = (Fraction(1, 1000), Fraction(2, 1000))
 
 
-def open_store(path) -> SQLiteStore:
-    store = SQLiteStore(str(path))
+_opened: list = []  # stores a test opened, closed after it (a PostgreSQL database is dropped after its test)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request, tmp_path):
+    """A SQLite file path or the URL of a fresh PostgreSQL database."""
+    try:
+        if request.param == "sqlite":
+            yield str(tmp_path / "db.sqlite3")
+        else:
+            from pg_support import fresh_database
+
+            with fresh_database(migrated=False) as url:
+                yield url
+                _close_opened()
+    finally:
+        _close_opened()
+
+
+def _close_opened() -> None:
+    while _opened:
+        _opened.pop().close()
+
+
+def execute(database: str, sql: str, args: tuple) -> tuple | None:
+    """Raw SQL on the database behind the store's back, on a connection of its own (`?` placeholders); the first
+    row it returns, if any."""
+    if is_postgres_url(database):
+        import psycopg
+
+        with psycopg.connect(database) as conn:
+            cur = conn.execute(sql.replace("?", "%s"), args)
+            return cur.fetchone() if cur.description else None
+    with sqlite3.connect(database) as db:
+        return db.execute(sql, args).fetchone()
+
+
+def open_store(database):
+    store = open_any_store(str(database))
+    _opened.append(store)
     store.migrate()
     demo.seed_if_empty(store)
     return store
@@ -51,7 +91,7 @@ def make_trading(store, reactions=()) -> Trading:
                    lambda: 1_779_105_851_842, new_id, reactions)
 
 
-def funded(path) -> tuple[SQLiteStore, Trading]:
+def funded(path) -> tuple:
     store = open_store(path)
     trading = make_trading(store)
     for account in ACCOUNTS:
@@ -64,8 +104,8 @@ def limit(account: str, side: str, price: str, size: str, **extra) -> dict:
     return {"symbol": "BTC/USDT", "side": side, "type": "limit", "price": price, "size": size, **extra}
 
 
-def test_group_commit_answers_nobody_before_the_commit_that_holds_their_effect(tmp_path):
-    store, trading = funded(tmp_path / "db.sqlite3")
+def test_group_commit_answers_nobody_before_the_commit_that_holds_their_effect(database):
+    store, trading = funded(database)
     real_write, entered, release = store.write_trading, threading.Event(), threading.Event()
 
     def held_write(batch):
@@ -81,8 +121,8 @@ def test_group_commit_answers_nobody_before_the_commit_that_holds_their_effect(t
         account, limit(account, "buy", "99.00", "0.1", client_order_id=f"q{i}")))
         for i, account in enumerate(ACCOUNTS * 5)]
     assert not first.done() and not any(f.done() for f in queued)  # nobody answered before the commit
-    with sqlite3.connect(store.path) as reader:  # another connection: what is committed (WAL readers never wait)
-        assert reader.execute("SELECT COUNT(*) FROM orders").fetchone()[0] == 0  # and nothing committed yet
+    # another connection: what is committed (readers never wait for the writer) — and nothing committed yet
+    assert execute(database, "SELECT COUNT(*) FROM orders", ()) == (0,)
     store.write_trading = real_write
     release.set()
     placed = [f.result(timeout=30) for f in queued]
@@ -93,8 +133,8 @@ def test_group_commit_answers_nobody_before_the_commit_that_holds_their_effect(t
         assert store.get_order(order.account, order.id).status == "open"
 
 
-def test_a_failed_commit_answers_the_whole_batch_with_its_error_and_changes_nothing(tmp_path, monkeypatch):
-    store, trading = funded(tmp_path / "db.sqlite3")
+def test_a_failed_commit_answers_the_whole_batch_with_its_error_and_changes_nothing(database, monkeypatch):
+    store, trading = funded(database)
     before = store.ledger_report()["asset_totals"], store.all_balances()
 
     def broken(_batch):
@@ -109,8 +149,8 @@ def test_a_failed_commit_answers_the_whole_batch_with_its_error_and_changes_noth
     assert trading.place("usr_B", limit("usr_B", "buy", "100.00", "1")).status == "open"  # and it goes on
 
 
-def test_the_outbox_delivers_every_event_once_and_in_order_across_a_restart(tmp_path):
-    path = tmp_path / "db.sqlite3"
+def test_the_outbox_delivers_every_event_once_and_in_order_across_a_restart(database):
+    path = database
     store, trading = funded(path)
     seen: list[int] = []
     feed = Feed(trading, store, 0, lambda c: seen.append(c.seq))
@@ -156,8 +196,8 @@ class StopLoss:
         return []
 
 
-def test_a_reaction_runs_in_the_same_batch_as_the_trade_that_triggered_it(tmp_path):
-    store = open_store(tmp_path / "db.sqlite3")
+def test_a_reaction_runs_in_the_same_batch_as_the_trade_that_triggered_it(database):
+    store = open_store(database)
     stop = StopLoss("usr_C", trigger=9_950, size=20_000)  # 99.50 USDT; 0.2 BTC
     trading = make_trading(store, reactions=[stop])
     for account in ACCOUNTS:
@@ -184,8 +224,8 @@ def test_a_reaction_runs_in_the_same_batch_as_the_trade_that_triggered_it(tmp_pa
     assert all(not v for k, v in report.items() if k != "asset_totals")
 
 
-def test_a_second_engine_on_the_same_database_is_refused(tmp_path):
-    path = tmp_path / "db.sqlite3"
+def test_a_second_engine_on_the_same_database_is_refused(database):
+    path = database
     store, trading = funded(path)
     other = open_store(path)  # as a second process would open it
     with pytest.raises(AnotherWriter, match="already trading"):
@@ -200,7 +240,8 @@ def test_a_second_engine_on_the_same_database_is_refused(tmp_path):
 
 def test_a_standby_waits_for_the_writer_guard_and_takes_it_when_the_holder_is_killed(tmp_path):
     """claim_writer(wait=True) is a standby: it blocks while another process trades on the database and returns
-    once that process is gone — even killed with SIGKILL, which runs no clean-up of its own."""
+    once that process is gone — even killed with SIGKILL, which runs no clean-up of its own. (SQLite; PostgreSQL's
+    standby is tests/unit/test_postgres_writer.py.)"""
     path = tmp_path / "db.sqlite3"
     open_store(path).close()
     holder = subprocess.Popen([sys.executable, "-c", (
@@ -226,10 +267,10 @@ def test_a_standby_waits_for_the_writer_guard_and_takes_it_when_the_holder_is_ki
         holder.wait(10)
 
 
-def test_a_client_order_id_taken_by_a_batch_still_committing_is_refused(tmp_path):
+def test_a_client_order_id_taken_by_a_batch_still_committing_is_refused(database):
     """A client order id taken by a batch that is still committing counts as taken for the commands queued behind
     it: the second order is refused by the rule, not by a failed commit of its whole batch."""
-    store, trading = funded(tmp_path / "db.sqlite3")
+    store, trading = funded(database)
     real_write, entered, release = store.write_trading, threading.Event(), threading.Event()
 
     def held_write(batch):
@@ -252,19 +293,19 @@ def test_a_client_order_id_taken_by_a_batch_still_committing_is_refused(tmp_path
     assert trading.place("usr_A", limit("usr_A", "buy", "97.00", "0.1")).status == "open"  # no failed commit
 
 
-def test_ledger_check_reports_books_it_could_not_restore_instead_of_crashing(tmp_path, capsys):
+def test_ledger_check_reports_books_it_could_not_restore_instead_of_crashing(database, capsys):
     """What two writers on one database used to leave behind — two resting orders with one time priority, a book
     crossed at rest — made start-up and `cooud ledger check` crash. The check reads the store only and says so."""
     from impl import cli
 
-    path = tmp_path / "db.sqlite3"
+    path = database
     store, trading = funded(path)
     bid = trading.place("usr_A", limit("usr_A", "buy", "99.00", "0.1"))
     ask = trading.place("usr_B", limit("usr_B", "sell", "101.00", "0.1"))
     trading.close()
-    with sqlite3.connect(path) as db:  # as a second writer would have left it: same priority, bid above the ask
-        db.execute("UPDATE orders SET seq = ?, price = 10200 WHERE id = ?", (store.get_order("usr_B", ask.id).seq,
-                                                                             bid.id))
+    # as a second writer would have left it: same priority, bid above the ask
+    execute(path, "UPDATE orders SET seq = ?, price = 10200 WHERE id = ?", (store.get_order("usr_B", ask.id).seq,
+                                                                           bid.id))
     store.close()
     assert cli.main(["ledger", "check", "--database", str(path)]) == 1
     report = json.loads(capsys.readouterr().out)
@@ -272,13 +313,13 @@ def test_ledger_check_reports_books_it_could_not_restore_instead_of_crashing(tmp
     assert report["duplicate_priorities"] and report["crossed_books"]
 
 
-def test_the_operator_inbox_runs_deposits_through_the_engine_once(tmp_path):
+def test_the_operator_inbox_runs_deposits_through_the_engine_once(database):
     """`cooud deposit` beside a running service writes to its inbox; the service's engine applies each row once
     (marked done in the same transaction as the deposit) and marks a refused one failed. It restarts with its
     app's lifespan."""
     from impl.operator import OperatorInbox
 
-    store, trading = funded(tmp_path / "db.sqlite3")
+    store, trading = funded(database)
     inbox = OperatorInbox(trading, store, interval=0.01)
     good = store.enqueue_operator_command(json.dumps({"kind": "deposit", "account": "usr_A", "asset": "BTC",
                                                       "amount": 5, "ref": "op-1"}), 0)

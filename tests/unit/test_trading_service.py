@@ -1,5 +1,6 @@
-"""Property tests of the trading service over a real (in-memory) SQLite store: random streams of placements,
-amends and cancels by several accounts, with every invariant checked after every step.
+"""Property tests of the trading service over a real store — in-memory SQLite, and PostgreSQL (a database of its own
+per store, tests/pg_support.py): random streams of placements, amends and cancels by several accounts, with every
+invariant checked after every step.
 
 Invariants: every journal entry sums to zero per asset and the value of each asset summed over all accounts
 (system accounts included) stays zero; stored balances equal the sum of their postings; no balance is ever
@@ -27,6 +28,32 @@ from impl.store.sqlite import SQLiteStore
 
 ACCOUNTS = ("usr_A", "usr_B", "usr_C")
 TIERS = {"usr_A": ("0.001", "0.002"), "usr_B": ("0.0005", "0.001"), "usr_C": ("0.002", "0.004")}
+_current: dict = {"kind": "sqlite", "made": []}  # the store kind of the running test; its (store, trading) pairs
+
+
+@pytest.fixture(autouse=True, params=["sqlite", "postgres"])
+def store_kind(request):
+    """Every test of this module runs on both stores: `fresh()` makes the kind chosen here."""
+    _current["kind"] = request.param
+    yield request.param
+    _close_made()
+
+
+def _close_made() -> None:
+    while _current["made"]:
+        store, trading = _current["made"].pop()
+        trading.close()
+        store.close()
+
+
+def _new_store():
+    if _current["kind"] == "postgres":
+        from pg_support import fresh_store
+
+        return fresh_store(pool_size=2)
+    store = SQLiteStore(":memory:")
+    store.migrate()
+    return store
 
 
 def make_trading(store: SQLiteStore, clock=lambda: 1_779_105_851_842) -> Trading:
@@ -35,13 +62,14 @@ def make_trading(store: SQLiteStore, clock=lambda: 1_779_105_851_842) -> Trading
 
 
 def fresh() -> tuple[SQLiteStore, Trading]:
-    store = SQLiteStore(":memory:")
-    store.migrate()
+    _close_made()  # a previous hypothesis example's
+    store = _new_store()
     demo.seed_if_empty(store)
     trading = make_trading(store)
     for account in ACCOUNTS:
         trading.deposit(account, "BTC", "50", f"dep-{account}-btc")
         trading.deposit(account, "USDT", "5000000", f"dep-{account}-usdt")
+    _current["made"].append((store, trading))
     return store, trading
 
 

@@ -13,21 +13,26 @@ and still count. Commands are typed (`PlaceOrder` with a `NewOrder` in integer u
 request parsing is not part of this number.
 
 Storage: `tmpfs` (/dev/shm, fsync returns at once: the engine's CPU cost) and `disk` (the repository's var/, every
-batch waits for its fsync). Reported per storage: orders/s (operations / wall time), p50/p99 acknowledgement
+batch waits for its fsync); with `--database postgresql://…` (a server URL) the PostgreSQL store instead, on a new
+database created on that server for the run and dropped after it (`--storage` is then ignored).
+Reported per storage: orders/s (operations / wall time), p50/p99 acknowledgement
 latency, batches and average batch size, and the share of wall time spent inside commits.
 `--profile` runs cProfile inside the engine's thread (switched on and off by `Inspect` queries, so it sees the
 engine's work only) and prints the shares of apply, write and answering, then the top functions.
-Run: `python -m tools.bench.durable [operations] [--window N] [--storage tmpfs|disk|both] [--profile]`.
+Run: `python -m tools.bench.durable [operations] [--window N] [--storage tmpfs|disk|both] [--database URL]
+[--profile]`.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import os
 import random
+import secrets
 import shutil
 import statistics
 import sys
@@ -35,6 +40,7 @@ import tempfile
 import time
 from fractions import Fraction
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from impl import demo
 from impl.domain.commands import CancelOrder, Deposit, Inspect, PlaceOrder
@@ -42,7 +48,7 @@ from impl.domain.errors import DomainError
 from impl.domain.orders import NewOrder
 from impl.domain.trading import Trading
 from impl.ids import new_id
-from impl.store.sqlite import SQLiteStore
+from impl.store import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 SYMBOL = "BTC/USDT"
@@ -75,8 +81,30 @@ def _directory(storage: str) -> str:
     return tempfile.mkdtemp(prefix="bench-durable-", dir=ROOT / "var")
 
 
-def _trading(database: str) -> Trading:
-    store = SQLiteStore(database)
+@contextlib.contextmanager
+def _database(storage: str):
+    """The database of one run: a SQLite file in a fresh directory, or a new database on a PostgreSQL server (the
+    `storage` URL), removed afterwards."""
+    if storage.startswith(("postgresql://", "postgres://")):
+        import psycopg
+
+        name = f"cooud_bench_{secrets.token_hex(6)}"
+        with psycopg.connect(storage, autocommit=True) as admin:
+            admin.execute(f"CREATE DATABASE {name}")
+        try:
+            yield urlunsplit(urlsplit(storage)._replace(path=f"/{name}"))
+        finally:
+            with psycopg.connect(storage, autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        return
+    directory = _directory(storage)
+    try:
+        yield os.path.join(directory, "bench.sqlite3")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _trading(store) -> Trading:
     store.migrate()
     demo.seed_if_empty(store)
     rates = (Fraction(1, 1000), Fraction(2, 1000))
@@ -133,9 +161,8 @@ async def _drive(trading: Trading, ops: list[tuple], window: int) -> tuple[float
 
 
 def run_one(operations: int, seed: int, window: int, storage: str, profile: bool = False) -> dict:
-    directory = _directory(storage)
-    try:
-        trading = _trading(os.path.join(directory, "bench.sqlite3"))
+    with _database(storage) as database, contextlib.closing(open_store(database)) as store:
+        trading = _trading(store)
         ops = workload(operations, seed)
         gc.collect()
         gc.freeze()
@@ -154,7 +181,8 @@ def run_one(operations: int, seed: int, window: int, storage: str, profile: bool
         gc.unfreeze()
         latencies.sort()
         result = {
-            "storage": storage, "operations": len(latencies), "refused": refused, "window": window,
+            "storage": "postgresql" if storage.startswith("postgres") else storage,
+            "operations": len(latencies), "refused": refused, "window": window,
             "orders_per_sec": round(len(latencies) / elapsed), "seconds": round(elapsed, 3),
             "ack_latency_ms": {"p50": round(statistics.median(latencies) * 1000, 2),
                                "p99": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2)},
@@ -177,13 +205,12 @@ def run_one(operations: int, seed: int, window: int, storage: str, profile: bool
             stats.sort_stats("tottime").print_stats(25)
             result["profile"] = out.getvalue()
         return result
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 def run(operations: int = 200_000, seed: int = 20261203, window: int = 2048, storages=("tmpfs", "disk"),
         profile: bool = False) -> dict:
-    results = {storage: run_one(operations, seed, window, storage, profile) for storage in storages}
+    results = {"postgresql" if s.startswith("postgres") else s: run_one(operations, seed, window, s, profile)
+               for s in storages}
     return {"seed": seed, "target_orders_per_sec": TARGET, **results}
 
 
@@ -193,11 +220,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20261203)
     parser.add_argument("--window", type=int, default=2048, help="commands in flight")
     parser.add_argument("--storage", choices=("tmpfs", "disk", "both"), default="both")
+    parser.add_argument("--database", help="a PostgreSQL server URL: run on a new database there instead")
     parser.add_argument("--profile", action="store_true", help="cProfile the run (slower; for where the time goes)")
     args = parser.parse_args(argv)
     storages = ("tmpfs", "disk") if args.storage == "both" else (args.storage,)
+    if args.database:
+        storages = (args.database,)
     result = run(args.operations, args.seed, args.window, storages, args.profile)
-    profiles = {s: result[s].pop("profile") for s in storages if "profile" in result[s]}
+    profiles = {s: result[s].pop("profile") for s in result if isinstance(result[s], dict) and "profile" in result[s]}
     print(json.dumps(result, indent=2))
     for storage, text in profiles.items():
         print(f"--- profile ({storage}) ---\n{text}", file=sys.stderr)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from impl.security import AuthError, signing
-from impl.security.signing import ReplayGuard, canonical, canonical_v2, sign, sign_v2, verify, verify_v2
+from impl.security.signing import MemoryReplayGuard, canonical, canonical_v2, sign, sign_v2, verify, verify_v2
 from tools import make_signing_vectors
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -120,7 +120,7 @@ def test_wrong_secret_and_wrong_request():
 
 
 def test_replay_rejected_then_allowed_after_the_window():
-    guard = ReplayGuard()
+    guard = MemoryReplayGuard()
     guard.check_and_remember("key_a", "s1", NOW)
     assert code_of(guard.check_and_remember, "key_a", "s1", NOW) == "signature_replayed"
     assert code_of(guard.check_and_remember, "key_a", "s1", NOW + 60) == "signature_replayed"
@@ -130,7 +130,7 @@ def test_replay_rejected_then_allowed_after_the_window():
 
 
 def test_replay_guard_memory_is_bounded():
-    guard = ReplayGuard(window_s=61, max_entries=100)
+    guard = MemoryReplayGuard(window_s=61, max_entries=100)
     for i in range(100):
         guard.check_and_remember("k", f"s{i}", NOW + i // 10)
     assert len(guard) == 100
