@@ -13,6 +13,7 @@ workers as separate processes over one database (tests/cluster_support.py; each 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import signal
@@ -389,3 +390,42 @@ def test_a_nats_restart_pauses_trading_and_it_resumes_without_losing_or_repeatin
             print("nats restart:", Counter(x[2] for cl in clients for x in cl.attempts))
     finally:
         server.stop()
+
+
+def test_a_stream_client_on_worker_b_sees_the_trade_and_its_order_events_of_orders_through_worker_a(tmp_path, request):
+    from tests.stream_support import CHECKER, StreamClient
+
+    database = new_database(tmp_path)
+    provision(database, FUNDS)
+    with cluster(tmp_path, database) as c, CHECKER.audit(request.node.name):
+        c.engine().wait_active()
+        a, b = c.worker().base, c.worker().base
+        alice, bob = login(a, ALICE), login(a, BOB)
+        with StreamClient(b, "alice-on-b") as ws:
+            token = alice["Authorization"].removeprefix("Bearer ")
+            assert ws.request({"op": "auth", "id": "a", "args": {"method": "bearer", "token": token}})["op"] == "auth"
+            reply = ws.request({"op": "subscribe", "id": "s", "args": ["trades.BTC/USDT", "orders"]})
+            assert reply["op"] == "subscribe", reply
+            maker = place(a, alice, {"symbol": "BTC/USDT", "side": "sell", "type": "limit", "price": "60000.00",
+                                     "size": "0.50000"})
+            assert maker.status_code == 201, maker.text
+            taker = place(a, bob, {"symbol": "BTC/USDT", "side": "buy", "type": "limit", "price": "60000.00",
+                                   "size": "0.20000"})
+            assert taker.status_code == 201, taker.text
+
+            def seen() -> tuple[list, list]:
+                trades = [f["data"] for f in ws.events if f["op"] == "trade"]
+                orders = [f["data"] for f in ws.events if f["op"] == "order"]
+                return trades, orders
+
+            deadline = time.monotonic() + 15
+            while not (len(seen()[0]) == 1 and any(o["status"] == "partially_filled" for o in seen()[1])):
+                assert time.monotonic() < deadline, ws.events
+                with contextlib.suppress(TimeoutError):
+                    ws.recv(0.2)
+            trades, orders = seen()
+            assert (trades[0]["price"], trades[0]["size"]) == ("60000.00", "0.20000")
+            assert {o["id"] for o in orders} == {maker.json()["id"]}  # alice's own order only, not bob's
+        # Worker B's order book (REST) holds the maker's rest: its L2 view follows the engine's events.
+        book = httpx.get(f"{b}/v1/markets/BTC-USDT/orderbook", timeout=10).json()
+        assert book["asks"] == [["60000.00", "0.30000"]] and book["bids"] == [], book
