@@ -15,10 +15,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlsplit
 
 import httpx
 import pytest
@@ -62,9 +63,10 @@ def require_nats() -> None:
         pytest.skip(f"NATS is unreachable at {NATS_URL}: {exc}")
 
 
-def provision(database: Path, deposits: dict[str, dict[str, str]]) -> dict[str, str]:
-    """Accounts (email -> {asset: amount}) with deposits, written before any engine runs; returns email -> user id."""
-    services = build_services(Config(database=str(database)))
+def provision(database: str, deposits: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Accounts (email -> {asset: amount}) with deposits, written before any engine runs; returns email -> user id.
+    The deployment's master key is beside a SQLite file, else `master_key_of(database)`."""
+    services = build_services(Config(database=str(database), master_key_file=master_key_of(database)))
     ids = {}
     try:
         for email, amounts in deposits.items():
@@ -77,10 +79,17 @@ def provision(database: Path, deposits: dict[str, dict[str, str]]) -> dict[str, 
     return ids
 
 
+def master_key_of(database: str) -> str:
+    """One master key per test deployment (for a URL database the default would be the checkout's var/master.key)."""
+    if "://" not in database:
+        return ""
+    return str(Path(tempfile.gettempdir()) / f"cooud-test-{urlsplit(database).path.strip('/')}.key")
+
+
 @contextlib.contextmanager
 def read_store(database):
     """The deployment's store, opened as any process of it would (through the store ports only, not its files)."""
-    services = build_services(Config(database=str(database)), trading=False)
+    services = build_services(Config(database=str(database), master_key_file=master_key_of(database)), trading=False)
     try:
         yield services.store
     finally:
@@ -156,7 +165,8 @@ class Cluster:
         self.database = database
         self.prefix = f"t{uuid.uuid4().hex[:12]}"
         self.env = dict(os.environ, COOUD_DATABASE=str(self.database), COOUD_HOST="127.0.0.1", COOUD_BUS=nats_url,
-                        COOUD_BUS_PREFIX=self.prefix, COOUD_RATE_LIMIT_SCALE="1000", COOUD_LOG_LEVEL="warning")
+                        COOUD_BUS_PREFIX=self.prefix, COOUD_RATE_LIMIT_SCALE="1000", COOUD_LOG_LEVEL="warning",
+                        COOUD_MASTER_KEY_FILE=master_key_of(database))
         self.engines: list[EngineProcess] = []
         self.workers: list[ServerProcess] = []
 
@@ -167,7 +177,8 @@ class Cluster:
 
     def worker(self) -> ServerProcess:
         worker = ServerProcess(self.database, self.root / f"worker-{len(self.workers) + 1}.log",
-                               extra_env={k: v for k, v in self.env.items() if k.startswith("COOUD_BUS")} |
+                               extra_env={k: v for k, v in self.env.items()
+                                          if k.startswith(("COOUD_BUS", "COOUD_MASTER_KEY_FILE"))} |
                                {"COOUD_RATE_LIMIT_SCALE": "1000"},
                                command=[sys.executable, "-m", "impl.cli", "serve"])
         worker.start()
@@ -214,9 +225,20 @@ class Cluster:
         return "\n".join(f"--- {p.name}\n{p.read_text()[-4000:]}" for p in sorted(self.root.glob("*.log")))
 
 
-def new_database(root: Path) -> str:
-    """The database of one test: a SQLite file of its own (the one place to point the tests at another store)."""
-    return str(root / "cooud.sqlite3")
+@contextlib.contextmanager
+def new_database(root: Path, kind: str):
+    """The database of one test: a SQLite file of its own, or a fresh PostgreSQL database (tests/pg_support.py: it
+    skips when the server is unreachable) dropped afterwards."""
+    if kind == "sqlite":
+        yield str(root / "cooud.sqlite3")
+        return
+    from tests.pg_support import fresh_database
+
+    with fresh_database() as url:
+        try:
+            yield url
+        finally:
+            Path(master_key_of(url)).unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

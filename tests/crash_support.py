@@ -27,7 +27,9 @@ from tests.live import ROOT, free_port
 class ServerProcess:
     def __init__(self, database: Path, log_path: Path, extra_env: dict[str, str] | None = None,
                  command: list[str] | None = None) -> None:
-        self.database, self.log_path, self.extra_env = Path(database), Path(log_path), extra_env or {}
+        # A store URL (postgresql://…) is kept as written: a Path would fold its '//'.
+        self.database = database if "://" in str(database) else Path(database)
+        self.log_path, self.extra_env = Path(log_path), extra_env or {}
         self.command = command or ["make", "--no-print-directory", "run"]
         self.proc: subprocess.Popen | None = None
         self.base = ""

@@ -58,6 +58,7 @@ def load_or_create_master_key(path: str) -> bytes:
     except FileNotFoundError:
         pass
     directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)  # e.g. var/ of a fresh checkout when the database is a URL
     fd, tmp = tempfile.mkstemp(prefix=".master-key-", dir=directory)  # mkstemp creates it 0600
     try:
         with os.fdopen(fd, "w") as f:

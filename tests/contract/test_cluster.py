@@ -53,6 +53,13 @@ def _nats():
     require_nats()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """Each test on a SQLite file shared by its processes, and on a fresh PostgreSQL database."""
+    with new_database(tmp_path, request.param) as url:
+        yield url
+
+
 def place(base: str, auth: dict, body: dict, key: str | None = None, timeout: float = 30) -> httpx.Response:
     return httpx.post(f"{base}/v1/orders", json=body, timeout=timeout,
                       headers={**auth, "Idempotency-Key": key or str(uuid.uuid4())})
@@ -64,8 +71,7 @@ def balances(base: str, auth: dict) -> dict[str, tuple[Decimal, Decimal]]:
     return {b["asset"]: (Decimal(b["free"]), Decimal(b["locked"])) for b in r.json()["data"]}
 
 
-def test_an_order_through_worker_a_matches_one_through_worker_b(tmp_path):
-    database = new_database(tmp_path)
+def test_an_order_through_worker_a_matches_one_through_worker_b(tmp_path, database):
     provision(database, FUNDS)
     with cluster(tmp_path, database) as c:
         c.engine().wait_active()
@@ -192,8 +198,7 @@ def pause_holding_commands(c, engine, tries: int = 20) -> None:
     raise AssertionError("the engine never held an unacked command when paused")
 
 
-def test_sigkill_of_the_active_engine_fails_over_and_every_order_acts_once(tmp_path):
-    database = new_database(tmp_path)
+def test_sigkill_of_the_active_engine_fails_over_and_every_order_acts_once(tmp_path, database):
     accounts = provision(database, FUNDS).values()
     with cluster(tmp_path, database) as c:
         active = c.engine()
@@ -236,10 +241,9 @@ def test_sigkill_of_the_active_engine_fails_over_and_every_order_acts_once(tmp_p
         print("fail-over:", took_over, "s;", Counter(x[2] for cl in clients for x in cl.attempts))
 
 
-def test_a_command_committed_by_an_engine_that_died_before_answering_is_answered_from_its_result(tmp_path):
+def test_a_command_committed_by_an_engine_that_died_before_answering_is_answered_from_its_result(tmp_path, database):
     """Deterministic fail-over between commit and ack: the redelivered command is answered from the stored result,
     not applied again (a second application would be refused: its client order id is taken)."""
-    database = new_database(tmp_path)
     accounts = provision(database, FUNDS).values()
     with cluster(tmp_path, database) as c:
         dying = c.engine([sys.executable, "-c", CRASH_AFTER_COMMIT_ENGINE])
@@ -263,8 +267,7 @@ def test_a_command_committed_by_an_engine_that_died_before_answering_is_answered
         ledger_check(database)
 
 
-def test_sigkill_of_a_worker_its_clients_retries_through_the_other_act_once(tmp_path):
-    database = new_database(tmp_path)
+def test_sigkill_of_a_worker_its_clients_retries_through_the_other_act_once(tmp_path, database):
     accounts = provision(database, FUNDS).values()
     with cluster(tmp_path, database) as c:
         c.engine().wait_active()
@@ -297,8 +300,7 @@ def test_sigkill_of_a_worker_its_clients_retries_through_the_other_act_once(tmp_
         ledger_check(database)
 
 
-def test_a_key_in_flight_on_one_worker_answers_409_on_the_other(tmp_path):
-    database = new_database(tmp_path)
+def test_a_key_in_flight_on_one_worker_answers_409_on_the_other(tmp_path, database):
     accounts = provision(database, FUNDS).values()
     with cluster(tmp_path, database) as c:
         engine = c.engine()
@@ -324,11 +326,10 @@ def test_a_key_in_flight_on_one_worker_answers_409_on_the_other(tmp_path):
         assert stored_order_ids(database, accounts) == [r.json()["id"]]
 
 
-def test_a_command_the_engine_does_not_answer_in_time_keeps_its_key_until_it_commits(tmp_path):
+def test_a_command_the_engine_does_not_answer_in_time_keeps_its_key_until_it_commits(tmp_path, database):
     """The worker's wait is bounded (impl/bus/COMMAND_TIMEOUT_S): it answers 500 internal_error, but the command
     is still queued, so the key stays in flight (409) instead of being released; once the engine runs again the
     retry is answered with the order the command placed — one order."""
-    database = new_database(tmp_path)
     accounts = provision(database, FUNDS).values()
     with cluster(tmp_path, database) as c:
         engine = c.engine()
@@ -350,8 +351,7 @@ def test_a_command_the_engine_does_not_answer_in_time_keeps_its_key_until_it_com
         assert stored_order_ids(database, accounts) == [r.json()["id"]]
 
 
-def test_a_nats_restart_pauses_trading_and_it_resumes_without_losing_or_repeating_orders(tmp_path):
-    database = new_database(tmp_path)
+def test_a_nats_restart_pauses_trading_and_it_resumes_without_losing_or_repeating_orders(tmp_path, database):
     accounts = provision(database, FUNDS).values()
     server = PrivateNats(tmp_path / "nats", tmp_path / "nats.log")
     server.start()
@@ -392,10 +392,10 @@ def test_a_nats_restart_pauses_trading_and_it_resumes_without_losing_or_repeatin
         server.stop()
 
 
-def test_a_stream_client_on_worker_b_sees_the_trade_and_its_order_events_of_orders_through_worker_a(tmp_path, request):
+def test_a_stream_client_on_worker_b_sees_trades_and_its_order_events_of_orders_through_worker_a(
+        tmp_path, database, request):
     from tests.stream_support import CHECKER, StreamClient
 
-    database = new_database(tmp_path)
     provision(database, FUNDS)
     with cluster(tmp_path, database) as c, CHECKER.audit(request.node.name):
         c.engine().wait_active()
