@@ -87,4 +87,14 @@ class RemoteTrading(TradingFacade):
         if self._loop is None:
             coroutine.close()
             raise EngineUnavailable("the bus is not connected")
+        if _running_loop() is self._loop:
+            coroutine.close()
+            raise RuntimeError("blocking call on the serving event loop (await execute() there)")
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(COMMAND_TIMEOUT_S + 5)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
