@@ -22,7 +22,6 @@ import sys
 import threading
 import time
 import uuid
-from collections import Counter
 from decimal import Decimal
 
 import httpx
@@ -238,7 +237,6 @@ def test_sigkill_of_the_active_engine_fails_over_and_every_order_acts_once(tmp_p
         ledger_check(database)
         books = {symbol: orders for symbol, orders in resting_of_engine(c.prefix).items() if orders}
         assert books == open_orders_of_store(database)
-        print("fail-over:", took_over, "s;", Counter(x[2] for cl in clients for x in cl.attempts))
 
 
 def test_a_command_committed_by_an_engine_that_died_before_answering_is_answered_from_its_result(tmp_path, database):
@@ -387,7 +385,6 @@ def test_a_nats_restart_pauses_trading_and_it_resumes_without_losing_or_repeatin
             assert len(stored) == len(final) == len(set(final.values()))
             assert set(stored) == set(final.values())
             ledger_check(database)
-            print("nats restart:", Counter(x[2] for cl in clients for x in cl.attempts))
     finally:
         server.stop()
 
