@@ -18,17 +18,22 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.live
 def test_schemathesis_cli_against_live_server(live_server):
+    run_schemathesis_cli(live_server, dict(os.environ, COOUD_DATABASE=live_server.database))
+
+
+def run_schemathesis_cli(base: str, operator_env: dict[str, str]) -> None:
+    """Schemathesis' CLI, all checks, against `base`, signed in as an account made with the operator CLI run with
+    `operator_env` (the deployment's database and master key); asserts no failure and every operation selected."""
     bin_dir = Path(sys.executable).parent
     email, password = "schemathesis-cli@example.com", "conformance-password"
-    subprocess.run([str(bin_dir / "cooud"), "user", "create", "--email", email, "--password", password],
-                   env=dict(os.environ, COOUD_DATABASE=live_server.database), check=True, capture_output=True,
-                   timeout=60)
+    subprocess.run([sys.executable, "-m", "impl.cli", "user", "create", "--email", email, "--password", password],
+                   cwd=ROOT, env=operator_env, check=True, capture_output=True, timeout=60)
     st = bin_dir / "st"
     env = dict(os.environ, SCHEMATHESIS_HOOKS="tests.contract.hooks", PYTHONPATH=str(ROOT),
                COOUD_ST_EMAIL=email, COOUD_ST_PASSWORD=password)
     proc = subprocess.run(
         [str(st), "--config-file", str(ROOT / "schemathesis.toml"), "--no-color", "run",
-         f"{live_server}/v1/openapi.json", "--checks", "all",
+         f"{base}/v1/openapi.json", "--checks", "all",
          *(["--seed", str(int(os.environ["COOUD_SCHEMATHESIS_SEED"]))] if os.environ.get("COOUD_SCHEMATHESIS_SEED")
            else [])],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
