@@ -139,6 +139,21 @@ def _deployment(kind: str, workdir: Path):
                 os.killpg(p.pid, signal.SIGKILL)
                 p.wait()
         _drop(database)
+        if "COOUD_BUS_PREFIX" in env:
+            asyncio.run(_delete_streams(env["COOUD_BUS_PREFIX"]))
+
+
+async def _delete_streams(prefix: str) -> None:
+    """The deployment's command and event streams (each event stream reserves its max_bytes of JetStream storage)."""
+    import nats
+
+    nc = await nats.connect(NATS, connect_timeout=2, max_reconnect_attempts=1)
+    try:
+        for stream in (f"{prefix}_CMD_main", f"{prefix}_EVT_main"):
+            with contextlib.suppress(Exception):
+                await nc.jetstream().delete_stream(stream)
+    finally:
+        await nc.close()
 
 
 async def _subscriber(port: int, counter: dict, ready: asyncio.Event, total: int) -> None:
