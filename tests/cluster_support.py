@@ -219,9 +219,9 @@ class Cluster:
         with contextlib.suppress(Exception):
             nc = await nats.connect(self.nats_url, connect_timeout=2, max_reconnect_attempts=1)
             try:
-                for kind in ("CMD", "EVT"):  # an event stream left behind keeps its storage reserved (1 GiB)
+                for stream in (f"{self.prefix}_CMD_main", f"{self.prefix}_EVT_main"):  # commands and events
                     with contextlib.suppress(Exception):
-                        await nc.jetstream().delete_stream(f"{self.prefix}_{kind}_main")
+                        await nc.jetstream().delete_stream(stream)
             finally:
                 await nc.close()
 

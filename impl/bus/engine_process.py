@@ -17,9 +17,9 @@ Each fetch is a fresh pull request with a short expiry, so consuming resumes by 
 comes back (nats-py's pull subscriptions otherwise lose the pull request a restarted server was holding; an empty
 stream answers a fetch with a timeout, which is just "nothing yet").
 
-Fencing: if a write raises `AnotherWriter` (the store's `Deposed`: another engine took the guard over), this
-process stops consuming, leaves its unanswered commands unacked for the new engine, and exits with status 3; a
-process supervisor restarts it, as a standby.
+Fencing: if a write raises `AnotherWriter` (the store's `Deposed`: another engine took the guard over, or the lock
+session was lost), this process stops consuming, leaves its unanswered commands unacked for the new engine, drops
+its whole state and starts again as a standby (`run`): whichever engine takes the guard next loads from the store.
 """
 
 from __future__ import annotations
@@ -50,7 +50,16 @@ REMEMBERED = 100_000  # keys applied by this process whose futures are kept (see
 
 
 def run(config) -> int:
-    """The `cooud engine` command: standby until this process holds the writer guard, then serve the group."""
+    """The `cooud engine` command: standby until this process holds the writer guard, then serve the group; when
+    deposed (its guard taken over, or its lock session lost), stand by again — the process supervises itself."""
+    while True:
+        code = _serve(config)
+        if code != DEPOSED:
+            return code
+        print("cooud engine: deposed; standing by again", flush=True)
+
+
+def _serve(config) -> int:
     from impl.operator import OperatorInbox
     from impl.services import build_engine, build_services
 

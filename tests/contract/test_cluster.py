@@ -426,3 +426,91 @@ def test_a_stream_client_on_worker_b_sees_trades_and_its_order_events_of_orders_
         # Worker B's order book (REST) holds the maker's rest: its L2 view follows the engine's events.
         book = httpx.get(f"{b}/v1/markets/BTC-USDT/orderbook", timeout=10).json()
         assert book["asks"] == [["60000.00", "0.30000"]] and book["bids"] == [], book
+
+
+# -- shared state and PostgreSQL connection loss -----------------------------------------------------------------
+def test_a_signed_request_replayed_on_the_other_worker_is_refused(tmp_path, database, monkeypatch):
+    """The workers share the signature replay guard (COOUD_REPLAY_GUARD=redis://…): a signed request accepted by
+    worker A and sent again, byte for byte, to worker B is refused there."""
+    import redis
+
+    from impl.security import signing
+
+    provision(database, FUNDS)
+    prefix = f"cooud:rg:test:{uuid.uuid4().hex}:"
+    monkeypatch.setenv("COOUD_REPLAY_GUARD", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("COOUD_REPLAY_GUARD_PREFIX", prefix)
+    try:
+        with cluster(tmp_path, database) as c:
+            c.engine().wait_active()
+            a, b = c.worker().base, c.worker().base
+            auth = {**login(a, ALICE), "Idempotency-Key": str(uuid.uuid4())}
+            r = httpx.post(f"{a}/v1/account/api-keys", headers=auth, json={"label": "bot", "scopes": ["read"]},
+                           timeout=10)
+            assert r.status_code == 201, r.text
+            key = r.json()
+            now = str(time.time_ns() // 1_000_000)
+            signed = {"X-Cooud-Key": key["id"], "X-Cooud-Timestamp": now, "X-Cooud-Signature-Version": "2",
+                      "X-Cooud-Signature": signing.sign_v2(key["secret"], now, "GET", "/v1/account", "", b"")}
+            assert httpx.get(f"{a}/v1/account", headers=signed, timeout=10).status_code == 200
+            r = httpx.get(f"{b}/v1/account", headers=signed, timeout=10)
+            assert (r.status_code, r.json()["error"]["code"]) == (401, "signature_replayed")
+    finally:
+        client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+        for k in client.scan_iter(prefix + "*"):
+            client.delete(k)
+        client.close()
+
+
+def test_postgresql_connections_dropped_during_trading_lose_and_repeat_nothing(tmp_path):
+    """Every connection to the deployment's database is terminated by the server in the middle of a stream of
+    orders — the engine's batch connections, its writer-guard session (so it is fenced and its standby takes
+    over) and the workers' pooled connections. Trading resumes; every acknowledged order is stored once; retrying
+    every order with its key acts once; the ledger checks out and the books equal the store."""
+    import psycopg
+
+    from tests.pg_support import pg_server
+
+    with new_database(tmp_path, "postgresql") as database:
+        accounts = provision(database, FUNDS).values()
+        with cluster(tmp_path, database) as c:
+            first = c.engine()
+            first.wait_active()
+            standby = c.engine()
+            a, b = c.worker().base, c.worker().base
+            alice, bob = login(a, ALICE), login(b, BOB)
+            stop = threading.Event()
+            clients = [Client(a, alice, "sell", 3, stop), Client(b, bob, "buy", 4, stop)]
+            for client in clients:
+                client.start()
+            acknowledged = lambda: sum(1 for cl in clients for x in cl.attempts if x[2] == 201)  # noqa: E731
+            wait_for(lambda: acknowledged() >= 40, 30, "40 orders")
+            name = database.rsplit("/", 1)[1]
+            with psycopg.connect(pg_server(), autocommit=True) as admin:
+                dropped = admin.execute("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM"
+                                        " pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                                        (name,)).fetchone()[0]
+            assert dropped >= 3  # the engine's guard session and batch connection, the workers' pools
+            seen = acknowledged()
+            try:
+                wait_for(lambda: acknowledged() >= seen + 40, 60, "40 more orders after the connections dropped")
+            except AssertionError as exc:
+                raise AssertionError(f"{exc}\n{c.logs()}") from None
+            stop.set()
+            for client in clients:
+                client.join(timeout=60)
+                assert not client.is_alive() and client.error is None, client.error
+            assert first.active or standby.active
+            final: dict[str, str] = {}
+            for client, other, auth in ((clients[0], b, alice), (clients[1], a, bob)):
+                for key, body, status, answer in client.attempts:
+                    r = settle(other, auth, key, body)
+                    assert r.status_code == 201, (status, answer, r.status_code, r.text, c.logs())
+                    if status == 201:
+                        assert r.json() == answer
+                    final[key] = r.json()["id"]
+            stored = stored_order_ids(database, accounts)
+            assert len(stored) == len(set(stored)) == len(final) == len(set(final.values()))
+            ledger_check(database)
+            books = {symbol: orders for symbol, orders in resting_of_engine(c.prefix).items() if orders}
+            assert books == open_orders_of_store(database)

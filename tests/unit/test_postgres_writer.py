@@ -205,3 +205,23 @@ def test_a_waiting_standby_stops_waiting_when_released(database):
         assert len(outcome) == 1 and isinstance(outcome[0], AnotherWriter) and "stopped waiting" in str(outcome[0])
         deposit(holder, "still-the-holder")
         assert lease(database)[0] == 1
+
+
+def test_a_waiting_standby_outlives_the_loss_of_its_session_and_still_takes_over(database):
+    """An operator (or a server restart) ends the standby's waiting session: it connects again and keeps waiting,
+    instead of dying and leaving no engine to take over."""
+    with closing(PostgresStore(database)) as holder, closing(PostgresStore(database)) as standby:
+        holder.claim_writer()
+        thread, outcome = claim_in_thread(standby)
+        wait_until_blocked_on_a_lock(database)
+        with psycopg.connect(database, autocommit=True) as conn:
+            ended = conn.execute("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 10000)) FROM pg_locks"
+                                 " WHERE locktype = 'advisory' AND NOT granted AND database ="
+                                 " (SELECT oid FROM pg_database WHERE datname = current_database())").fetchone()[0]
+        assert ended == 1
+        wait_until_blocked_on_a_lock(database)  # waiting again, on a new session
+        assert outcome == []
+        holder.release_writer()
+        thread.join(10)
+        assert outcome == ["claimed"] and lease(database)[0] == 2
+        deposit(standby, "by-the-standby")

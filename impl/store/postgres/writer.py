@@ -41,6 +41,7 @@ _FENCE = ("UPDATE engine_lease SET epoch = epoch WHERE grp = %s AND epoch = %s A
           " WHERE locktype = 'advisory' AND granted AND pid = %s AND classid::bigint = %s AND objid::bigint = %s"
           " AND objsubid = 1)")
 # Server-side keepalives of the lock session: a holder cut off without its socket closing loses the lock in ~11 s.
+RECONNECT_S = 0.5  # a waiting standby whose session was lost connects again after this
 _KEEPALIVES = ("SET tcp_keepalives_idle = 5", "SET tcp_keepalives_interval = 2", "SET tcp_keepalives_count = 3")
 
 
@@ -58,14 +59,27 @@ class WriterGuard:
         self._epoch: int | None = None
         self._claimed = False  # ever: from then on every write is fenced
         self._mutex = threading.Lock()
+        self._released = threading.Event()  # set by release(): a standby between two reconnects stops waiting
 
     @property
     def epoch(self) -> int | None:
         return self._epoch
 
     def claim(self, wait: bool = False) -> None:
+        """Take the guard. A standby (`wait`) outlives the loss of its own waiting session — the server restarted,
+        or an operator terminated its connections: it reconnects and waits again, until `release()`."""
         if self._conn is not None:
             return
+        self._released.clear()
+        while True:
+            try:
+                self._claim_once(wait)
+                return
+            except psycopg.OperationalError:
+                if not wait or self._released.wait(RECONNECT_S):
+                    raise
+
+    def _claim_once(self, wait: bool) -> None:
         conn = psycopg.connect(self.url, autocommit=True, application_name=f"cooud-writer:{self.group}",
                                keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=3)
         try:
@@ -100,6 +114,7 @@ class WriterGuard:
         return f"{row[0]}, epoch {row[1]}" if row else "unknown"
 
     def release(self) -> None:
+        self._released.set()
         waiting = self._waiting
         if waiting is not None:
             waiting.cancel_safe()
