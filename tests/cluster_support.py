@@ -1,8 +1,10 @@
-"""A scaled deployment on this machine for tests: `cooud engine` processes and `cooud serve` workers over the real
-NATS (COOUD_BUS=nats://127.0.0.1:4222 unless COOUD_TEST_NATS says otherwise) on one SQLite file, each run with its own
-subject/stream prefix (so runs never collide) and its own database; the prefix's JetStream stream is deleted at the
-end. Processes are real (`python -m impl.cli …` from this checkout, 127.0.0.1 only, own process groups) so a test
-can SIGKILL or SIGSTOP them; every wait is bounded and everything is stopped on exit.
+"""A scaled deployment on this machine for tests: `cooud engine` processes and `cooud serve` workers over the real NATS
+(COOUD_BUS=nats://127.0.0.1:4222 unless COOUD_TEST_NATS says otherwise) on one database (a SQLite file or a fresh
+PostgreSQL database), each run with its own subject/stream prefix (so runs never collide); the prefix's JetStream
+streams (commands and events) are deleted at the end — an event stream left behind keeps its storage reserved, and a
+few dozen exhaust the server's JetStream storage. Processes are real (`python -m impl.cli …` from this checkout,
+127.0.0.1 only, own process groups) so a test can SIGKILL or SIGSTOP them; every wait is bounded and everything is
+stopped on exit.
 """
 
 from __future__ import annotations
@@ -190,7 +192,7 @@ class Cluster:
             worker.stop()
         for engine in self.engines:
             engine.stop()
-        asyncio.run(self._delete_stream())
+        asyncio.run(self._delete_streams())
 
     def queued_commands(self) -> int:
         """Commands in the group's stream not yet acked by an engine (a published command stays until then)."""
@@ -211,7 +213,7 @@ class Cluster:
         finally:
             await nc.close()
 
-    async def _delete_stream(self) -> None:
+    async def _delete_streams(self) -> None:
         import nats
 
         with contextlib.suppress(Exception):
