@@ -67,7 +67,10 @@ from impl.domain.outbox import REPLAY_PAGE, OutboxGap, stored_after
 log = logging.getLogger("cooud.bus")
 
 STREAM_MAX_AGE_S = 3600.0
-STREAM_MAX_BYTES = 1 << 30
+# JetStream reserves a stream's max_bytes out of the server's storage when the stream is created: a workers' fan-out
+# buffer needs minutes of events, not gigabytes (the outbox in the store has the rest; a worker further behind fills
+# its gap from there).
+STREAM_MAX_BYTES = 256 << 20
 DUPLICATE_WINDOW_S = 120.0
 CATCH_UP_MAX = 10_000  # rows a starting publisher re-publishes at most
 QUEUE_MAX = 100_000  # records queued in memory (publisher or worker) before the store takes over
