@@ -182,6 +182,24 @@ def ledger_check(database) -> dict:
     return report
 
 
+def every_order_acts_once(retries, database, accounts, logs: str = "") -> None:
+    """Retry every attempt of each client through its (base, auth) with its own key until the answer is final:
+    each must be 201, an acknowledged one the very order acknowledged; the store then holds exactly one order per
+    key and nothing else, and the ledger checks out."""
+    final: dict[str, str] = {}
+    for client, base, auth in retries:
+        for key, body, status, answer in client.attempts:
+            r = settle(base, auth, key, body)
+            assert r.status_code == 201, (status, answer, r.status_code, r.text, logs)
+            if status == 201:
+                assert r.json() == answer  # the acknowledged order itself, not a second one
+            final[key] = r.json()["id"]
+    stored = stored_order_ids(database, accounts)
+    assert len(stored) == len(set(stored)) == len(final) == len(set(final.values()))
+    assert set(stored) == set(final.values())
+    ledger_check(database)
+
+
 def pause_holding_commands(c, engine, tries: int = 20) -> None:
     """SIGSTOP the engine at a moment when it holds delivered, unacked commands (it may be between two pulls when
     paused: then it is let go on and paused again), bounded."""
@@ -223,18 +241,7 @@ def test_sigkill_of_the_active_engine_fails_over_and_every_order_acts_once(tmp_p
         assert took_over < 10
         assert "commands redelivered" in standby.log_path.read_text()  # the scenario happened
         # Every order again with its key, through the other worker: each acts once.
-        final: dict[str, str] = {}
-        for client, other, auth in ((clients[0], b, alice), (clients[1], a, bob)):
-            for key, body, status, answer in client.attempts:
-                r = settle(other, auth, key, body)
-                assert r.status_code == 201, (status, answer, r.status_code, r.text, c.logs())
-                if status == 201:
-                    assert r.json() == answer  # the acknowledged order itself, not a second one
-                final[key] = r.json()["id"]
-        stored = stored_order_ids(database, accounts)
-        assert len(stored) == len(set(stored)) == len(final) == len(set(final.values()))
-        assert set(stored) == set(final.values())
-        ledger_check(database)
+        every_order_acts_once(((clients[0], b, alice), (clients[1], a, bob)), database, accounts, c.logs())
         books = {symbol: orders for symbol, orders in resting_of_engine(c.prefix).items() if orders}
         assert books == open_orders_of_store(database)
 
@@ -283,19 +290,8 @@ def test_sigkill_of_a_worker_its_clients_retries_through_the_other_act_once(tmp_
         for client in clients:
             client.join(timeout=30)
             assert not client.is_alive() and client.error is None, client.error
-        final: dict[str, str] = {}
-        for client, auth in zip(clients, (alice, bob), strict=True):
-            for key, body, status, answer in client.attempts:
-                r = settle(other.base, auth, key, body)
-                assert r.status_code == 201, (status, answer, r.status_code, r.text)
-                if status == 201:
-                    assert r.json() == answer
-                final[key] = r.json()["id"]
         assert any(status is None for cl in clients for _, _, status, _ in cl.attempts)  # cut off by the kill
-        stored = stored_order_ids(database, accounts)
-        assert len(stored) == len(final) == len(set(final.values()))
-        assert set(stored) == set(final.values())
-        ledger_check(database)
+        every_order_acts_once(((clients[0], other.base, alice), (clients[1], other.base, bob)), database, accounts)
 
 
 def test_a_key_in_flight_on_one_worker_answers_409_on_the_other(tmp_path, database):
@@ -373,18 +369,7 @@ def test_a_nats_restart_pauses_trading_and_it_resumes_without_losing_or_repeatin
             for client in clients:
                 client.join(timeout=60)
                 assert not client.is_alive() and client.error is None, client.error
-            final: dict[str, str] = {}
-            for client, auth in zip(clients, (alice, bob), strict=True):
-                for key, body, status, answer in client.attempts:
-                    r = settle(a, auth, key, body)
-                    assert r.status_code == 201, (status, answer, r.status_code, r.text)
-                    if status == 201:
-                        assert r.json() == answer
-                    final[key] = r.json()["id"]
-            stored = stored_order_ids(database, accounts)
-            assert len(stored) == len(final) == len(set(final.values()))
-            assert set(stored) == set(final.values())
-            ledger_check(database)
+            every_order_acts_once(((clients[0], a, alice), (clients[1], a, bob)), database, accounts)
     finally:
         server.stop()
 
@@ -501,16 +486,6 @@ def test_postgresql_connections_dropped_during_trading_lose_and_repeat_nothing(t
                 client.join(timeout=60)
                 assert not client.is_alive() and client.error is None, client.error
             assert first.active or standby.active
-            final: dict[str, str] = {}
-            for client, other, auth in ((clients[0], b, alice), (clients[1], a, bob)):
-                for key, body, status, answer in client.attempts:
-                    r = settle(other, auth, key, body)
-                    assert r.status_code == 201, (status, answer, r.status_code, r.text, c.logs())
-                    if status == 201:
-                        assert r.json() == answer
-                    final[key] = r.json()["id"]
-            stored = stored_order_ids(database, accounts)
-            assert len(stored) == len(set(stored)) == len(final) == len(set(final.values()))
-            ledger_check(database)
+            every_order_acts_once(((clients[0], b, alice), (clients[1], a, bob)), database, accounts, c.logs())
             books = {symbol: orders for symbol, orders in resting_of_engine(c.prefix).items() if orders}
             assert books == open_orders_of_store(database)
