@@ -21,7 +21,7 @@ runs and deployments sharing one NATS never meet.
 
 Invariants:
 - One active engine per group: it holds the store's writer guard (`claim_writer(wait=True)`: a standby blocks
-  there until the active one dies; a deposed one gets `Deposed` from its next write and exits).
+  there until the active one dies; a deposed one gets `Deposed` from its next write and stands by again).
 - A command is acked only after its result is committed and sent; an engine that dies first leaves it to be
   redelivered (after the consumer's ack wait) to its successor, which answers a command whose (account, key) already
   has a stored result from that result without applying it again (`IdempotencyStore.idempotency_result`).
