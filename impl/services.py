@@ -75,7 +75,6 @@ def build_services(config: Config, now_ms: Callable[[], int] | None = None, pass
     hub = Hub(render_book=lambda b: wire.orderbook(b.snapshot(BOOK_DEPTH, clock()), market_data.market(b.symbol)))
     if trading and is_nats(config.bus):
         engine = RemoteTrading(store, market_data.markets(), store.list_assets(), config, books)
-        engine.listeners.append(Publisher(engine, hub).committed)
         engine.on_resync.append(_reattach(hub, books))
     elif trading:
         try:
@@ -83,6 +82,7 @@ def build_services(config: Config, now_ms: Callable[[], int] | None = None, pass
         except BaseException:
             store.close()
             raise
+    if engine is not None:  # the stream's publisher follows committed events, from either kind of engine
         engine.listeners.append(Publisher(engine, hub).committed)
     return Services(config=config, store=store, market_data=market_data, identity=identity, trading=engine,
                     now_ms=clock, hub=hub, books=books,
