@@ -48,6 +48,7 @@ from impl.domain.commands import (
     Preview,
     encode_result,
 )
+from impl.domain.conditional import ConditionalOrder
 from impl.domain.errors import DomainError, InvalidArgument, OrderNotFound, OrderRejected
 from impl.domain.ledger import Journal
 from impl.domain.matching import Fill, Order, OrderBook, Result
@@ -99,6 +100,7 @@ class Batch:
 
     journal: Journal
     orders: dict[str, OrderState] = field(default_factory=dict)  # snapshot of every order touched, as last left
+    conditionals: dict[str, ConditionalOrder] = field(default_factory=dict)  # likewise, conditional orders
     fills: list[FillRecord] = field(default_factory=list)
     trades: list[Trade] = field(default_factory=list)
     levels: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)  # symbol -> L2 changes, in order

@@ -7,7 +7,8 @@ the last sequence it handled resumes after it from the outbox (impl/domain/outbo
 restart, and sees every event once and in order.
 
 Order of events within a command: book deltas (per market, with the L2 sequences they move between), then
-trades, fills, order updates (final state of each order the command touched) and balance changes (free and
+trades, fills, order updates (final state of each order the command touched), conditional-order updates (likewise)
+and balance changes (free and
 locked after the command) — the order the stream publishes them in.
 
 Encoding: `encode` writes a JSON array of [kind, payload] pairs (orjson; payloads are the records' fields);
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 import orjson
 
+from impl.domain.conditional import ConditionalOrder
 from impl.domain.model import Trade
 from impl.domain.orders import FillRecord, OrderState
 
@@ -48,6 +50,11 @@ class OrderUpdated:
 
 
 @dataclass(frozen=True, slots=True)
+class ConditionalUpdated:
+    conditional: ConditionalOrder  # a snapshot: the conditional order as the command left it
+
+
+@dataclass(frozen=True, slots=True)
 class BalanceChanged:
     account: str
     asset: str
@@ -55,7 +62,7 @@ class BalanceChanged:
     locked: int
 
 
-Event = BookChanged | TradeMade | FillMade | OrderUpdated | BalanceChanged
+Event = BookChanged | TradeMade | FillMade | OrderUpdated | ConditionalUpdated | BalanceChanged
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +74,8 @@ class Committed:
     events: tuple[Event, ...]
 
 
-_KIND = {BookChanged: "book", TradeMade: "trade", FillMade: "fill", OrderUpdated: "order", BalanceChanged: "balance"}
+_KIND = {BookChanged: "book", TradeMade: "trade", FillMade: "fill", OrderUpdated: "order",
+         ConditionalUpdated: "conditional", BalanceChanged: "balance"}
 
 
 def encode(events) -> bytes:
@@ -86,6 +94,8 @@ def decode(blob: bytes | str) -> tuple[Event, ...]:
             out.append(FillMade(FillRecord(**data["fill"])))
         elif kind == "order":
             out.append(OrderUpdated(OrderState(**data["order"])))
+        elif kind == "conditional":
+            out.append(ConditionalUpdated(ConditionalOrder(**data["conditional"])))
         elif kind == "balance":
             out.append(BalanceChanged(**data))
         else:

@@ -112,6 +112,7 @@ class OrderState:
     seq: int | None
     created_at_ms: int
     updated_at_ms: int
+    parent_id: str | None = None  # the conditional order (cond_…) that placed it
 
     @property
     def is_open(self) -> bool:

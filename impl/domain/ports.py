@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Literal, NamedTuple, Protocol
 
+from impl.domain.conditional import ConditionalOrder
 from impl.domain.errors import DomainError
 from impl.domain.events import Committed
 from impl.domain.identity_model import ApiKey, Session, User
@@ -255,7 +256,7 @@ class TradingStore(Protocol):
         (ids from `batch.first_entry_id`) with their postings, changed balances, L2 sequences, outbox rows
         (`batch.outbox`), results of idempotent commands (origin "api": the idempotency record of (account, key),
         if one was reserved, becomes `done` with `result`; origin "operator": the inbox row `key` becomes `done` if
-        it is still pending), and the outbox pruned through `batch.prune_outbox_through`. A constraint broken (a
+        it is still pending), conditional orders (`batch.conditionals`, upserted like orders), and the outbox pruned through `batch.prune_outbox_through`. A constraint broken (a
         client order id already used by the account) raises and the transaction writes nothing."""
         ...
 
@@ -274,6 +275,18 @@ class TradingStore(Protocol):
 
     def client_order_id_taken(self, account: str, client_order_id: str) -> bool: ...
 
+    def live_conditionals(self) -> list[ConditionalOrder]:
+        """Conditional orders with status new/triggered, oldest first (by id)."""
+        ...
+
+    def conditional_client_id_taken(self, account: str, client_order_id: str) -> bool:
+        """Client ids of conditional orders are unique per account among its conditional orders."""
+        ...
+
+    def last_prices(self) -> dict[str, int]:
+        """symbol -> price of its last trade (markets that have traded)."""
+        ...
+
     # -- reads of the committed state ---------------------------------------------------------------------------
     def get_order(self, account: str, order_id: str) -> OrderState | None: ...
 
@@ -286,13 +299,23 @@ class TradingStore(Protocol):
         """As list_orders; filters: symbol, order_id, start_ms/end_ms on ts_ms."""
         ...
 
+    def get_conditional(self, account: str, conditional_id: str) -> ConditionalOrder | None: ...
+
+    def list_conditionals(self, account: str, filters: dict, limit: int,
+                          before_id: str | None) -> list[ConditionalOrder]:
+        """The account's conditional orders newest first (by id), strictly older than `before_id` when given;
+        filters: symbol, live (True: status new/triggered; False: the others; None: all), start_ms/end_ms on
+        created_at_ms ([start, end))."""
+        ...
+
     def balance(self, account: str, asset: str) -> Balance: ...
 
     def balances_of(self, account: str) -> dict[str, Balance]: ...
 
     def ledger_report(self) -> dict:
         """Lists of problems (empty when the invariants hold): unbalanced_entries, balance_drift (balances vs the
-        sum of postings), negative_balances, locked_vs_reserved (locked vs open orders' reservations),
+        sum of postings), negative_balances, locked_vs_reserved (locked vs the reservations of open orders and of live
+        conditional orders),
         duplicate_priorities, crossed_books; and asset_totals (asset -> sum of every balance, zero when the
         deposit account mirrors everything credited)."""
         ...
