@@ -8,9 +8,9 @@ the engine itself ran after another command, see `Reaction` in impl/domain/engin
 
 `idempotency_key`, when set, makes the engine store the command's result under (account, key) in the same
 transaction as its effect, so a retry after a crash between commit and answer is answered from it (the API
-layer renders it; impl/api/orders.py). Results are the domain's own records: an `OrderState`, a list of
-`OrderState | DomainError` for batches, `(free, locked)` for a deposit. `encode_result`/`decode_result` store them
-as JSON.
+layer renders it; impl/api/orders.py). Results are the domain's own records: an `OrderState`, a `ConditionalOrder`,
+a list of `OrderState | DomainError` for batches, `(free, locked)` for a deposit. `encode_result`/`decode_result`
+store them as JSON.
 
 `encode_command`/`decode_command` carry every command type as JSON (the bus to an engine in another process,
 impl/bus/): `decode_command(encode_command(c)) == c` for every command, except that a `DomainError` item of
@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, fields
 
 import orjson
 
+from impl.domain.conditional import ConditionalOrder, NewConditional
 from impl.domain.errors import DomainError, OrderRejected
 from impl.domain.orders import NewOrder, OrderState
 
@@ -86,6 +87,33 @@ class AmendOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceConditional:
+    account: str
+    order: NewConditional
+    idempotency_key: str | None = None
+    origin: str = "api"
+
+
+@dataclass(frozen=True, slots=True)
+class CancelConditional:
+    account: str
+    conditional_id: str
+    idempotency_key: str | None = None
+    origin: str = "api"
+
+
+@dataclass(frozen=True, slots=True)
+class TrackPrices:
+    """Engine-originated: the trades of the last command moved these markets' last prices, in order ((symbol,
+    price) per trade): move trailing stops and fire what they cross (impl/domain/conditional.py)."""
+
+    moves: tuple[tuple[str, int], ...]
+    account: str = ""
+    idempotency_key: None = None
+    origin: str = "engine"
+
+
+@dataclass(frozen=True, slots=True)
 class Deposit:
     account: str
     asset: str
@@ -95,7 +123,8 @@ class Deposit:
     origin: str = "operator"
 
 
-Command = PlaceOrder | PlaceOrders | CancelOrder | CancelOrders | CancelAll | AmendOrder | Deposit
+Command = (PlaceOrder | PlaceOrders | CancelOrder | CancelOrders | CancelAll | AmendOrder | PlaceConditional
+           | CancelConditional | TrackPrices | Deposit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +151,8 @@ def encode_result(outcome) -> bytes:
 def _plain(outcome):
     if isinstance(outcome, OrderState):
         return {"order": outcome}
+    if isinstance(outcome, ConditionalOrder):
+        return {"conditional": outcome}
     if isinstance(outcome, DomainError):
         return {"error": {"code": outcome.code, "message": outcome.message, "field": outcome.field}}
     if isinstance(outcome, list):
@@ -138,6 +169,8 @@ def decode_result(blob: bytes | str):
 def _typed(data: dict):
     if "order" in data:
         return OrderState(**data["order"])
+    if "conditional" in data:
+        return ConditionalOrder(**data["conditional"])
     if "error" in data:
         e = data["error"]
         return OrderRejected(e["code"], e["message"], field=e["field"])
@@ -148,12 +181,13 @@ def _typed(data: dict):
 
 # -- commands, carried between processes ----------------------------------------------------------------------
 _COMMANDS: dict[str, type] = {c.__name__: c for c in (PlaceOrder, PlaceOrders, CancelOrder, CancelOrders, CancelAll,
-                                                      AmendOrder, Deposit)}
+                                                      AmendOrder, PlaceConditional, CancelConditional, TrackPrices,
+                                                      Deposit)}
 
 
 def encode_command(command: Command) -> bytes:
     data = {f.name: getattr(command, f.name) for f in fields(command)}
-    if isinstance(command, PlaceOrder):
+    if isinstance(command, PlaceOrder | PlaceConditional):
         data["order"] = asdict(command.order)
     elif isinstance(command, PlaceOrders):
         data["orders"] = [_plain(item) if isinstance(item, DomainError) else {"new": asdict(item)}
@@ -166,6 +200,10 @@ def decode_command(blob: bytes | str) -> Command:
     kind = _COMMANDS[data.pop("type")]
     if kind is PlaceOrder:
         data["order"] = NewOrder(**data["order"])
+    elif kind is PlaceConditional:
+        data["order"] = NewConditional(**data["order"])
+    elif kind is TrackPrices:
+        data["moves"] = tuple(tuple(move) for move in data["moves"])
     elif kind is PlaceOrders:
         data["orders"] = tuple(NewOrder(**item["new"]) if "new" in item else _typed(item) for item in data["orders"])
     elif kind is CancelOrders:

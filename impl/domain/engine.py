@@ -39,17 +39,26 @@ from impl.domain.book import L2Book
 from impl.domain.commands import (
     AmendOrder,
     CancelAll,
+    CancelConditional,
     CancelOrder,
     CancelOrders,
     Command,
     Deposit,
+    PlaceConditional,
     PlaceOrder,
     PlaceOrders,
     Preview,
+    TrackPrices,
     encode_result,
 )
-from impl.domain.conditional import ConditionalOrder
-from impl.domain.errors import DomainError, InvalidArgument, OrderNotFound, OrderRejected
+from impl.domain.conditional import ConditionalOrder, NewConditional, TriggerIndex, crossed, direction, track
+from impl.domain.errors import (
+    ConditionalOrderNotFound,
+    DomainError,
+    InvalidArgument,
+    OrderNotFound,
+    OrderRejected,
+)
 from impl.domain.ledger import Journal
 from impl.domain.matching import Fill, Order, OrderBook, Result
 from impl.domain.model import Market, Trade
@@ -125,11 +134,12 @@ class Batch:
 class _Step:
     """The working set of one command: its batch, time, and what it changed (for its events)."""
 
-    __slots__ = ("batch", "now", "orders", "levels", "trades", "fills", "dirty")
+    __slots__ = ("batch", "now", "orders", "conditionals", "levels", "trades", "fills", "dirty")
 
     def __init__(self, batch: Batch, now: int) -> None:
         self.batch, self.now = batch, now
         self.orders: dict[str, OrderState] = {}
+        self.conditionals: dict[str, ConditionalOrder] = {}
         self.levels: dict[str, list[tuple[str, int, int]]] = {}
         self.trades: list[Trade] = []
         self.fills: list[FillRecord] = []
@@ -170,6 +180,17 @@ class Engine:
             self.sequences[symbol] = l2.sequence
         self.next_entry_id = store.last_entry_id() + 1
         self.seq = store.last_outbox_seq()
+        self.last_price: dict[str, int] = store.last_prices()
+        self.conditionals: dict[str, ConditionalOrder] = {}  # live ones (new or triggered) by id
+        self.triggers: dict[str, TriggerIndex] = {symbol: TriggerIndex() for symbol in self.units}
+        self.placed_by: dict[str, str] = {}  # open order id -> the triggered conditional order that placed it
+        self._moves: list[tuple[str, int]] = []  # trades (symbol, price) not yet shown to the triggers
+        for c in store.live_conditionals():
+            self.conditionals[c.id] = c
+            if c.waiting:
+                self.triggers[c.symbol].add(c)
+            elif c.order_id is not None:
+                self.placed_by[c.order_id] = c.id
 
     def begin(self) -> Batch:
         return Batch(Journal(self._balance), first_entry_id=self.next_entry_id)
@@ -196,30 +217,38 @@ class Engine:
         DomainError that refused it (nothing changed) or `Poisoned` (the batch must be dropped)."""
         mark = len(batch.outbox)
         outcome = self._one(batch, command)
-        if self.reactions:
+        if self.reactions or self._moves:
             self._react(batch, mark)
         return outcome
 
     def _react(self, batch: Batch, mark: int) -> None:
-        """Show every command's events to the reactions, in order, running what they return as it comes —
-        including what the follow-ups themselves set off."""
+        """Run what the command set off, and what that sets off in turn: first the triggers (one `TrackPrices` with
+        the trades not yet shown to them, in trade order), then every registered reaction on each command's events
+        in order."""
         ran = 0
-        while mark < len(batch.outbox):
-            committed = batch.outbox[mark]
-            mark += 1
-            for reaction in self.reactions:
-                try:
-                    follow_ups = list(reaction(self, committed))
-                except Exception as exc:
-                    raise Poisoned(exc) from exc
-                for follow_up in follow_ups:
-                    ran += 1
-                    if ran > MAX_REACTIONS:
-                        raise Poisoned(RuntimeError("reactions did not settle"))
+        while True:
+            if self._moves:
+                follow_ups = [TrackPrices(tuple(self._moves))]
+                self._moves = []
+            elif self.reactions and mark < len(batch.outbox):
+                committed = batch.outbox[mark]
+                mark += 1
+                follow_ups = []
+                for reaction in self.reactions:
                     try:
-                        self._one(batch, follow_up)
-                    except DomainError:
-                        pass  # an engine-originated command refused by a rule does not happen; nothing changed
+                        follow_ups += reaction(self, committed)
+                    except Exception as exc:
+                        raise Poisoned(exc) from exc
+            else:
+                return
+            for follow_up in follow_ups:
+                ran += 1
+                if ran > MAX_REACTIONS:
+                    raise Poisoned(RuntimeError("reactions did not settle"))
+                try:
+                    self._one(batch, follow_up)
+                except DomainError:
+                    pass  # an engine-originated command refused by a rule does not happen; nothing changed
 
     def _one(self, batch: Batch, command: Command):
         step = _Step(batch, self._now_ms())
@@ -273,6 +302,12 @@ class Engine:
             return [self._cancel(o, "requested", step) for o in mine]
         if type(c) is AmendOrder:
             return self._amend(c.account, c.order_id, c.price, c.size, step)
+        if type(c) is TrackPrices:
+            return self._track(c.moves, step)
+        if type(c) is PlaceConditional:
+            return self._place_conditional(c.account, c.order, step)
+        if type(c) is CancelConditional:
+            return self._cancel_conditional(c.account, c.conditional_id, step)
         if type(c) is Deposit:
             if c.asset not in self.assets or c.amount <= 0:
                 raise InvalidArgument("A deposit needs a listed asset and a positive amount.", field="amount")
@@ -295,6 +330,9 @@ class Engine:
         for order in step.orders.values():
             snapshot = batch.orders[order.id] = order.snapshot()  # the batch is written while the next one applies
             events.append(ev.OrderUpdated(snapshot))
+        for c in step.conditionals.values():
+            snapshot = batch.conditionals[c.id] = c.snapshot()
+            events.append(ev.ConditionalUpdated(snapshot))
         for account, asset in sorted(journal.touched):
             free, locked = journal.balances[(account, asset)]
             events.append(ev.BalanceChanged(account, asset, free, locked))
@@ -332,7 +370,7 @@ class Engine:
             return u.market.quote, order.quote_size
         return u.market.quote, sum(u.quote_amount(f.price, f.size) for f in dry.fills)
 
-    def _place(self, account: str, order: NewOrder, step: _Step) -> OrderState:
+    def _place(self, account: str, order: NewOrder, step: _Step, parent_id: str | None = None) -> OrderState:
         u = self.units[order.symbol]
         if u.market.status != "trading":
             raise OrderRejected("market_halted", f"{u.market.symbol} is halted; new orders are refused.",
@@ -350,7 +388,7 @@ class Engine:
             raise OrderRejected("insufficient_balance", f"Account does not have enough {asset} to place this order.")
         state = OrderState(self._new_id("ord"), account, order.symbol, order.side, order.type, order.tif,
                            order.post_only, order.price, order.size, order.quote_size, coid, "open",
-                           0, 0, 0, 0, 0, None, None, now, now)
+                           0, 0, 0, 0, 0, None, None, now, now, parent_id)
         before, step.dirty = step.dirty, True
         result = self._submit(u, state.id, account, order)
         if result.reason == "post_only_would_take":  # nothing changed in the book
@@ -407,6 +445,9 @@ class Engine:
             journal.release(taker.account, m.quote, improvement, taker.id, now)
             taker.reserved -= improvement
         step.trades.append(trade)
+        self.last_price[m.symbol] = fill.price
+        if self.triggers[m.symbol]:
+            self._moves.append((m.symbol, fill.price))
         maker.remaining -= fill.size
         if maker.remaining == 0:
             self._close(self.open.pop(maker.id), "filled", None, step)
@@ -426,6 +467,9 @@ class Engine:
         order.reserved, order.remaining, order.status, order.cancel_reason = 0, 0, status, reason
         order.seq, order.updated_at_ms = None, step.now
         step.orders[order.id] = order
+        parent = self.placed_by.pop(order.id, None)
+        if parent is not None:
+            self._end_conditional(self.conditionals[parent], "finished", status, step)
         return order
 
     # -- cancelling and amending ---------------------------------------------------------------------------------
@@ -492,6 +536,107 @@ class Engine:
         result = self.books[order.symbol].submit(order.id, account, order.side, price=new_price, size=new_remaining,
                                                  tif="GTC", post_only=order.post_only)
         return self._settle(u, order, result, step)
+
+    # -- conditional orders (impl/domain/conditional.py) ---------------------------------------------------------
+    def _place_conditional(self, account: str, new: NewConditional, step: _Step) -> ConditionalOrder:
+        u = self.units[new.symbol]
+        if u.market.status != "trading":
+            raise OrderRejected("market_halted", f"{u.market.symbol} is halted; new orders are refused.",
+                                field="symbol")
+        journal, now, coid = step.batch.journal, step.now, new.client_order_id
+        if coid is not None and ((account, coid, "conditional") in step.batch.client_order_ids
+                                 or self._store.conditional_client_id_taken(account, coid)):
+            raise OrderRejected("duplicate_client_order_id", f"client_order_id {coid!r} is already used.",
+                                field="client_order_id")
+        towards = direction(new.type, new.side)
+        last = self.last_price.get(new.symbol)
+        if new.trigger_price is not None and last is not None and crossed(towards, new.trigger_price, last):
+            raise OrderRejected("would_trigger_immediately", "The last price already meets trigger_price; place "
+                                "an order instead.", field="trigger_price")
+        asset = u.reserved_asset(new.side)
+        if new.side == "sell":
+            reserve = u.base_amount(new.size)
+        else:
+            reserve = new.quote_size if new.price is None else u.quote_amount(new.price, new.size)
+        if journal.balance(account, asset)[0] < reserve:
+            raise OrderRejected("insufficient_balance", f"Account does not have enough {asset} to place this order.")
+        c = ConditionalOrder(self._new_id("cond"), account, new.symbol, new.side, new.type, towards,
+                             new.trigger_price, new.price, new.size, new.quote_size, new.tif, new.activation_price,
+                             new.callback_rate, new.callback_amount, None, coid, "new", None, None, None, reserve,
+                             now, now, None)
+        if c.type == "trailing_stop" and last is not None:
+            track(c, last, u.tick, now)  # active at once unless its activation price is still ahead
+        if coid is not None:
+            step.batch.client_order_ids.add((account, coid, "conditional"))
+        journal.reserve(account, asset, reserve, c.id, now)
+        self.conditionals[c.id] = c
+        self.triggers[c.symbol].add(c)
+        step.conditionals[c.id] = c
+        return c
+
+    def _cancel_conditional(self, account: str, conditional_id: str, step: _Step) -> ConditionalOrder:
+        c = self.conditionals.get(conditional_id)
+        if c is None or c.account != account:
+            if self._store.get_conditional(account, conditional_id) is None:
+                raise ConditionalOrderNotFound(conditional_id)
+            c = None
+        if c is None or not c.waiting:
+            raise OrderRejected("conditional_order_not_open", f"Conditional order {conditional_id} has already "
+                                "fired or ended; to stop a fired one, cancel the order it placed.",
+                                field="conditional_order_id")
+        self.triggers[c.symbol].remove(c)
+        return self._end_conditional(c, "cancelled", "requested", step)
+
+    def _end_conditional(self, c: ConditionalOrder, status: str, reason: str, step: _Step) -> ConditionalOrder:
+        """End a live conditional order, releasing what it still reserves (it is out of the trigger index)."""
+        if c.reserved:
+            step.batch.journal.release(c.account, self.units[c.symbol].reserved_asset(c.side), c.reserved, c.id,
+                                       step.now)
+            c.reserved = 0
+        c.status, c.reason, c.updated_at_ms = status, reason, step.now
+        del self.conditionals[c.id]
+        step.conditionals[c.id] = c
+        return c
+
+    def _track(self, moves: tuple[tuple[str, int], ...], step: _Step) -> list[ConditionalOrder]:
+        """The trades of a command, in order: move trailing stops, then fire what crossed, in firing order (by trade,
+        then nearest trigger, then oldest). Each fires once: it leaves the index as it fires."""
+        fired: list[ConditionalOrder] = []
+        moved: list[ConditionalOrder] = []
+        for symbol, price in moves:
+            index = self.triggers[symbol]
+            if index:
+                fired += index.crossed(price, self.units[symbol].tick, step.now, moved)
+        for c in moved:
+            if c.waiting:
+                step.conditionals[c.id] = c
+        for c in fired:
+            self._fire(c, step)
+        return fired
+
+    def _fire(self, c: ConditionalOrder, step: _Step) -> None:
+        """Release the conditional order's reservation and place its order in this same step (which reserves the
+        same amount again). A rule that refuses the order ends the conditional order `rejected` with its code."""
+        journal, now = step.batch.journal, step.now
+        journal.release(c.account, self.units[c.symbol].reserved_asset(c.side), c.reserved, c.id, now)
+        c.reserved, c.triggered_at_ms, c.updated_at_ms = 0, now, now
+        order = NewOrder(c.symbol, c.side, c.order_type, c.tif, False, c.price, c.size, c.quote_size, None)
+        before, step.dirty = step.dirty, False
+        try:
+            placed = self._place(c.account, order, step, parent_id=c.id)
+        except (OrderRejected, InvalidArgument) as exc:
+            if step.dirty:
+                raise
+            step.dirty = before
+            self._end_conditional(c, "rejected", exc.code, step)
+            return
+        step.dirty = True
+        c.status, c.order_id = "triggered", placed.id
+        step.conditionals[c.id] = c
+        if placed.is_open:
+            self.placed_by[placed.id] = c.id
+        else:
+            self._end_conditional(c, "finished", placed.status, step)
 
     # -- helpers -------------------------------------------------------------------------------------------------
     def _rates(self, account: str, market: Market) -> tuple[Fraction, Fraction]:

@@ -41,6 +41,13 @@ class OrderNotFound(NotFound):
         super().__init__(f"No order {order_id!r}.", field="order_id")
 
 
+class ConditionalOrderNotFound(NotFound):
+    code = "conditional_order_not_found"
+
+    def __init__(self, conditional_id: str) -> None:
+        super().__init__(f"No conditional order {conditional_id!r}.", field="conditional_order_id")
+
+
 class OrderRejected(DomainError):
     """An order (or amend, or cancel) refused by a rule of the exchange; `code` names the rule."""
 

@@ -199,11 +199,7 @@ def validate(request: dict, units: MarketUnits | None) -> NewOrder:
     if "size" in present:
         size = check_size(request["size"], units)
     if "quote_size" in present:
-        quote_size = _multiple(request["quote_size"], units.quote_precision, 1, "invalid_step_size", "quote_size",
-                               f"smallest unit of {m.quote}")
-        if Decimal(request["quote_size"]) < m.min_notional:
-            raise _rule("notional_too_small", f"quote_size is below the minimum notional {m.min_notional}.",
-                        "quote_size")
+        quote_size = check_quote_size(request["quote_size"], units)
     if price is not None and size is not None:
         check_notional(price, size, units)
     return NewOrder(m.symbol, side, kind, tif, post_only, price, size, quote_size, request.get("client_order_id"))
@@ -227,8 +223,21 @@ def check_notional(price: int, size: int, units: MarketUnits) -> None:
         raise _rule("price_out_of_range", "price × size is beyond what the exchange can settle.", "price")
 
 
-def check_price(value: str, units: MarketUnits) -> int:
-    price = _multiple(value, units.market.price_precision, units.tick, "invalid_tick_size", "price", "tick size")
+def check_price(value: str, units: MarketUnits, field: str = "price") -> int:
+    price = _multiple(value, units.market.price_precision, units.tick, "invalid_tick_size", field, "tick size")
     if price > MAX_PRICE_UNITS:
-        raise _rule("price_out_of_range", f"price {value} is beyond what the market accepts.", "price")
+        raise _rule("price_out_of_range", f"{field} {value} is beyond what the market accepts.", field)
     return price
+
+
+def check_quote_size(value: str, units: MarketUnits) -> int:
+    """A quote amount to spend (market buys): a positive number of the quote asset's minor units, at least the
+    market's minimum notional."""
+    m = units.market
+    quote_size = _multiple(value, units.quote_precision, 1, "invalid_step_size", "quote_size",
+                           f"smallest unit of {m.quote}")
+    if Decimal(value) < m.min_notional:
+        raise _rule("notional_too_small", f"quote_size is below the minimum notional {m.min_notional}.", "quote_size")
+    if quote_size > MAX_AMOUNT:
+        raise _rule("price_out_of_range", "quote_size is beyond what the exchange can settle.", "quote_size")
+    return quote_size

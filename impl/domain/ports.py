@@ -256,8 +256,9 @@ class TradingStore(Protocol):
         (ids from `batch.first_entry_id`) with their postings, changed balances, L2 sequences, outbox rows
         (`batch.outbox`), results of idempotent commands (origin "api": the idempotency record of (account, key),
         if one was reserved, becomes `done` with `result`; origin "operator": the inbox row `key` becomes `done` if
-        it is still pending), conditional orders (`batch.conditionals`, upserted like orders), and the outbox pruned through `batch.prune_outbox_through`. A constraint broken (a
-        client order id already used by the account) raises and the transaction writes nothing."""
+        it is still pending), conditional orders (`batch.conditionals`, upserted like orders), and the outbox pruned
+        through `batch.prune_outbox_through`. A constraint broken (a client order id already used by the account)
+        raises and the transaction writes nothing."""
         ...
 
     # -- what the engine is rebuilt from ----------------------------------------------------------------------------
