@@ -20,6 +20,10 @@ def order(o, trading=None) -> dict:
     return wire.order(o, (trading or services().trading).units(o.symbol))
 
 
+def conditional(c, _body: dict | None = None, trading=None) -> dict:
+    return wire.conditional_order(c, (trading or services().trading).units(c.symbol))
+
+
 def _failure(exc: DomainError) -> tuple[int, dict]:
     status, error, _ = error_of(exc)
     return status, error
@@ -58,7 +62,8 @@ def _one(result, _body: dict | None = None, trading=None) -> dict:
 # operationId -> (status, render(result, request body, trading)): how each idempotent trading answer is written.
 _RENDER = {"placeOrder": (201, _one), "amendOrder": (200, _one), "cancelOrder": (200, _one),
            "placeOrderBatch": (200, placed), "cancelOrderBatch": (200, cancelled),
-           "cancelAllOrders": (200, cancelled_all)}
+           "cancelAllOrders": (200, cancelled_all), "placeConditionalOrder": (201, conditional),
+           "cancelConditionalOrder": (200, conditional)}
 
 
 def replays_from_result(operation_id: str) -> bool:

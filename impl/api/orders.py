@@ -1,4 +1,4 @@
-"""Handlers of tag `orders`: place, preview, amend, cancel and list orders; fills.
+"""Handlers of tag `orders`: place, preview, amend, cancel and list orders; fills; conditional orders.
 
 Changes are typed commands to the trading engine (impl/domain/trading.py): the handler builds the command on the
 event loop, awaits its result — answered only after the commit that holds its effect — and renders it. The
@@ -12,9 +12,9 @@ paths.
 from __future__ import annotations
 
 from impl.api import wire
-from impl.api.answers import cancelled, cancelled_all, order, placed
+from impl.api.answers import cancelled, cancelled_all, conditional, order, placed
 from impl.api.context import idempotency_key, principal, services
-from impl.domain.commands import AmendOrder, CancelOrder, CancelOrders
+from impl.domain.commands import AmendOrder, CancelConditional, CancelOrder, CancelOrders
 from impl.domain.market_data import parse_timestamp
 
 
@@ -86,3 +86,32 @@ def list_fills(symbol: str | None = None, order_id: str | None = None, start: st
     filters = {"symbol": _symbol(symbol), "order_id": order_id, **_window(start, end)}
     page = trading.fills(principal().user_id, filters, limit, cursor)
     return {"data": [wire.fill(f, trading.units(f.symbol)) for f in page.items], "next_cursor": page.next_cursor}
+
+
+# -- conditional orders ------------------------------------------------------------------------------------------
+async def place_conditional_order(body: dict):
+    trading = services().trading
+    command = trading.place_conditional_command(principal().user_id, body, idempotency_key())
+    return conditional(await _run(command)), 201
+
+
+async def cancel_conditional_order(conditional_order_id: str) -> dict:
+    return conditional(await _run(CancelConditional(principal().user_id, conditional_order_id, idempotency_key())))
+
+
+def get_conditional_order(conditional_order_id: str) -> dict:
+    return conditional(services().trading.conditional(principal().user_id, conditional_order_id))
+
+
+def list_conditional_orders(symbol: str | None = None, limit: int = 100, cursor: str | None = None) -> dict:
+    return _conditionals({"symbol": _symbol(symbol), "live": True}, limit, cursor)
+
+
+def list_conditional_order_history(symbol: str | None = None, start: str | None = None, end: str | None = None,
+                                   limit: int = 100, cursor: str | None = None) -> dict:
+    return _conditionals({"symbol": _symbol(symbol), "live": False, **_window(start, end)}, limit, cursor)
+
+
+def _conditionals(filters: dict, limit: int, cursor: str | None) -> dict:
+    page = services().trading.conditionals(principal().user_id, filters, limit, cursor)
+    return {"data": [conditional(c) for c in page.items], "next_cursor": page.next_cursor}

@@ -178,9 +178,47 @@ def order(o, u) -> dict:
         "fee": to_string(o.fee, fee_precision),
         "fee_asset": fee_asset,
         "cancel_reason": o.cancel_reason,
+        "conditional_order_id": o.parent_id,
         "created_at": timestamp(o.created_at_ms),
         "updated_at": timestamp(o.updated_at_ms),
     }
+
+
+def conditional_order(c, u) -> dict:
+    m = u.market
+    pp, sp = m.price_precision, m.size_precision
+    asset = u.reserved_asset(c.side)
+    return {
+        "id": c.id,
+        "client_order_id": c.client_order_id,
+        "symbol": c.symbol,
+        "side": c.side,
+        "type": c.type,
+        "trigger_price_type": "last",
+        "trigger_direction": c.trigger_direction,
+        "trigger_price": _opt(c.trigger_price, pp),
+        "activation_price": _opt(c.activation_price, pp),
+        "callback_rate": _opt(c.callback_rate, 2),
+        "callback_amount": _opt(c.callback_amount, pp),
+        "tracked_price": _opt(c.tracked_price, pp),
+        "price": _opt(c.price, pp),
+        "size": _opt(c.size, sp),
+        "quote_size": _opt(c.quote_size, u.quote_precision),
+        "tif": c.tif,
+        "status": c.status,
+        "reason": c.reason,
+        "order_id": c.order_id,
+        "order_list_id": c.order_list_id,
+        "reserved": to_string(c.reserved, u.base_precision if asset == m.base else u.quote_precision),
+        "reserved_asset": asset,
+        "created_at": timestamp(c.created_at_ms),
+        "updated_at": timestamp(c.updated_at_ms),
+        "triggered_at": _opt_time(c.triggered_at_ms),
+    }
+
+
+def _opt_time(ms: int | None) -> str | None:
+    return None if ms is None else timestamp(ms)
 
 
 def fill(f, u) -> dict:

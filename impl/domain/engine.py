@@ -10,10 +10,13 @@ events and answers its commands. If a commit fails, or a command fails in a way 
 half-changed, `load()` rebuilds everything from the store, so memory never disagrees with what is stored. A batch
 is immutable once applied (orders are recorded as snapshots).
 
-Reactions: after each command, every registered `Reaction` sees that command's events and may return commands of
-its own (origin "engine": stop triggers, OCO legs, liquidations, funding). They run at once, in the same batch and
-the same writer, before the next queued command — so what happens "because the price moved" is committed with
-the move. A chain of reactions is bounded (`MAX_REACTIONS` per command).
+Reactions: what happens "because the price moved" runs at once, in the same batch and the same writer, before the
+next queued command — so it is committed with the move. The engine's own: every trade of a market with waiting
+conditional orders (impl/domain/conditional.py) is shown to that market's `TriggerIndex` by an engine-originated
+`TrackPrices` command right after the command that traded, in trade order; what crosses fires there (a trigger
+fires at most once: it leaves the index as it fires) and the orders it places match in that same step — whose
+trades may fire more. Then every registered `Reaction` sees each command's events and may return commands of its
+own (origin "engine"). A chain of reactions is bounded (`MAX_REACTIONS` per command).
 
 Money rules (see also impl/domain/orders.py): a buy reserves `price × size` of the quote asset (a market buy by
 size its exact cost against the current book, a market buy by quote amount that amount); a sell reserves `size`

@@ -32,17 +32,20 @@ from impl.domain.book import L2Book
 from impl.domain.commands import (
     AmendOrder,
     CancelAll,
+    CancelConditional,
     CancelOrder,
     CancelOrders,
     Command,
     Deposit,
     Inspect,
+    PlaceConditional,
     PlaceOrder,
     PlaceOrders,
 )
 from impl.domain.commands import Preview as PreviewQuery
+from impl.domain.conditional import ConditionalOrder, validate_conditional
 from impl.domain.engine import Engine, Reaction
-from impl.domain.errors import DomainError, InvalidArgument, OrderNotFound, OrderRejected
+from impl.domain.errors import ConditionalOrderNotFound, DomainError, InvalidArgument, OrderNotFound, OrderRejected
 from impl.domain.market_data import decode_cursor, page_of
 from impl.domain.matching import Order
 from impl.domain.model import Market, Page
@@ -52,6 +55,7 @@ from impl.domain.units import NotRepresentable, to_units
 
 _ORDER_ID = re.compile(r"^ord_[0-9A-HJKMNP-TV-Z]{26}$")
 _FILL_ID = re.compile(r"^fill_[0-9A-HJKMNP-TV-Z]{26}$")
+_CONDITIONAL_ID = re.compile(r"^cond_[0-9A-HJKMNP-TV-Z]{26}$")
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,9 @@ class TradingFacade:
             raise OrderRejected("unknown_market", f"No market {symbol!r} is listed.", field="symbol")
         return CancelAll(account, symbol, side, key)
 
+    def place_conditional_command(self, account: str, request: dict, key: str | None = None) -> PlaceConditional:
+        return PlaceConditional(account, validate_conditional(request, self._units.get(request["symbol"])), key)
+
     def deposit_command(self, account: str, asset: str, amount: str, ref: str) -> Deposit:
         return Deposit(account, asset, deposit_units(self.assets, asset, amount), ref)
 
@@ -146,6 +153,12 @@ class TradingFacade:
 
     def amend(self, account: str, order_id: str, price: str | None, size: str | None) -> OrderState:
         return self.call(AmendOrder(account, order_id, price, size))
+
+    def place_conditional(self, account: str, request: dict) -> ConditionalOrder:
+        return self.call(self.place_conditional_command(account, request))
+
+    def cancel_conditional(self, account: str, conditional_id: str) -> ConditionalOrder:
+        return self.call(CancelConditional(account, conditional_id))
 
     def deposit(self, account: str, asset: str, amount: str, ref: str) -> tuple[int, int]:
         return self.call(self.deposit_command(account, asset, amount, ref))
@@ -176,6 +189,17 @@ class TradingFacade:
     def fills(self, account: str, filters: dict, limit: int, cursor: str | None) -> Page:
         before = decode_cursor(cursor, _FILL_ID) if cursor else None
         return page_of(self._store.list_fills(account, filters, limit + 1, before), limit)
+
+    def conditional(self, account: str, conditional_id: str) -> ConditionalOrder:
+        found = self._store.get_conditional(account, conditional_id)
+        if found is None:
+            raise ConditionalOrderNotFound(conditional_id)
+        return found
+
+    def conditionals(self, account: str, filters: dict, limit: int, cursor: str | None) -> Page:
+        """filters: symbol, live (True: new/triggered; False: ended), start_ms/end_ms."""
+        before = decode_cursor(cursor, _CONDITIONAL_ID) if cursor else None
+        return page_of(self._store.list_conditionals(account, filters, limit + 1, before), limit)
 
     def balances(self, account: str) -> list[tuple[str, int, int]]:
         held = self._store.balances_of(account)
