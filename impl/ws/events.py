@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from impl.api import wire
-from impl.domain.events import BalanceChanged, BookChanged, OrderUpdated, TradeMade
+from impl.domain.events import BalanceChanged, BookChanged, ConditionalUpdated, OrderUpdated, TradeMade
 from impl.domain.ledger import DEPOSITS, FEES
 from impl.domain.units import to_string
 from impl.ws.hub import Event, Hub
@@ -61,6 +61,12 @@ class Publisher:
                     data = wire.order(e.order, self._trading.units(e.order.symbol))
                     events.append(Event("orders", {"op": "order", "channel": "orders", "data": data},
                                         owner=e.order.account))
+                elif kind is ConditionalUpdated:
+                    c = e.conditional
+                    data = wire.conditional_order(c, self._trading.units(c.symbol))
+                    events.append(Event("conditional_orders", {"op": "conditional_order",
+                                                               "channel": "conditional_orders", "data": data},
+                                        owner=c.account))
                 elif kind is BalanceChanged and e.account not in _SYSTEM:
                     data = wire.balance(e.asset, e.free, e.locked, self._trading.assets[e.asset])
                     events.append(Event("balances", {"op": "balance", "channel": "balances", "data": data},
