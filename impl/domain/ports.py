@@ -252,13 +252,15 @@ class TradingStore(Protocol):
 
     def write_trading(self, batch) -> None:
         """Inside `transaction()`: everything an engine `Batch` changed — orders (upserted: a known order keeps its
-        owner, market, kind, client order id and creation time), fills, trades with their candles, journal entries
-        (ids from `batch.first_entry_id`) with their postings, changed balances, L2 sequences, outbox rows
-        (`batch.outbox`), results of idempotent commands (origin "api": the idempotency record of (account, key),
-        if one was reserved, becomes `done` with `result`; origin "operator": the inbox row `key` becomes `done` if
-        it is still pending), conditional orders (`batch.conditionals`, upserted like orders), and the outbox pruned
-        through `batch.prune_outbox_through`. A constraint broken (a client order id already used by the account)
-        raises and the transaction writes nothing."""
+        owner, market, kind, client order id, parent and creation time), conditional orders (`batch.conditionals`,
+        upserted likewise: a known one changes only its trigger_price, tracked_price, status, reason, order_id,
+        reserved, updated_at_ms and triggered_at_ms), fills, trades with their candles, journal entries (ids from
+        `batch.first_entry_id`) with their postings, changed balances, L2 sequences, outbox rows (`batch.outbox`),
+        results of idempotent commands (origin "api": the idempotency record of (account, key), if one was reserved,
+        becomes `done` with `result`; origin "operator": the inbox row `key` becomes `done` if it is still pending),
+        and the outbox pruned through `batch.prune_outbox_through`. A constraint broken (a client order id already
+        used by the account among its orders, or among its conditional orders) raises and the transaction writes
+        nothing."""
         ...
 
     # -- what the engine is rebuilt from ----------------------------------------------------------------------------
@@ -285,7 +287,7 @@ class TradingStore(Protocol):
         ...
 
     def last_prices(self) -> dict[str, int]:
-        """symbol -> price of its last trade (markets that have traded)."""
+        """symbol -> price of its last trade, the one with the greatest id (markets that have traded)."""
         ...
 
     # -- reads of the committed state ---------------------------------------------------------------------------

@@ -3,18 +3,21 @@
 (tests/store_contract.py runs the same tests against both). Nothing survives the process.
 
 Invariants: one lock guards every method, so each is atomic and a single-use claim has exactly one winner; only
-immutable values are held and handed out (entries are replaced, never mutated; orders, which are mutable
-dataclasses, are copied in and out with `OrderState.snapshot()`, and outbox rows are kept encoded and decoded
+immutable values are held and handed out (entries are replaced, never mutated; orders and conditional orders, which
+are mutable dataclasses, are copied in and out with their `snapshot()`, and outbox rows are kept encoded and decoded
 afresh on every read); a write checks everything before it changes anything, so a refused write changes nothing.
 Uniqueness, ordering and pagination are those of the SQL schema and queries: users unique by id, email and wallet
 address; sessions by id and cookie hash; assets by code, markets by symbol (listed in insertion order), trades by
-id; orders by id and by (account, client order id); pages newest (greatest id) first.
+id; orders by id and by (account, client order id); conditional orders likewise, with client order ids of their
+own; pages newest (greatest id) first.
 
-Trading: `transaction()` is the store lock plus an undo log — every change made inside it to orders, fills,
+Trading: `transaction()` is the store lock plus an undo log — every change made inside it to orders, conditional
+orders, fills,
 trades and candles, the journal, balances, L2 sequences, the outbox, the operator inbox and idempotency records
 records the value it replaced, and an exception anywhere in the block restores them, so a transaction commits
 whole or not at all as SQLite's does. `write_trading` also checks every constraint of the SQL schema (unique ids,
-one client order id per account, listed markets and assets, non-negative balances outside `sys:deposits`,
+one client order id per account among its orders and one among its conditional orders, listed markets and
+assets, non-negative balances outside `sys:deposits`,
 enumerated columns) before it changes anything, and raises `IntegrityError` (a bug in the writer, like SQLite's)
 for a broken one. `claim_writer` is a no-op: no other process can reach this store's memory.
 """
@@ -29,6 +32,7 @@ from typing import NamedTuple
 
 from impl.domain import events
 from impl.domain.candles import fold_trades
+from impl.domain.conditional import FINAL_STATUSES, KINDS, LIVE_STATUSES, ConditionalOrder
 from impl.domain.events import Committed
 from impl.domain.identity_model import ApiKey, Session, User
 from impl.domain.ledger import BUCKETS, DEPOSITS, ENTRY_KINDS, Entry
@@ -77,6 +81,12 @@ _MUTABLE = ("price", "size", "status", "filled", "filled_quote", "fee", "remaini
             "updated_at_ms")
 _ORDER_CHECKS = {"side": ("buy", "sell"), "type": ("limit", "market"), "tif": ("GTC", "IOC", "FOK"),
                  "status": ("open", "partially_filled", "filled", "cancelled", "expired")}
+# Likewise for conditional orders (impl/store/trading.py `_CONDITIONAL_MUTABLE`, migrations/0008): what the engine
+# moves after placement changes; what it was placed with does not.
+_CONDITIONAL_MUTABLE = ("trigger_price", "tracked_price", "status", "reason", "order_id", "reserved", "updated_at_ms",
+                        "triggered_at_ms")
+_CONDITIONAL_CHECKS = {"side": ("buy", "sell"), "type": KINDS, "trigger_direction": ("rise", "fall"),
+                       "tif": ("GTC", "IOC", "FOK"), "status": LIVE_STATUSES + FINAL_STATUSES}
 
 
 class IntegrityError(RuntimeError):
@@ -114,6 +124,8 @@ class MemoryStore:
         # trading (the engine's unit of work) and its outbox
         self._orders: dict[str, OrderState] = {}  # id -> order (a private copy, replaced on every write)
         self._client_ids: dict[tuple[str, str], str] = {}  # (account, client order id) -> order id
+        self._conditionals: dict[str, ConditionalOrder] = {}  # id -> conditional order (a private copy, as orders)
+        self._conditional_client_ids: dict[tuple[str, str], str] = {}  # (account, client order id) -> its id
         self._fills: dict[str, FillRecord] = {}
         self._entries: dict[int, Entry] = {}  # journal entry id -> entry with its postings
         self._balances: dict[tuple[str, str], Balance] = {}
@@ -483,6 +495,17 @@ class MemoryStore:
                     for column in _MUTABLE:
                         setattr(stored, column, getattr(order, column))
                 self._put(self._orders, stored.id, stored)
+            for conditional in batch.conditionals.values():
+                stored = self._conditionals.get(conditional.id)
+                if stored is None:
+                    stored = conditional.snapshot()
+                    if stored.client_order_id is not None:
+                        self._put(self._conditional_client_ids, (stored.account, stored.client_order_id), stored.id)
+                else:
+                    stored = stored.snapshot()
+                    for column in _CONDITIONAL_MUTABLE:
+                        setattr(stored, column, getattr(conditional, column))
+                self._put(self._conditionals, stored.id, stored)
             self._insert_trades(batch.trades)
             for fill in batch.fills:
                 self._put(self._fills, fill.id, fill)
@@ -526,6 +549,22 @@ class MemoryStore:
                 if key in self._client_ids or key in new_client_ids:
                     raise IntegrityError(f"client order id {order.client_order_id!r} of {order.account} is taken.")
                 new_client_ids.add(key)
+        new_conditional_ids: set[tuple[str, str]] = set()
+        for conditional in batch.conditionals.values():
+            if conditional.reserved < 0:
+                raise IntegrityError(f"conditional order {conditional.id}: negative reservation")
+            if conditional.id in self._conditionals:
+                continue  # an update: what it was placed with stays as stored
+            if conditional.symbol not in self._markets:
+                raise IntegrityError(f"conditional order {conditional.id}: no market {conditional.symbol!r}")
+            if any(getattr(conditional, column) not in allowed for column, allowed in _CONDITIONAL_CHECKS.items()):
+                raise IntegrityError(f"invalid conditional order {conditional!r}")
+            if conditional.client_order_id is not None:
+                key = (conditional.account, conditional.client_order_id)
+                if key in self._conditional_client_ids or key in new_conditional_ids:
+                    raise IntegrityError(f"client order id {conditional.client_order_id!r} of {conditional.account}"
+                                         " is taken by a conditional order.")
+                new_conditional_ids.add(key)
         self._check_trades(batch.trades, IntegrityError)
         _unique("fill", (f.id for f in batch.fills), self._fills, IntegrityError)
         trade_ids = {t.id for t in batch.trades}
@@ -576,6 +615,24 @@ class MemoryStore:
         with self._lock:
             return (account, client_order_id) in self._client_ids
 
+    def live_conditionals(self) -> list[ConditionalOrder]:
+        with self._lock:
+            live = [c.snapshot() for c in self._conditionals.values() if c.status in LIVE_STATUSES]
+        return sorted(live, key=lambda c: c.id)
+
+    def conditional_client_id_taken(self, account: str, client_order_id: str) -> bool:
+        with self._lock:
+            return (account, client_order_id) in self._conditional_client_ids
+
+    def last_prices(self) -> dict[str, int]:
+        """The price of each market's newest trade (greatest id), as SQLite's query."""
+        with self._lock:
+            newest: dict[str, Trade] = {}
+            for t in self._trades.values():
+                if t.symbol not in newest or t.id > newest[t.symbol].id:
+                    newest[t.symbol] = t
+        return {symbol: t.price for symbol, t in newest.items()}
+
     # -- reads of the committed state ------------------------------------------------------------------------
     def get_order(self, account: str, order_id: str) -> OrderState | None:
         with self._lock:
@@ -591,6 +648,20 @@ class MemoryStore:
         with self._lock:
             return _page(self._fills.values(), account, filters, limit, before_id, "ts_ms")
 
+    def get_conditional(self, account: str, conditional_id: str) -> ConditionalOrder | None:
+        with self._lock:
+            found = self._conditionals.get(conditional_id)
+            return found.snapshot() if found is not None and found.account == account else None
+
+    def list_conditionals(self, account: str, filters: dict, limit: int,
+                          before_id: str | None) -> list[ConditionalOrder]:
+        live = filters.get("live")
+        with self._lock:
+            candidates = [c for c in self._conditionals.values() if live is None or c.is_live == live]
+            found = _page(candidates, account, {k: filters.get(k) for k in ("symbol", "start_ms", "end_ms")}, limit,
+                          before_id, "created_at_ms")
+            return [c.snapshot() for c in found]
+
     def balance(self, account: str, asset: str) -> Balance:
         with self._lock:
             return self._balances.get((account, asset), Balance(0, 0))
@@ -605,6 +676,7 @@ class MemoryStore:
             entries = dict(self._entries)
             balances = dict(self._balances)
             resting = [o.snapshot() for o in self._orders.values() if o.status in OPEN_STATUSES]
+            waiting = [c.snapshot() for c in self._conditionals.values() if c.status in LIVE_STATUSES]
             markets = dict(self._markets)
         sums: dict[tuple[int, str], int] = {}
         posted: dict[tuple[str, str], list[int]] = {}
@@ -619,7 +691,7 @@ class MemoryStore:
         negative = [(account, asset, b.free, b.locked) for (account, asset), b in sorted(balances.items())
                     if account != DEPOSITS and (b.free < 0 or b.locked < 0)]
         reserved_by: dict[tuple[str, str], int] = {}
-        for o in resting:
+        for o in [*resting, *waiting]:  # open orders' and live conditional orders' reservations
             m = markets.get(o.symbol)
             if m is not None:
                 key = (o.account, m.quote if o.side == "buy" else m.base)

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 from itertools import chain
 
-CHUNK_ROWS = 256  # rows per multi-row INSERT (stays under SQLite's 32766 bound variables at 21 columns)
+CHUNK_ROWS = 256  # rows per multi-row INSERT (stays under SQLite's 32766 bound variables at 24 columns)
 
 
 def insert_rows(db: sqlite3.Connection, head: str, width: int, rows: Iterable[tuple], tail: str = "") -> None:

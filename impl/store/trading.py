@@ -1,12 +1,15 @@
-"""SQLite tables of spot trading (mixed into SQLiteStore): balances, journal, orders, fills, book sequences and
-the engine's outbox.
+"""SQLite tables of spot trading (mixed into SQLiteStore): balances, journal, orders, conditional orders, fills, book
+sequences and the engine's outbox.
 
 Invariants: `write_trading(batch)` writes everything one engine batch changed (impl/domain/engine.py `Batch`) —
-orders, fills, public trades with their candles, journal entries with their postings, the balances they changed,
-the L2 book sequences, the outbox rows of its commands' events and the results of its idempotent commands —
-inside the caller's `transaction()`, so the batch commits or vanishes whole, and a retry after a crash between
-commit and answer finds its result instead of acting twice. Balances are a materialisation of the postings;
-`ledger_report` recomputes them from the journal so that tests and operators can check they agree.
+orders, conditional orders, fills, public trades with their candles, journal entries with their postings, the
+balances they changed, the L2 book sequences, the outbox rows of its commands' events and the results of its
+idempotent commands — inside the caller's `transaction()`, so the batch commits or vanishes whole, and a retry after
+a crash between commit and answer finds its result instead of acting twice. Orders and conditional orders are
+upserted: what they were placed with (identity, owner, market, kind, client order id, an order's parent) never
+changes after their first write. Balances are a materialisation of the postings; `ledger_report` recomputes them
+from the journal so that tests and operators can check they agree, and checks that every locked amount is exactly
+what the open orders and live conditional orders reserve.
 
 One writer per database: `claim_writer()` takes an exclusive advisory lock (flock) on `<database>.writer.lock`
 for as long as the store is open; a second process that tries to trade on the same file is refused with the
@@ -23,6 +26,7 @@ from contextlib import contextmanager
 from operator import attrgetter
 
 from impl.domain import events
+from impl.domain.conditional import ConditionalOrder
 from impl.domain.engine import AnotherWriter
 from impl.domain.events import Committed
 from impl.domain.orders import FillRecord, OrderState
@@ -30,11 +34,28 @@ from impl.domain.ports import Balance, BookState, OperatorCommand, OperatorComma
 from impl.store.rows import insert_rows
 
 _ORDER_COLS = ("id, account_id, symbol, side, type, tif, post_only, price, size, quote_size, client_order_id, status,"
-               " filled, filled_quote, fee, remaining, reserved, cancel_reason, seq, created_at_ms, updated_at_ms")
+               " filled, filled_quote, fee, remaining, reserved, cancel_reason, seq, created_at_ms, updated_at_ms,"
+               " parent_id")
+_ORDER_WIDTH = 22
+# What an upsert of an existing order changes; its identity, owner, market, kind, client order id, parent and
+# creation time are fixed when it is first written.
 _MUTABLE = ("price", "size", "status", "filled", "filled_quote", "fee", "remaining", "reserved", "cancel_reason", "seq",
             "updated_at_ms")
 _UPSERT_ORDER = "ON CONFLICT(id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _MUTABLE)
 _FILL_COLS = "id, order_id, account_id, trade_id, symbol, side, price, size, quote, fee, liquidity, ts_ms"
+# Conditional orders: the columns in ConditionalOrder's field order (a row is ConditionalOrder(*row)); an upsert
+# changes only what the engine moves after placement (trailing trigger, tracked price, status and its outcome).
+_CONDITIONAL_COLS = ("id, account_id, symbol, side, type, trigger_direction, trigger_price, price, size, quote_size,"
+                     " tif, activation_price, callback_rate, callback_amount, tracked_price, client_order_id, status,"
+                     " reason, order_id, order_list_id, reserved, created_at_ms, updated_at_ms, triggered_at_ms")
+_CONDITIONAL_WIDTH = 24
+_CONDITIONAL_MUTABLE = ("trigger_price", "tracked_price", "status", "reason", "order_id", "reserved", "updated_at_ms",
+                        "triggered_at_ms")
+_UPSERT_CONDITIONAL = "ON CONFLICT(id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _CONDITIONAL_MUTABLE)
+_LIVE = "status IN ('new', 'triggered')"  # impl.domain.conditional.LIVE_STATUSES
+# symbol -> price of its newest trade (greatest id: ids are time-sortable), one index seek per listed market
+_LAST_PRICES = ("SELECT symbol, price FROM (SELECT m.symbol, (SELECT t.price FROM trades t WHERE t.symbol = m.symbol"
+                " ORDER BY t.id DESC LIMIT 1) AS price FROM markets m) p WHERE price IS NOT NULL")
 
 
 def _order(row) -> OrderState:
@@ -116,8 +137,10 @@ class TradingTables:
     # -- writing one batch ---------------------------------------------------------------------------------------
     def write_trading(self, batch) -> None:
         db = self._db
-        insert_rows(db, f"INSERT INTO orders ({_ORDER_COLS})", 21, map(_order_row, batch.orders.values()),
+        insert_rows(db, f"INSERT INTO orders ({_ORDER_COLS})", _ORDER_WIDTH, map(_order_row, batch.orders.values()),
                     _UPSERT_ORDER)
+        insert_rows(db, f"INSERT INTO conditional_orders ({_CONDITIONAL_COLS})", _CONDITIONAL_WIDTH,
+                    map(_conditional_row, batch.conditionals.values()), _UPSERT_CONDITIONAL)
         self._insert_trades(batch.trades)
         insert_rows(db, f"INSERT INTO fills ({_FILL_COLS})", 12, map(_fill_row, batch.fills))
         entries = batch.journal.entries
@@ -198,11 +221,41 @@ class TradingTables:
         with self._lock:
             return dict(self._db.execute("SELECT symbol, sequence FROM book_sequences"))
 
+    # -- conditional orders ------------------------------------------------------------------------------------
+    def live_conditionals(self) -> list[ConditionalOrder]:
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_CONDITIONAL_COLS} FROM conditional_orders WHERE {_LIVE}"
+                                    " ORDER BY id").fetchall()
+        return [ConditionalOrder(*r) for r in rows]
+
+    def conditional_client_id_taken(self, account: str, client_order_id: str) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM conditional_orders WHERE account_id = ? AND client_order_id = ?",
+                                    (account, client_order_id)).fetchone() is not None
+
+    def last_prices(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._db.execute(_LAST_PRICES))
+
+    def get_conditional(self, account: str, conditional_id: str) -> ConditionalOrder | None:
+        with self._lock:
+            row = self._db.execute(f"SELECT {_CONDITIONAL_COLS} FROM conditional_orders WHERE id = ?"
+                                   " AND account_id = ?", (conditional_id, account)).fetchone()
+        return ConditionalOrder(*row) if row else None
+
+    def list_conditionals(self, account: str, filters: dict, limit: int,
+                          before_id: str | None) -> list[ConditionalOrder]:
+        where, args = _conditional_filters(account, filters, before_id)
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_CONDITIONAL_COLS} FROM conditional_orders WHERE {where}"
+                                    " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
+        return [ConditionalOrder(*r) for r in rows]
+
     # -- checks ------------------------------------------------------------------------------------------------
     def ledger_report(self) -> dict:
         """What the ledger invariants are checked against: unbalanced entries, balances that disagree with the
-        postings, negative balances, locked amounts that disagree with the open orders' reservations, and books
-        that could not be restored (duplicate time priorities, crossed at rest)."""
+        postings, negative balances, locked amounts that disagree with the reservations of open orders and live
+        conditional orders, and books that could not be restored (duplicate time priorities, crossed at rest)."""
         with self._lock:
             db = self._db
             unbalanced = db.execute("SELECT entry_id, asset, SUM(amount) FROM postings GROUP BY entry_id, asset"
@@ -216,10 +269,7 @@ class TradingTables:
                 " WHERE b.free <> COALESCE(p.free, 0) OR b.locked <> COALESCE(p.locked, 0)").fetchall()
             negative = db.execute("SELECT account_id, asset, free, locked FROM balances"
                                   " WHERE account_id <> 'sys:deposits' AND (free < 0 OR locked < 0)").fetchall()
-            reserved = db.execute(
-                "SELECT o.account_id, CASE o.side WHEN 'buy' THEN m.quote ELSE m.base END AS asset,"
-                " SUM(o.reserved) FROM orders o JOIN markets m USING (symbol)"
-                " WHERE o.status IN ('open', 'partially_filled') GROUP BY 1, 2").fetchall()
+            reserved = db.execute(_RESERVED).fetchall()
             locked = {(r[0], r[1]): r[2] for r in db.execute(
                 "SELECT account_id, asset, locked FROM balances WHERE locked <> 0")}
             totals = dict(db.execute("SELECT asset, SUM(free + locked) FROM balances GROUP BY asset"))
@@ -243,6 +293,16 @@ class TradingTables:
                 "asset_totals": totals}
 
 
+# What each (account, asset) should have locked: open orders' and live conditional orders' reservations (the quote
+# asset for a buy, the base asset for a sell). Shared with PostgreSQL (impl/store/postgres/trading.py).
+_RESERVED = ("SELECT r.account_id, CASE r.side WHEN 'buy' THEN m.quote ELSE m.base END AS asset,"
+             " CAST(SUM(r.reserved) AS BIGINT) FROM"
+             " (SELECT account_id, symbol, side, reserved FROM orders WHERE status IN ('open', 'partially_filled')"
+             "  UNION ALL"
+             f" SELECT account_id, symbol, side, reserved FROM conditional_orders WHERE {_LIVE}) r"
+             " JOIN markets m USING (symbol) GROUP BY 1, 2")
+
+
 def _filters(account: str, filters: dict, before_id: str | None, time_column: str) -> tuple[str, list]:
     clauses, args = ["account_id = ?"], [account]
     for column in ("symbol", "status", "side", "client_order_id", "order_id"):
@@ -264,8 +324,24 @@ def _filters(account: str, filters: dict, before_id: str | None, time_column: st
 # Rows in column order (one C call per record; sqlite3 stores post_only's bool as 0/1).
 _order_row = attrgetter("id", "account", "symbol", "side", "type", "tif", "post_only", "price", "size", "quote_size",
                         "client_order_id", "status", "filled", "filled_quote", "fee", "remaining", "reserved",
-                        "cancel_reason", "seq", "created_at_ms", "updated_at_ms")
+                        "cancel_reason", "seq", "created_at_ms", "updated_at_ms", "parent_id")
 
 
 _fill_row = attrgetter("id", "order_id", "account", "trade_id", "symbol", "side", "price", "size", "quote", "fee",
                        "liquidity", "ts_ms")
+
+_conditional_row = attrgetter("id", "account", "symbol", "side", "type", "trigger_direction", "trigger_price", "price",
+                              "size", "quote_size", "tif", "activation_price", "callback_rate", "callback_amount",
+                              "tracked_price", "client_order_id", "status", "reason", "order_id", "order_list_id",
+                              "reserved", "created_at_ms", "updated_at_ms", "triggered_at_ms")
+
+
+def _conditional_filters(account: str, filters: dict, before_id: str | None) -> tuple[str, list]:
+    """The clauses of `list_conditionals`: the account's, symbol, live (True/False/None), [start_ms, end_ms) on
+    created_at_ms, id < before_id."""
+    where, args = _filters(account, {k: filters.get(k) for k in ("symbol", "start_ms", "end_ms")}, before_id,
+                           "created_at_ms")
+    live = filters.get("live")
+    if live is not None:
+        where += f" AND {_LIVE}" if live else f" AND NOT {_LIVE}"
+    return where, args

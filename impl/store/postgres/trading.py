@@ -1,27 +1,46 @@
-"""PostgreSQL tables of spot trading (mixed into PostgresStore): balances, journal, orders, fills, book sequences,
-the engine's outbox and the operator inbox — the behaviour of impl/store/trading.py (SQLite), whose column lists
-and row getters it shares.
+"""PostgreSQL tables of spot trading (mixed into PostgresStore): balances, journal, orders, conditional orders, fills,
+book sequences, the engine's outbox and the operator inbox — the behaviour of impl/store/trading.py (SQLite), whose
+column lists, row getters and report queries it shares.
 
 Invariants: `write_trading(batch)` runs inside the caller's `transaction()` and writes everything one engine batch
 changed in that one transaction, so the batch commits or vanishes whole. Its first statement is the writer fence
 (impl/store/postgres/writer.py): a store that claimed the writer guard and lost it raises `Deposed` before writing
-anything. Bulk rows go in by COPY (trades, fills, journal entries, postings, outbox), upserts by executemany, which
-psycopg pipelines (one round trip per statement kind, not per row). Sums in reports are cast back to BIGINT so
-they read as Python ints, as SQLite's do.
+anything. Bulk rows go in by COPY (trades, fills, journal entries, postings, outbox), upserts (orders, conditional
+orders, balances, L2 sequences) by executemany, which psycopg pipelines (one round trip per statement kind, not per
+row). Sums in reports are cast back to BIGINT so they read as Python ints, as SQLite's do.
 """
 
 from __future__ import annotations
 
 from impl.domain import events
+from impl.domain.conditional import ConditionalOrder
 from impl.domain.events import Committed
 from impl.domain.orders import FillRecord, OrderState
 from impl.domain.ports import Balance, BookState, OperatorCommand, OperatorCommandState
 from impl.store.postgres.markets import insert_trades
 from impl.store.postgres.rows import copy_rows
-from impl.store.trading import _FILL_COLS, _MUTABLE, _ORDER_COLS, _fill_row, _filters, _order_row
+from impl.store.trading import (
+    _CONDITIONAL_COLS,
+    _CONDITIONAL_WIDTH,
+    _FILL_COLS,
+    _LAST_PRICES,
+    _LIVE,
+    _MUTABLE,
+    _ORDER_COLS,
+    _ORDER_WIDTH,
+    _RESERVED,
+    _UPSERT_CONDITIONAL,
+    _conditional_filters,
+    _conditional_row,
+    _fill_row,
+    _filters,
+    _order_row,
+)
 
-_UPSERT_ORDER = (f"INSERT INTO orders ({_ORDER_COLS}) VALUES ({', '.join(['%s'] * 21)}) ON CONFLICT (id) DO UPDATE SET "
-                 + ", ".join(f"{c} = excluded.{c}" for c in _MUTABLE))
+_UPSERT_ORDER = (f"INSERT INTO orders ({_ORDER_COLS}) VALUES ({', '.join(['%s'] * _ORDER_WIDTH)})"
+                 " ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _MUTABLE))
+_INSERT_CONDITIONAL = (f"INSERT INTO conditional_orders ({_CONDITIONAL_COLS})"
+                       f" VALUES ({', '.join(['%s'] * _CONDITIONAL_WIDTH)}) {_UPSERT_CONDITIONAL}")
 _OPEN = "status IN ('open', 'partially_filled')"
 
 
@@ -41,6 +60,7 @@ class TradingTables:
             self._writer.fence(cur)
             if batch.orders:
                 cur.executemany(_UPSERT_ORDER, [_order_row(o) for o in batch.orders.values()])
+            _many(cur, _INSERT_CONDITIONAL, [_conditional_row(c) for c in batch.conditionals.values()])
             insert_trades(conn, batch.trades)
             copy_rows(cur, "fills", _FILL_COLS, map(_fill_row, batch.fills))
             first, entries = batch.first_entry_id, batch.journal.entries
@@ -143,6 +163,30 @@ class TradingTables:
         rows = self._all(f"SELECT {_FILL_COLS} FROM fills WHERE {where} ORDER BY id DESC LIMIT %s", (*args, limit))
         return [FillRecord(*r) for r in rows]
 
+    # -- conditional orders ------------------------------------------------------------------------------------
+    def live_conditionals(self) -> list[ConditionalOrder]:
+        return [ConditionalOrder(*r) for r in self._all(f"SELECT {_CONDITIONAL_COLS} FROM conditional_orders"
+                                                        f" WHERE {_LIVE} ORDER BY id")]
+
+    def conditional_client_id_taken(self, account: str, client_order_id: str) -> bool:
+        return self._one("SELECT 1 FROM conditional_orders WHERE account_id = %s AND client_order_id = %s",
+                         (account, client_order_id)) is not None
+
+    def last_prices(self) -> dict[str, int]:
+        return dict(self._all(_LAST_PRICES))
+
+    def get_conditional(self, account: str, conditional_id: str) -> ConditionalOrder | None:
+        row = self._one(f"SELECT {_CONDITIONAL_COLS} FROM conditional_orders WHERE id = %s AND account_id = %s",
+                        (conditional_id, account))
+        return ConditionalOrder(*row) if row else None
+
+    def list_conditionals(self, account: str, filters: dict, limit: int,
+                          before_id: str | None) -> list[ConditionalOrder]:
+        where, args = _conditional_filters(account, filters, before_id)
+        rows = self._all(f"SELECT {_CONDITIONAL_COLS} FROM conditional_orders WHERE {where.replace('?', '%s')}"
+                         " ORDER BY id DESC LIMIT %s", (*args, limit))
+        return [ConditionalOrder(*r) for r in rows]
+
     # -- checks ------------------------------------------------------------------------------------------------
     def ledger_report(self) -> dict:
         """As SQLiteStore's (impl/store/trading.py), read in one REPEATABLE READ transaction so that every list is of
@@ -171,9 +215,7 @@ _REPORT = {
              " WHERE b.free <> COALESCE(p.free, 0) OR b.locked <> COALESCE(p.locked, 0)",
     "negative": "SELECT account_id, asset, free, locked FROM balances"
                 " WHERE account_id <> 'sys:deposits' AND (free < 0 OR locked < 0)",
-    "reserved": "SELECT o.account_id, CASE o.side WHEN 'buy' THEN m.quote ELSE m.base END AS asset,"
-                f" CAST(SUM(o.reserved) AS BIGINT) FROM orders o JOIN markets m USING (symbol) WHERE o.{_OPEN}"
-                " GROUP BY 1, 2",
+    "reserved": _RESERVED,  # open orders' and live conditional orders' reservations
     "locked": "SELECT account_id, asset, locked FROM balances WHERE locked <> 0",
     "totals": "SELECT asset, CAST(SUM(free + locked) AS BIGINT) FROM balances GROUP BY asset",
     # what start-up could not rebuild a book from (both only happen if two writers ever traded on one database)
