@@ -669,7 +669,7 @@ def _add_levels(step: _Step, symbol: str, levels) -> None:
 
 def _snapshot(outcome):
     """Copies of the orders in an outcome: the live orders keep changing under later commands."""
-    if isinstance(outcome, OrderState):
+    if isinstance(outcome, OrderState | ConditionalOrder):
         return outcome.snapshot()
     if isinstance(outcome, list):
         return [_snapshot(item) for item in outcome]

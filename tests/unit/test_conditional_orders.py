@@ -1,15 +1,15 @@
+# ruff: noqa: F811  (the `database` fixture is imported from test_engine and named by every test)
 """Conditional orders in the engine (impl/domain/conditional.py, engine.py), over a real store — SQLite and PostgreSQL:
 stop loss, take profit and trailing stops fire at the first trade that crosses them, once, in the batch of that
 trade, with their funds reserved from placement to trigger and the placed order linked both ways; refusals at
 placement and at trigger; cancel; a restart keeps waiting triggers and trailing state.
 
 BTC/USDT of the demo listing: price 2 decimals (99.50 = 9_950), size 5 decimals (0.2 BTC = 20_000), USDT 8
-decimals (1 USDT = 10**8), BTC 8 decimals.
+decimals (1 USDT = 10**8), BTC 8 decimals: a size unit is 1000 BTC units (BF), price × size units are 10 USDT
+units (QF).
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import pytest
 from test_engine import ACCOUNTS, database, limit, make_trading, open_store  # noqa: F401  (database: a fixture)
@@ -17,9 +17,9 @@ from test_engine import ACCOUNTS, database, limit, make_trading, open_store  # n
 from impl.domain.conditional import trailing_trigger
 from impl.domain.errors import ConditionalOrderNotFound, InvalidArgument, OrderRejected
 from impl.domain.events import ConditionalUpdated, OrderUpdated
-from impl.domain.orders import MarketUnits
 
 USDT, BTC = 10**8, 10**8
+BF, QF = 1000, 10
 
 
 def funded(database):
@@ -55,7 +55,7 @@ def test_a_stop_loss_reserves_at_placement_and_fires_once_at_the_first_trade_tha
     trade_at(trading, "100.00")
     trading.place("usr_A", limit("usr_A", "buy", "98.00", "1"))  # the bid the stop will sell into
     c = trading.place_conditional("usr_C", stop("sell", "stop_market", "99.00", size="0.2"))
-    assert (c.status, c.trigger_direction, c.reserved) == ("new", "fall", 20_000 * 1000)
+    assert (c.status, c.trigger_direction, c.reserved) == ("new", "fall", 20_000 * BF)
     assert store.balance("usr_C", "BTC") == (50 * BTC - c.reserved, c.reserved)
     batches: list[list] = []
     trading.listeners.append(batches.append)
@@ -66,14 +66,14 @@ def test_a_stop_loss_reserves_at_placement_and_fires_once_at_the_first_trade_tha
     assert fired.status == "finished" and fired.reason == "filled" and fired.reserved == 0
     placed = trading.order("usr_C", fired.order_id)
     assert placed.parent_id == c.id and placed.status == "filled" and placed.filled == 20_000
-    assert placed.filled_quote == 9_800 * 20_000 * 1000  # at 98.00
+    assert placed.filled_quote == 9_800 * 20_000 * QF  # at 98.00
     last = batches[-1]
     updates = [e.conditional.status for commit in last for e in commit.events if type(e) is ConditionalUpdated]
     assert updates == ["finished"]  # triggered and finished in one step: its final state
     assert any(type(e) is OrderUpdated and e.order.id == placed.id for commit in last for e in commit.events)
-    fee = -(-9_800 * 20_000 * 1000 * 2 // 1000)  # taker 0.2 %, rounded up
-    assert store.balance("usr_C", "BTC") == (50 * BTC - 20_000 * 1000, 0)
-    assert store.balance("usr_C", "USDT") == (5_000_000 * USDT + 9_800 * 20_000 * 1000 - fee, 0)
+    fee = -(-9_800 * 20_000 * QF * 2 // 1000)  # taker 0.2 %, rounded up
+    assert store.balance("usr_C", "BTC") == (50 * BTC - 20_000 * BF, 0)
+    assert store.balance("usr_C", "USDT") == (5_000_000 * USDT + 9_800 * 20_000 * QF - fee, 0)
     trade_at(trading, "98.50")  # below the trigger again: it fired once, nothing more
     assert len(store.list_orders("usr_C", {}, 100, None)) == 1
     clean(store)
@@ -137,7 +137,7 @@ def test_cancel_releases_the_reservation_only_while_it_waits(database):
     trade_at(trading, "100.00")
     c = trading.place_conditional("usr_C", stop("buy", "stop_limit", "101.00", price="101.50", size="0.2",
                                                  client_order_id="brk-1"))
-    assert c.reserved == 10_150 * 20_000 * 1000
+    assert c.reserved == 10_150 * 20_000 * QF
     assert store.balance("usr_C", "USDT").locked == c.reserved
     with pytest.raises(OrderRejected) as refused:
         trading.place_conditional("usr_C", stop("buy", "stop_limit", "101.00", price="101.50", size="0.2",
@@ -180,21 +180,27 @@ def test_a_fired_limit_order_keeps_it_triggered_until_its_order_ends(database):
 
 
 def test_an_order_refused_at_trigger_time_ends_the_conditional_order_rejected_with_funds_free(database):
+    """No rule of today's spot markets can refuse a triggered order (funds are reserved at placement; a halted market
+    has no trades to trigger anything), so the refusal is injected: the engine's placement refuses orders placed by a
+    trigger, before touching anything, as a future rule (a halt between the trade and the trigger, a risk limit)
+    would."""
     store, trading = funded(database)
     trade_at(trading, "100.00")
     c = trading.place_conditional("usr_C", stop("sell", "stop_market", "99.00", size="0.2"))
     engine = trading.engine
-    u = engine.units["BTC/USDT"]
-    halted = MarketUnits(replace(u.market, status="halted"), u.base_precision, u.quote_precision)
+    place = engine._place
 
-    def halt(_engine):
-        engine.units["BTC/USDT"] = halted  # as an operator's halt would, between the trade and its trigger
+    def refusing(account, order, step, parent_id=None):
+        if parent_id is not None:
+            raise OrderRejected("market_halted", "BTC/USDT is halted; new orders are refused.", field="symbol")
+        return place(account, order, step, parent_id)
 
-    trading.engine.reactions.append(lambda e, committed: halt(e) or [])
+    engine._place = refusing
     trade_at(trading, "99.00")
     rejected = trading.conditional("usr_C", c.id)
     assert (rejected.status, rejected.reason, rejected.order_id) == ("rejected", "market_halted", None)
     assert store.balance("usr_C", "BTC") == (50 * BTC, 0)
+    assert store.list_orders("usr_C", {}, 10, None) == []
     clean(store)
 
 
@@ -209,10 +215,10 @@ def test_a_trailing_stop_follows_the_high_by_its_callback_and_fires_when_the_pri
         now = trading.conditional("usr_C", c.id)
         assert now.status == "new" and now.tracked_price == tracked
         assert now.trigger_price == trailing_trigger("sell", tracked, 1, 150, None)
-    assert trading.conditional("usr_C", c.id).trigger_price == 10_177  # 103.33 × 0.985 = 101.7801, down to tick
-    trade_at(trading, "101.78")  # one tick above the trigger: still waiting
+    assert trading.conditional("usr_C", c.id).trigger_price == 10_178  # 103.33 × 0.985 = 101.78005, down to tick
+    trade_at(trading, "101.79")  # one tick above the trigger: still waiting
     assert trading.conditional("usr_C", c.id).status == "new"
-    trade_at(trading, "101.77")
+    trade_at(trading, "101.78")
     fired = trading.conditional("usr_C", c.id)
     assert fired.status == "finished" and trading.order("usr_C", fired.order_id).filled == 10_000
     clean(store)
@@ -253,7 +259,7 @@ def test_a_restart_keeps_waiting_triggers_and_the_trailing_state(database):
     assert again.engine.last_price["BTC/USDT"] == 10_400
     moved = again.conditional("usr_C", trailing.id)
     assert (moved.tracked_price, moved.trigger_price) == (10_400, 10_100)
-    again.place("usr_A", limit("usr_A", "buy", "80.00", "1"))
+    again.place("usr_A", limit("usr_A", "buy", "99.00", "1"))  # the trailing sell trades here, above 95.00
     trade_at(again, "101.00")  # crosses the trailing trigger only
     assert again.conditional("usr_C", trailing.id).status == "finished"
     assert again.conditional("usr_C", waiting.id).status == "new"
