@@ -16,6 +16,7 @@ import itertools
 import json
 import threading
 from collections.abc import Callable
+from dataclasses import fields, replace
 from fractions import Fraction
 
 import pytest
@@ -26,9 +27,10 @@ from impl import demo
 from impl.domain.book import apply_book_changes, restore_books
 from impl.domain.candles import INTERVAL_MS, apply_trade, bucket
 from impl.domain.commands import CancelOrder, Deposit, PlaceOrder, decode_result
+from impl.domain.conditional import LIMIT_KINDS, ConditionalOrder, direction
 from impl.domain.engine import Batch, Engine
 from impl.domain.errors import InvalidArgument, OrderNotFound, OrderRejected
-from impl.domain.events import BalanceChanged, FillMade, OrderUpdated, TradeMade
+from impl.domain.events import BalanceChanged, Committed, ConditionalUpdated, FillMade, OrderUpdated, TradeMade
 from impl.domain.identity_model import ApiKey, Session, User
 from impl.domain.ledger import Entry, Journal, Posting
 from impl.domain.model import Candle, Trade
@@ -508,6 +510,9 @@ def check_reads(store) -> None:
     opened = store.open_orders()
     assert [(o.symbol, o.seq) for o in opened] == sorted((o.symbol, o.seq) for o in opened)
     assert all(o.is_open and store.get_order(o.account, o.id) == o for o in opened)
+    live = store.live_conditionals()
+    assert [c.id for c in live] == sorted(c.id for c in live)
+    assert all(c.is_live and store.get_conditional(c.account, c.id) == c for c in live)
     balances = store.all_balances()
     for (account, asset), held in balances.items():
         assert store.balance(account, asset) == held
@@ -518,18 +523,21 @@ def check_reads(store) -> None:
 def replayed(store) -> dict:
     """The state the outbox describes: the last update of every order and balance, every fill and trade."""
     rows = store.outbox_after(0, EVERYTHING)
-    orders, balances, fills, trades = {}, {}, [], []
+    orders, conditionals, balances, fills, trades = {}, {}, {}, [], []
     for committed in rows:
         for event in committed.events:
             if isinstance(event, OrderUpdated):
                 orders[event.order.id] = event.order
+            elif isinstance(event, ConditionalUpdated):
+                conditionals[event.conditional.id] = event.conditional
             elif isinstance(event, BalanceChanged):
                 balances[(event.account, event.asset)] = (event.free, event.locked)
             elif isinstance(event, FillMade):
                 fills.append(event.fill)
             elif isinstance(event, TradeMade):
                 trades.append(event.trade)
-    return {"seqs": [c.seq for c in rows], "orders": orders, "balances": balances, "fills": fills, "trades": trades}
+    return {"seqs": [c.seq for c in rows], "orders": orders, "conditionals": conditionals, "balances": balances,
+            "fills": fills, "trades": trades}
 
 
 def check_outbox_replays_the_state(store) -> dict:
@@ -543,6 +551,9 @@ def check_outbox_replays_the_state(store) -> dict:
             sorted((o for o in state["orders"].values() if o.account == account), key=lambda o: o.id, reverse=True)
         assert store.list_fills(account, {}, EVERYTHING, None) == \
             sorted((f for f in state["fills"] if f.account == account), key=lambda f: f.id, reverse=True)
+        assert store.list_conditionals(account, {}, EVERYTHING, None) == \
+            sorted((c for c in state["conditionals"].values() if c.account == account), key=lambda c: c.id,
+                   reverse=True)
     for symbol in {t.symbol for t in state["trades"]}:
         assert store.list_trades(symbol, EVERYTHING, None) == \
             sorted((t for t in state["trades"] if t.symbol == symbol), key=lambda t: t.id, reverse=True)
@@ -694,6 +705,10 @@ def trading_state(store) -> dict:
         "last_outbox_seq": store.last_outbox_seq(),
         "outbox": store.outbox_after(0, EVERYTHING),
         "client_order_ids": [store.client_order_id_taken("usr_A", c) for c in ("taken", "fresh")],
+        "conditionals": {a: store.list_conditionals(a, {}, EVERYTHING, None) for a in ACCOUNTS},
+        "live_conditionals": store.live_conditionals(),
+        "conditional_client_ids": [store.conditional_client_id_taken("usr_B", c) for c in ("taken", "fresh")],
+        "last_prices": store.last_prices(),
     }
 
 
@@ -715,6 +730,8 @@ def test_write_trading_writes_a_whole_batch_or_nothing(store):
                                                        "fresh")))
     batch.prune_outbox_through = 1
     assert batch.trades and batch.fills and batch.sequences and len(batch.results) == 2
+    refused = conditional(1, "usr_B", status="rejected", reason="market_halted", reserved=0, client_order_id="fresh")
+    batch.conditionals[refused.id] = refused  # a conditional order that ended (it holds no funds)
     # ... and, last, an order of usr_A that reuses a client order id usr_A already has: the batch must be refused
     duplicate = OrderState(new_id("ord"), "usr_A", "BTC/USDT", "sell", "limit", "GTC", False, 10_100, 1_000, None,
                            "taken", "open", 0, 0, 0, 1_000, 0, None, None, T0, T0)
@@ -740,6 +757,8 @@ def test_write_trading_writes_a_whole_batch_or_nothing(store):
     assert after["last_entry_id"] == before["last_entry_id"] + len(batch.journal.entries)
     assert after["last_outbox_seq"] == batch.outbox[-1].seq and after["outbox"][0].seq == 2  # row 1 pruned
     assert after["client_order_ids"] == [True, True]
+    assert after["conditionals"]["usr_B"] == [refused] and after["conditional_client_ids"] == [False, True]
+    assert after["last_prices"] == {"BTC/USDT": batch.trades[-1].price}
     assert store.get_order("usr_A", taken.id).filled == 40_000
     assert store.reserve_idempotency_key("usr_B", "k-1", "fp", T0, DAY).state == "done"
     assert store.operator_command(inbox).state == "done"
@@ -1005,3 +1024,196 @@ def test_the_engines_stored_result_is_read_back_by_key(store):
     assert store.reserve_idempotency_key("usr_A", "k-http", "fp", T0, DAY) is None
     store.complete_idempotency_key("usr_A", "k-http", 200, "[]", b"{}")
     assert store.idempotency_result("usr_A", "k-http") is None  # done by an HTTP answer, no engine result
+
+
+# -- conditional orders ---------------------------------------------------------------------------------------------
+def conditional(n: int, account: str = "usr_A", symbol: str = "BTC/USDT", side: str = "sell",
+                kind: str = "stop_market", status: str = "new", **changes) -> ConditionalOrder:
+    """A conditional order as the engine would store it (amounts only need to be consistent where a test says)."""
+    trailing, limit_kind = kind == "trailing_stop", kind in LIMIT_KINDS
+    sized_by_quote = side == "buy" and not limit_kind
+    record = ConditionalOrder(
+        id=f"cond_{n:026d}", account=account, symbol=symbol, side=side, type=kind,
+        trigger_direction=direction(kind, side), trigger_price=None if trailing else 9_500,
+        price=10_100 if limit_kind else None, size=None if sized_by_quote else 1_000,
+        quote_size=5_000_000 if sized_by_quote else None, tif="GTC" if limit_kind else "IOC",
+        activation_price=10_200 if trailing else None, callback_rate=150 if trailing else None, callback_amount=None,
+        tracked_price=None, client_order_id=None, status=status, reason=None, order_id=None, order_list_id=None,
+        reserved=1_000, created_at_ms=T0 + n, updated_at_ms=T0 + n, triggered_at_ms=None)
+    return replace(record, **changes)
+
+
+def write(store, journal: Journal | None = None, **batch) -> None:
+    """One hand-built batch (the engine would build it; these tests write what they read back)."""
+    with store.transaction():
+        store.write_trading(Batch(journal or Journal(store.balance), first_entry_id=store.last_entry_id() + 1,
+                                  **batch))
+
+
+def order_of(n: int, account: str = "usr_A", **changes) -> OrderState:
+    order = OrderState(f"ord_{n:026d}", account, "BTC/USDT", "sell", "limit", "GTC", False, 10_000, 100, None, None,
+                       "open", 0, 0, 0, 100, 0, None, n, T0 + n, T0 + n)  # positional, as before parent_id: None
+    return replace(order, **changes)
+
+
+CONDITIONAL_MUTABLE = ("trigger_price", "tracked_price", "status", "reason", "order_id", "reserved", "updated_at_ms",
+                       "triggered_at_ms")
+
+
+def test_an_orders_parent_id_is_stored_read_back_and_never_changes(store):
+    demo.seed_if_empty(store)
+    plain, placed = order_of(1), order_of(2, parent_id=conditional(7).id)
+    assert plain.parent_id is None
+    seq = store.last_outbox_seq() + 1
+    write(store, orders={o.id: o for o in (plain, placed)},
+          outbox=[Committed(seq, T0, (OrderUpdated(plain), OrderUpdated(placed)))])
+    assert store.get_order("usr_A", placed.id) == placed and store.get_order("usr_A", plain.id) == plain
+    assert store.open_orders() == [plain, placed]
+    assert store.list_orders("usr_A", {}, 10, None) == [placed, plain]
+    assert store.outbox_after(seq - 1, 1)[0].events == (OrderUpdated(plain), OrderUpdated(placed))
+    # an update carries whatever the writer had; the parent, like the owner, stays as first written
+    write(store, orders={o.id: o for o in (replace(placed, status="cancelled", remaining=0, parent_id=None),
+                                           replace(plain, status="cancelled", remaining=0, parent_id="cond_other"))})
+    assert store.get_order("usr_A", placed.id) == replace(placed, status="cancelled", remaining=0)
+    assert store.get_order("usr_A", plain.id) == replace(plain, status="cancelled", remaining=0)
+    assert store.open_orders() == []
+
+
+def test_a_conditional_order_is_upserted_changing_only_what_moves_after_placement(store):
+    demo.seed_if_empty(store)
+    trailing = conditional(1, side="sell", kind="trailing_stop", client_order_id="trail", order_list_id="list_1")
+    stop = conditional(2, "usr_B", "ETH/USDT", "buy", "stop_limit", reserved=1_010_000)
+    take = conditional(3, side="buy", kind="take_profit_market")
+    seq = store.last_outbox_seq() + 1
+    write(store, conditionals={c.id: c for c in (trailing, stop, take)},
+          outbox=[Committed(seq, T0, (ConditionalUpdated(trailing),))])
+    assert store.get_conditional("usr_A", trailing.id) == trailing
+    assert store.get_conditional("usr_B", stop.id) == stop and store.get_conditional("usr_A", take.id) == take
+    assert store.get_conditional("usr_B", trailing.id) is None  # another's
+    assert store.get_conditional("usr_A", "cond_unknown") is None
+    assert store.live_conditionals() == [trailing, stop, take]
+    assert store.outbox_after(seq - 1, 1)[0].events == (ConditionalUpdated(trailing),)
+
+    # the engine rewrites a whole snapshot; a store keeps what it was placed with and takes what moved
+    moved = dict(trigger_price=10_050, tracked_price=10_200, status="triggered", reason=None, order_id="ord_placed",
+                 reserved=0, updated_at_ms=T0 + 50, triggered_at_ms=T0 + 50)
+    assert set(moved) == set(CONDITIONAL_MUTABLE)
+    fixed = dict(account="usr_C", symbol="ETH/USDT", side="buy", type="stop_market", trigger_direction="rise",
+                 price=1, size=2, quote_size=3, tif="FOK", activation_price=4, callback_rate=5, callback_amount=6,
+                 client_order_id="other", order_list_id=None, created_at_ms=T0 + 99)
+    assert set(moved) | set(fixed) | {"id"} == {f.name for f in fields(ConditionalOrder)}  # every field is one or other
+    write(store, conditionals={trailing.id: replace(trailing, **moved, **fixed),
+                               take.id: replace(take, status="cancelled", reason="requested", reserved=0)})
+    expected = replace(trailing, **moved)
+    assert store.get_conditional("usr_A", trailing.id) == expected
+    assert store.get_conditional("usr_C", trailing.id) is None
+    assert store.live_conditionals() == [expected, stop]  # triggered is still live; cancelled is not
+    assert store.conditional_client_id_taken("usr_A", "trail") and not store.conditional_client_id_taken("usr_C",
+                                                                                                        "other")
+    # handed out as copies
+    for read in (lambda: store.get_conditional("usr_A", trailing.id), lambda: store.live_conditionals()[0],
+                 lambda: store.list_conditionals("usr_A", {}, 10, None)[-1]):
+        copy = read()
+        assert copy == expected
+        copy.status, copy.reserved = "finished", 7
+    assert store.get_conditional("usr_A", trailing.id) == expected
+
+
+def test_a_conditional_client_order_id_is_unique_per_account_among_its_conditional_orders(store):
+    demo.seed_if_empty(store)
+    first = conditional(1, client_order_id="c1")
+    write(store, conditionals={first.id: first})
+    assert store.conditional_client_id_taken("usr_A", "c1")
+    assert not store.conditional_client_id_taken("usr_B", "c1") and not store.conditional_client_id_taken("usr_A", "c2")
+    assert not store.client_order_id_taken("usr_A", "c1")  # orders have client order ids of their own
+    order = order_of(1, client_order_id="c1")
+    write(store, orders={order.id: order})
+    assert store.client_order_id_taken("usr_A", "c1") and store.get_order("usr_A", order.id) == order
+    before = trading_state(store)
+
+    clash = conditional(2, client_order_id="c1")
+    twins = [conditional(3, client_order_id="c3"), conditional(4, client_order_id="c3")]
+    bad = [conditional(5, kind="stop_loss"), conditional(6, status="open"), conditional(7, symbol="DOGE/USDT"),
+           conditional(8, tif="GTD"), conditional(9, trigger_direction="up")]
+    for refused in ([clash], twins, *([b] for b in bad)):
+        fine = conditional(10, "usr_B", client_order_id="c1")
+        with pytest.raises(Exception):  # noqa: B017 (the implementation's own integrity error)
+            write(store, conditionals={c.id: c for c in [fine, *refused]})
+        assert trading_state(store) == before
+        assert store.get_conditional("usr_B", fine.id) is None
+        assert all(store.get_conditional("usr_A", c.id) is None for c in refused)
+    write(store, conditionals={first.id: replace(first, status="cancelled", reason="requested", reserved=0)})
+    assert store.conditional_client_id_taken("usr_A", "c1")  # an ended one keeps its client order id taken
+    fine = conditional(10, "usr_B", client_order_id="c1")
+    write(store, conditionals={fine.id: fine})
+    assert store.get_conditional("usr_B", fine.id) == fine
+
+
+def test_conditional_order_pages_filter_and_cover_every_match_once_newest_first(store):
+    demo.seed_if_empty(store)
+    statuses = ("new", "triggered", "finished", "cancelled", "rejected", "expired")
+    records = [conditional(i, ACCOUNTS[i % 2], SYMBOLS[i % 3 % 2], ("sell", "buy")[i % 4 // 2],
+                           ("stop_market", "stop_limit", "take_profit_market", "trailing_stop")[i % 4],
+                           statuses[i % 6], created_at_ms=T0 + 1000 * i) for i in range(24)]
+    write(store, conditionals={c.id: c for c in records})
+    middle = T0 + 1000 * 12
+    cases = [{}, {"symbol": "ETH/USDT"}, {"live": True}, {"live": False}, {"live": None}, {"start_ms": middle},
+             {"end_ms": middle}, {"start_ms": middle - 4000, "end_ms": middle + 4000, "symbol": "BTC/USDT"},
+             {"live": True, "symbol": "BTC/USDT", "start_ms": T0 + 3000}, {"symbol": None, "live": False},
+             {"symbol": "SOL/USDT"}]
+
+    def matches(c: ConditionalOrder, f: dict) -> bool:
+        return ((f.get("symbol") is None or c.symbol == f["symbol"])
+                and (f.get("live") is None or c.is_live == f["live"])
+                and (f.get("start_ms") is None or c.created_at_ms >= f["start_ms"])
+                and (f.get("end_ms") is None or c.created_at_ms < f["end_ms"]))
+
+    for account in ACCOUNTS:
+        for filters in cases:
+            expected = sorted((c for c in records if c.account == account and matches(c, filters)),
+                              key=lambda c: c.id, reverse=True)
+            for size in (1, 2, 5, 100):
+                listed = pages(lambda n, before, a=account, f=filters: store.list_conditionals(a, f, n, before),
+                               size)
+                assert listed == expected, (account, filters, size)
+    assert store.live_conditionals() == [c for c in records if c.is_live]
+    assert store.list_conditionals("usr_A", {}, 3, records[-1].id) == \
+        sorted((c for c in records[:-1] if c.account == "usr_A"), key=lambda c: c.id, reverse=True)[:3]
+
+
+def test_the_last_price_of_each_market_is_its_newest_trade(store):
+    demo.seed_if_empty(store)
+    assert store.last_prices() == {}
+    store.record_trades([trade(5, price=6_100_000), trade(2, price=6_200_000), trade(3, symbol="ETH/USDT", price=300)])
+    assert store.last_prices() == {"BTC/USDT": 6_100_000, "ETH/USDT": 300}  # the greatest id, not the last written
+    write(store, trades=[trade(6, price=6_150_100), trade(7, price=6_150_200)])
+    assert store.last_prices() == {"BTC/USDT": 6_150_200, "ETH/USDT": 300}
+
+
+def test_the_ledger_report_counts_live_conditional_orders_reservations_as_locked(store):
+    demo.seed_if_empty(store)
+    journal = Journal(store.balance)
+    journal.deposit("usr_A", "USDT", 10_000, "dep-1", T0)
+    journal.deposit("usr_A", "BTC", 500, "dep-2", T0)
+    journal.reserve("usr_A", "USDT", 3_000, "cond-buy", T0)  # a live conditional buy
+    journal.reserve("usr_A", "USDT", 2_000, "ord-1", T0)  # the open order a triggered conditional order placed
+    journal.reserve("usr_A", "BTC", 200, "cond-sell", T0)  # a live conditional sell
+    buy = conditional(1, side="buy", kind="take_profit_market", reserved=3_000)
+    sell = conditional(2, side="sell", kind="stop_limit", reserved=200)
+    triggered = conditional(3, side="buy", kind="stop_limit", status="triggered", reserved=0, order_id="ord_1")
+    ended = conditional(4, side="sell", status="cancelled", reason="requested", reserved=0)
+    placed = order_of(1, side="buy", price=9_000, reserved=2_000, parent_id=triggered.id)
+    write(store, orders={placed.id: placed}, conditionals={c.id: c for c in (buy, sell, triggered, ended)},
+          journal=journal)
+    check_ledger(store)
+    assert store.balance("usr_A", "USDT") == (5_000, 5_000) and store.balance("usr_A", "BTC") == (300, 200)
+
+    # a conditional order that ended without its funds released, and one whose funds were never locked
+    unfunded = conditional(5, "usr_B", "ETH/USDT", side="buy", kind="stop_market", reserved=70)
+    write(store, conditionals={sell.id: replace(sell, status="cancelled", reason="requested", reserved=0),
+                               unfunded.id: unfunded})
+    report = store.ledger_report()
+    assert sorted((tuple(k), locked, reserved) for k, locked, reserved in report["locked_vs_reserved"]) == \
+        [(("usr_A", "BTC"), 200, 0), (("usr_B", "USDT"), 0, 70)]
+    assert {k: report[k] for k in PROBLEMS if k != "locked_vs_reserved"} == \
+        {k: [] for k in PROBLEMS if k != "locked_vs_reserved"}

@@ -676,7 +676,7 @@ class MemoryStore:
             entries = dict(self._entries)
             balances = dict(self._balances)
             resting = [o.snapshot() for o in self._orders.values() if o.status in OPEN_STATUSES]
-            waiting = [c.snapshot() for c in self._conditionals.values() if c.status in LIVE_STATUSES]
+            live = [c.snapshot() for c in self._conditionals.values() if c.status in LIVE_STATUSES]
             markets = dict(self._markets)
         sums: dict[tuple[int, str], int] = {}
         posted: dict[tuple[str, str], list[int]] = {}
@@ -691,7 +691,7 @@ class MemoryStore:
         negative = [(account, asset, b.free, b.locked) for (account, asset), b in sorted(balances.items())
                     if account != DEPOSITS and (b.free < 0 or b.locked < 0)]
         reserved_by: dict[tuple[str, str], int] = {}
-        for o in [*resting, *waiting]:  # open orders' and live conditional orders' reservations
+        for o in [*resting, *live]:  # open orders' and live conditional orders' reservations
             m = markets.get(o.symbol)
             if m is not None:
                 key = (o.account, m.quote if o.side == "buy" else m.base)
