@@ -143,9 +143,9 @@ def sync_detailed(
     | `trailing_stop` | buy | rises to its trailing trigger, above the lowest price since activation | a
     market buy |
 
-    **The order it places** is an ordinary order (never post-only), seen with `GET /orders/{order_id}`
-    and on
-    the stream's `orders` channel, whose `conditional_order_id` names this conditional order.
+    **The order it places** is an ordinary order (never post-only) whose `conditional_order_id` names
+    this
+    conditional order; follow it with `GET /orders/{order_id}` and on the stream's `orders` channel.
     - Limit kinds (`stop_limit`, `take_profit_limit`): `price` and `size` required; `tif` is `GTC`
     (default),
       `IOC` or `FOK`, as for `POST /orders`.
@@ -166,12 +166,11 @@ def sync_detailed(
       `422 would_trigger_immediately` (place an ordinary order instead). A market that has never traded
     accepts
       any trigger; trailing stops are never refused this way.
-    - Triggers are evaluated by the matching engine at each trade, in engine order (the order of the
-    trades
-      of `GET /markets/{symbol}/trades`). A trigger fires at most once, at the first trade that reaches
-    it, and
-      the order it places is matched in that same engine step, before any other request is handled — so
-    its
+    - Triggers are evaluated by the matching engine at each trade of the market, in engine order (the
+    order
+      in which the trades print). A trigger fires at most once, at the first trade that reaches it, and
+    the
+      order it places is matched in that same engine step, before any other request is handled — so its
       own trades may fire further triggers. Conditional orders that one trade fires are placed in order
     of
       their trigger's distance from that trade's price (nearest first), then oldest first.
@@ -224,25 +223,25 @@ def sync_detailed(
     of the rule that refused the triggered order). `expired` is reserved for time-limited kinds; none is
     offered yet. Every change is sent on the stream's `conditional_orders` channel.
 
-    **Checks at placement.** Structural rules a JSON schema cannot express answer `400 invalid_request`
-    naming
-    the field: a `trigger_price` on a trailing stop or none on another kind; `activation_price`,
-    `callback_rate` or `callback_amount` on another kind than `trailing_stop`, or both or neither
-    callback on a
-    trailing stop; `price` missing on a limit kind or given on a market kind; `size` missing on a sell
-    or a
-    limit buy, or given on a market-kind buy; `quote_size` missing on a market-kind buy or given on
-    anything
-    else; `GTC` on a market kind; `FOK` with `quote_size`. Then the market's rules, with the codes of
-    `POST /orders`: `unknown_market`, `market_halted`, `invalid_tick_size` (any price field:
-    `trigger_price`,
-    `price`, `activation_price`, `callback_amount`), `invalid_step_size`, `size_too_small`,
-    `size_too_large`,
-    `notional_too_small` (`price × size`, or `trigger_price × size` for a market-kind sell),
-    `price_out_of_range`. Then `trigger_price_type_unsupported`, `duplicate_client_order_id`
-    (`client_order_id` is unique per account among its conditional orders), `would_trigger_immediately`
-    and
-    `insufficient_balance`.
+    **Refusals.** Structural rules a JSON schema cannot express answer `400 invalid_request` naming the
+    field:
+    a `trigger_price` on a trailing stop or none on another kind; `activation_price`, `callback_rate` or
+    `callback_amount` on another kind than `trailing_stop`, or both or neither callback on a trailing
+    stop;
+    `price` missing on a limit kind or given on a market kind; `size` missing on a sell or a limit buy,
+    or
+    given on a market-kind buy; `quote_size` missing on a market-kind buy or given on anything else;
+    `GTC` on
+    a market kind; `FOK` with `quote_size`. The market's rules answer with the codes of `POST /orders`:
+    `unknown_market`, `market_halted`, `invalid_tick_size` (any price field: `trigger_price`, `price`,
+    `activation_price`, `callback_amount`), `invalid_step_size` (`size`, or `quote_size` beyond its
+    asset's
+    precision), `size_too_small`, `size_too_large`, `notional_too_small` (`price × size`;
+    `trigger_price × size` for a market-kind sell; `quote_size` for a market-kind buy),
+    `price_out_of_range`. And
+    `trigger_price_type_unsupported`, `duplicate_client_order_id` (`client_order_id` is unique per
+    account
+    among its conditional orders), `would_trigger_immediately` and `insufficient_balance`.
 
     Args:
         x_cooud_signature_version (str | Unset):
@@ -314,9 +313,9 @@ def sync(
     | `trailing_stop` | buy | rises to its trailing trigger, above the lowest price since activation | a
     market buy |
 
-    **The order it places** is an ordinary order (never post-only), seen with `GET /orders/{order_id}`
-    and on
-    the stream's `orders` channel, whose `conditional_order_id` names this conditional order.
+    **The order it places** is an ordinary order (never post-only) whose `conditional_order_id` names
+    this
+    conditional order; follow it with `GET /orders/{order_id}` and on the stream's `orders` channel.
     - Limit kinds (`stop_limit`, `take_profit_limit`): `price` and `size` required; `tif` is `GTC`
     (default),
       `IOC` or `FOK`, as for `POST /orders`.
@@ -337,12 +336,11 @@ def sync(
       `422 would_trigger_immediately` (place an ordinary order instead). A market that has never traded
     accepts
       any trigger; trailing stops are never refused this way.
-    - Triggers are evaluated by the matching engine at each trade, in engine order (the order of the
-    trades
-      of `GET /markets/{symbol}/trades`). A trigger fires at most once, at the first trade that reaches
-    it, and
-      the order it places is matched in that same engine step, before any other request is handled — so
-    its
+    - Triggers are evaluated by the matching engine at each trade of the market, in engine order (the
+    order
+      in which the trades print). A trigger fires at most once, at the first trade that reaches it, and
+    the
+      order it places is matched in that same engine step, before any other request is handled — so its
       own trades may fire further triggers. Conditional orders that one trade fires are placed in order
     of
       their trigger's distance from that trade's price (nearest first), then oldest first.
@@ -395,25 +393,25 @@ def sync(
     of the rule that refused the triggered order). `expired` is reserved for time-limited kinds; none is
     offered yet. Every change is sent on the stream's `conditional_orders` channel.
 
-    **Checks at placement.** Structural rules a JSON schema cannot express answer `400 invalid_request`
-    naming
-    the field: a `trigger_price` on a trailing stop or none on another kind; `activation_price`,
-    `callback_rate` or `callback_amount` on another kind than `trailing_stop`, or both or neither
-    callback on a
-    trailing stop; `price` missing on a limit kind or given on a market kind; `size` missing on a sell
-    or a
-    limit buy, or given on a market-kind buy; `quote_size` missing on a market-kind buy or given on
-    anything
-    else; `GTC` on a market kind; `FOK` with `quote_size`. Then the market's rules, with the codes of
-    `POST /orders`: `unknown_market`, `market_halted`, `invalid_tick_size` (any price field:
-    `trigger_price`,
-    `price`, `activation_price`, `callback_amount`), `invalid_step_size`, `size_too_small`,
-    `size_too_large`,
-    `notional_too_small` (`price × size`, or `trigger_price × size` for a market-kind sell),
-    `price_out_of_range`. Then `trigger_price_type_unsupported`, `duplicate_client_order_id`
-    (`client_order_id` is unique per account among its conditional orders), `would_trigger_immediately`
-    and
-    `insufficient_balance`.
+    **Refusals.** Structural rules a JSON schema cannot express answer `400 invalid_request` naming the
+    field:
+    a `trigger_price` on a trailing stop or none on another kind; `activation_price`, `callback_rate` or
+    `callback_amount` on another kind than `trailing_stop`, or both or neither callback on a trailing
+    stop;
+    `price` missing on a limit kind or given on a market kind; `size` missing on a sell or a limit buy,
+    or
+    given on a market-kind buy; `quote_size` missing on a market-kind buy or given on anything else;
+    `GTC` on
+    a market kind; `FOK` with `quote_size`. The market's rules answer with the codes of `POST /orders`:
+    `unknown_market`, `market_halted`, `invalid_tick_size` (any price field: `trigger_price`, `price`,
+    `activation_price`, `callback_amount`), `invalid_step_size` (`size`, or `quote_size` beyond its
+    asset's
+    precision), `size_too_small`, `size_too_large`, `notional_too_small` (`price × size`;
+    `trigger_price × size` for a market-kind sell; `quote_size` for a market-kind buy),
+    `price_out_of_range`. And
+    `trigger_price_type_unsupported`, `duplicate_client_order_id` (`client_order_id` is unique per
+    account
+    among its conditional orders), `would_trigger_immediately` and `insufficient_balance`.
 
     Args:
         x_cooud_signature_version (str | Unset):
@@ -480,9 +478,9 @@ async def asyncio_detailed(
     | `trailing_stop` | buy | rises to its trailing trigger, above the lowest price since activation | a
     market buy |
 
-    **The order it places** is an ordinary order (never post-only), seen with `GET /orders/{order_id}`
-    and on
-    the stream's `orders` channel, whose `conditional_order_id` names this conditional order.
+    **The order it places** is an ordinary order (never post-only) whose `conditional_order_id` names
+    this
+    conditional order; follow it with `GET /orders/{order_id}` and on the stream's `orders` channel.
     - Limit kinds (`stop_limit`, `take_profit_limit`): `price` and `size` required; `tif` is `GTC`
     (default),
       `IOC` or `FOK`, as for `POST /orders`.
@@ -503,12 +501,11 @@ async def asyncio_detailed(
       `422 would_trigger_immediately` (place an ordinary order instead). A market that has never traded
     accepts
       any trigger; trailing stops are never refused this way.
-    - Triggers are evaluated by the matching engine at each trade, in engine order (the order of the
-    trades
-      of `GET /markets/{symbol}/trades`). A trigger fires at most once, at the first trade that reaches
-    it, and
-      the order it places is matched in that same engine step, before any other request is handled — so
-    its
+    - Triggers are evaluated by the matching engine at each trade of the market, in engine order (the
+    order
+      in which the trades print). A trigger fires at most once, at the first trade that reaches it, and
+    the
+      order it places is matched in that same engine step, before any other request is handled — so its
       own trades may fire further triggers. Conditional orders that one trade fires are placed in order
     of
       their trigger's distance from that trade's price (nearest first), then oldest first.
@@ -561,25 +558,25 @@ async def asyncio_detailed(
     of the rule that refused the triggered order). `expired` is reserved for time-limited kinds; none is
     offered yet. Every change is sent on the stream's `conditional_orders` channel.
 
-    **Checks at placement.** Structural rules a JSON schema cannot express answer `400 invalid_request`
-    naming
-    the field: a `trigger_price` on a trailing stop or none on another kind; `activation_price`,
-    `callback_rate` or `callback_amount` on another kind than `trailing_stop`, or both or neither
-    callback on a
-    trailing stop; `price` missing on a limit kind or given on a market kind; `size` missing on a sell
-    or a
-    limit buy, or given on a market-kind buy; `quote_size` missing on a market-kind buy or given on
-    anything
-    else; `GTC` on a market kind; `FOK` with `quote_size`. Then the market's rules, with the codes of
-    `POST /orders`: `unknown_market`, `market_halted`, `invalid_tick_size` (any price field:
-    `trigger_price`,
-    `price`, `activation_price`, `callback_amount`), `invalid_step_size`, `size_too_small`,
-    `size_too_large`,
-    `notional_too_small` (`price × size`, or `trigger_price × size` for a market-kind sell),
-    `price_out_of_range`. Then `trigger_price_type_unsupported`, `duplicate_client_order_id`
-    (`client_order_id` is unique per account among its conditional orders), `would_trigger_immediately`
-    and
-    `insufficient_balance`.
+    **Refusals.** Structural rules a JSON schema cannot express answer `400 invalid_request` naming the
+    field:
+    a `trigger_price` on a trailing stop or none on another kind; `activation_price`, `callback_rate` or
+    `callback_amount` on another kind than `trailing_stop`, or both or neither callback on a trailing
+    stop;
+    `price` missing on a limit kind or given on a market kind; `size` missing on a sell or a limit buy,
+    or
+    given on a market-kind buy; `quote_size` missing on a market-kind buy or given on anything else;
+    `GTC` on
+    a market kind; `FOK` with `quote_size`. The market's rules answer with the codes of `POST /orders`:
+    `unknown_market`, `market_halted`, `invalid_tick_size` (any price field: `trigger_price`, `price`,
+    `activation_price`, `callback_amount`), `invalid_step_size` (`size`, or `quote_size` beyond its
+    asset's
+    precision), `size_too_small`, `size_too_large`, `notional_too_small` (`price × size`;
+    `trigger_price × size` for a market-kind sell; `quote_size` for a market-kind buy),
+    `price_out_of_range`. And
+    `trigger_price_type_unsupported`, `duplicate_client_order_id` (`client_order_id` is unique per
+    account
+    among its conditional orders), `would_trigger_immediately` and `insufficient_balance`.
 
     Args:
         x_cooud_signature_version (str | Unset):
@@ -649,9 +646,9 @@ async def asyncio(
     | `trailing_stop` | buy | rises to its trailing trigger, above the lowest price since activation | a
     market buy |
 
-    **The order it places** is an ordinary order (never post-only), seen with `GET /orders/{order_id}`
-    and on
-    the stream's `orders` channel, whose `conditional_order_id` names this conditional order.
+    **The order it places** is an ordinary order (never post-only) whose `conditional_order_id` names
+    this
+    conditional order; follow it with `GET /orders/{order_id}` and on the stream's `orders` channel.
     - Limit kinds (`stop_limit`, `take_profit_limit`): `price` and `size` required; `tif` is `GTC`
     (default),
       `IOC` or `FOK`, as for `POST /orders`.
@@ -672,12 +669,11 @@ async def asyncio(
       `422 would_trigger_immediately` (place an ordinary order instead). A market that has never traded
     accepts
       any trigger; trailing stops are never refused this way.
-    - Triggers are evaluated by the matching engine at each trade, in engine order (the order of the
-    trades
-      of `GET /markets/{symbol}/trades`). A trigger fires at most once, at the first trade that reaches
-    it, and
-      the order it places is matched in that same engine step, before any other request is handled — so
-    its
+    - Triggers are evaluated by the matching engine at each trade of the market, in engine order (the
+    order
+      in which the trades print). A trigger fires at most once, at the first trade that reaches it, and
+    the
+      order it places is matched in that same engine step, before any other request is handled — so its
       own trades may fire further triggers. Conditional orders that one trade fires are placed in order
     of
       their trigger's distance from that trade's price (nearest first), then oldest first.
@@ -730,25 +726,25 @@ async def asyncio(
     of the rule that refused the triggered order). `expired` is reserved for time-limited kinds; none is
     offered yet. Every change is sent on the stream's `conditional_orders` channel.
 
-    **Checks at placement.** Structural rules a JSON schema cannot express answer `400 invalid_request`
-    naming
-    the field: a `trigger_price` on a trailing stop or none on another kind; `activation_price`,
-    `callback_rate` or `callback_amount` on another kind than `trailing_stop`, or both or neither
-    callback on a
-    trailing stop; `price` missing on a limit kind or given on a market kind; `size` missing on a sell
-    or a
-    limit buy, or given on a market-kind buy; `quote_size` missing on a market-kind buy or given on
-    anything
-    else; `GTC` on a market kind; `FOK` with `quote_size`. Then the market's rules, with the codes of
-    `POST /orders`: `unknown_market`, `market_halted`, `invalid_tick_size` (any price field:
-    `trigger_price`,
-    `price`, `activation_price`, `callback_amount`), `invalid_step_size`, `size_too_small`,
-    `size_too_large`,
-    `notional_too_small` (`price × size`, or `trigger_price × size` for a market-kind sell),
-    `price_out_of_range`. Then `trigger_price_type_unsupported`, `duplicate_client_order_id`
-    (`client_order_id` is unique per account among its conditional orders), `would_trigger_immediately`
-    and
-    `insufficient_balance`.
+    **Refusals.** Structural rules a JSON schema cannot express answer `400 invalid_request` naming the
+    field:
+    a `trigger_price` on a trailing stop or none on another kind; `activation_price`, `callback_rate` or
+    `callback_amount` on another kind than `trailing_stop`, or both or neither callback on a trailing
+    stop;
+    `price` missing on a limit kind or given on a market kind; `size` missing on a sell or a limit buy,
+    or
+    given on a market-kind buy; `quote_size` missing on a market-kind buy or given on anything else;
+    `GTC` on
+    a market kind; `FOK` with `quote_size`. The market's rules answer with the codes of `POST /orders`:
+    `unknown_market`, `market_halted`, `invalid_tick_size` (any price field: `trigger_price`, `price`,
+    `activation_price`, `callback_amount`), `invalid_step_size` (`size`, or `quote_size` beyond its
+    asset's
+    precision), `size_too_small`, `size_too_large`, `notional_too_small` (`price × size`;
+    `trigger_price × size` for a market-kind sell; `quote_size` for a market-kind buy),
+    `price_out_of_range`. And
+    `trigger_price_type_unsupported`, `duplicate_client_order_id` (`client_order_id` is unique per
+    account
+    among its conditional orders), `would_trigger_immediately` and `insufficient_balance`.
 
     Args:
         x_cooud_signature_version (str | Unset):
