@@ -103,13 +103,20 @@ Known limits (what it does not detect)
 - ``oneOf``/``anyOf`` alternatives are matched by ``$ref`` (else by position); an added alternative
   counts as widening, a removed one as narrowing. ``not`` and ``discriminator`` changes are reported as
   breaking without analysis. The exclusivity of ``oneOf`` is ignored.
-- Patterns are compared as text: an equivalent rewrite of a regex is reported as breaking.
+- Patterns are compared as text: an equivalent rewrite of a regex is reported as breaking. One rewrite is
+  understood: appending alternatives to a pattern that is a whole regex on its own (``A`` → ``A|B``) widens it,
+  because a pattern matches wherever it is found in the value, so ``A|B`` accepts everything ``A`` does (write
+  a new alternative after the old pattern, not inside one of its groups, for the check to see a widening).
   ``allOf`` with contradictory members (e.g. two types) is merged first-wins, not flagged.
 - Changes to a ``default`` value are listed as non-breaking although clients that omit the value get a
   different behaviour; rate-limit weights likewise. Deprecation is listed here as non-breaking; the 90-day
   rule and its CHANGELOG entries are enforced by the release-note checks (``tools/lifecycle.py``).
 - The paths are compared as written (``/markets/{symbol}``); the ``/v1`` prefix lives in ``servers``,
   whose URL removal is reported but whose consistency with the major version is not checked.
+- A response property marked ``x-cooud-echoes: <request property>`` holds only values the client sent in that
+  request property (a subscribe reply lists the channels of its request), so it is compared in the request's
+  direction: widening it with the request is not breaking, narrowing it is (the server could no longer echo
+  every valid request). The marker is trusted, not verified.
 - ``default`` responses are treated as error responses; ``callbacks``, ``links`` and webhooks are not
   compared. Only OpenAPI 3.0 is targeted (a 3.1 ``type`` list with ``null`` is understood, little else).
 - A change in a shared component is reported once per place it is used, not once per component.
@@ -132,6 +139,7 @@ from urllib.parse import unquote
 import yaml
 
 BREAKING = "breaking"
+ECHOES = "x-cooud-echoes"  # on a response property: its values are echoed from the named request property
 NON_BREAKING = "non-breaking"
 DOCUMENT = "(document)"
 
@@ -801,6 +809,8 @@ class _Differ(Recorder):
         ("response 200 body"), ptr the position inside it ("data[].tick_size")."""
         if depth > _MAX_DEPTH:
             return
+        if direction == RESPONSE and isinstance(hraw, dict) and hraw.get(ECHOES):
+            direction = REQUEST  # values the client itself sent, echoed back (see "Known limits")
         bref = braw.get("$ref") if isinstance(braw, dict) else None
         href = hraw.get("$ref") if isinstance(hraw, dict) else None
         if bref and href:
@@ -879,7 +889,7 @@ class _Differ(Recorder):
             return
         if bset < hset:
             effect = NARROWER
-        elif hset < bset:
+        elif hset < bset or _alternatives_appended(bset - hset, hset - bset):
             effect = WIDER
         else:
             effect = CHANGED
@@ -1087,6 +1097,24 @@ class _Differ(Recorder):
                 self.brk(
                     "schema-keyword-changed", f"{where} keyword '{key}' changed (not analysed, so treated as breaking)"
                 )
+
+
+def _alternatives_appended(removed: set, added: set) -> bool:
+    """True when one pattern ``A`` became ``A|B``: ``A`` compiles on its own (so the ``|`` that follows it is a
+    top-level alternation, not part of a group or an escape), and ``B`` is non-empty. Patterns are searched for
+    in the value (JSON Schema), so ``A|B`` matches every value ``A`` matches. Python's ``re`` stands in for
+    ECMA-262 here, which is enough to tell whether ``A`` is a whole expression."""
+    if len(removed) != 1 or len(added) != 1:
+        return False
+    (old,), (new,) = removed, added
+    if not (isinstance(old, str) and isinstance(new, str) and new.startswith(old + "|") and len(new) > len(old) + 1):
+        return False
+    try:
+        re.compile(old)
+        re.compile(new)
+    except re.error:
+        return False
+    return True
 
 
 def _is_multiple(value: Any, of: Any) -> bool:

@@ -32,6 +32,9 @@ Translation (``to_openapi``)
   ``exclusiveMinimum``/``exclusiveMaximum`` → ``minimum``/``maximum`` + the boolean flag; ``examples``,
   ``example``, ``$comment``, ``$schema`` and ``$id`` are dropped (annotations), siblings of ``$ref`` are
   ignored (draft-07 semantics, as in OpenAPI 3.0).
+- ``x-`` extensions inside payload schemas are kept, so the REST rule for ``x-cooud-echoes`` applies: the
+  ``channels`` of the subscribe and unsubscribe replies, which only echo the request's ``args``, are compared
+  in the request's direction (a new channel name widens both, additively).
 - Servers become ``servers[].url`` = ``protocol://host{pathname}``, so a removed or changed server URL is
   the REST rule ``server-removed``. ``info.version`` is carried over.
 

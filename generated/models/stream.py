@@ -48,11 +48,11 @@ class ChannelName(RootModel[str]):
     root: Annotated[
         str,
         Field(
-            description="A data channel: `orderbook.<symbol>`, `trades.<symbol>`, `ticker.<symbol>`, `candles.<symbol>.<interval>`,\nor a private channel `orders`, `balances`, `withdrawals`. Symbols are written `BTC/USDT`.\n",
+            description="A data channel: `orderbook.<symbol>`, `trades.<symbol>`, `ticker.<symbol>`, `candles.<symbol>.<interval>`,\nor a private channel `orders`, `conditional_orders`, `balances`, `withdrawals`. Symbols are written `BTC/USDT`.\n",
             examples=["orderbook.BTC/USDT", "candles.ETH/USDT.15m", "orders"],
             max_length=64,
             min_length=6,
-            pattern="^(orderbook|trades|ticker)\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$|^candles\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}\\.(1m|5m|15m|1h|4h|1d)$|^(orders|balances|withdrawals)$",
+            pattern="^(orderbook|trades|ticker)\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$|^candles\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}\\.(1m|5m|15m|1h|4h|1d)$|^(orders|balances|withdrawals)$|^conditional_orders$",
         ),
     ]
 
@@ -886,6 +886,15 @@ class Order(BaseModel):
             pattern="^[a-z_]{1,32}$",
         ),
     ]
+    conditional_order_id: Annotated[
+        str | None,
+        Field(
+            description="The conditional order that placed this order when its trigger fired (`GET /conditional-orders/{conditional_order_id}`), or null for an order you placed yourself.",
+            max_length=31,
+            min_length=31,
+            pattern="^cond_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
     created_at: Timestamp
     updated_at: Timestamp
 
@@ -977,6 +986,233 @@ class Fill(BaseModel):
 
 class FillList(BaseModel):
     data: Annotated[list[Fill], Field(max_length=1000)]
+    next_cursor: NextCursor | None
+
+
+class ConditionalOrderId(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="Conditional order identifier, `cond_` and a ULID.",
+            examples=["cond_01HXY9H3K7N2P4Q6R8S0T1V3W5"],
+            max_length=31,
+            min_length=31,
+            pattern="^cond_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+
+
+class ConditionalOrderType(StrEnum):
+    stop_market = "stop_market"
+    stop_limit = "stop_limit"
+    take_profit_market = "take_profit_market"
+    take_profit_limit = "take_profit_limit"
+    trailing_stop = "trailing_stop"
+
+
+class TriggerPriceType(StrEnum):
+    last = "last"
+    mark = "mark"
+    index = "index"
+
+
+class TriggerDirection(StrEnum):
+    rise = "rise"
+    fall = "fall"
+
+
+class ConditionalOrderStatus(StrEnum):
+    new = "new"
+    triggered = "triggered"
+    finished = "finished"
+    cancelled = "cancelled"
+    rejected = "rejected"
+    expired = "expired"
+
+
+class ConditionalOrderRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    symbol: Symbol
+    side: Side
+    type: ConditionalOrderType
+    trigger_price: Annotated[
+        Decimal | None,
+        Field(
+            description="The last trade price that fires it, in the quote asset; a multiple of the tick size. Not for `trailing_stop`."
+        ),
+    ] = None
+    trigger_price_type: Annotated[
+        TriggerPriceType,
+        Field(
+            description="The price the trigger watches. Only `last` is accepted for now."
+        ),
+    ] = "last"
+    price: Annotated[
+        Decimal | None,
+        Field(
+            description="Limit kinds only — the limit price of the order it places; a multiple of the tick size."
+        ),
+    ] = None
+    size: Annotated[
+        Decimal | None,
+        Field(
+            description="Size in the base asset (sells, and limit buys); a multiple of the step size."
+        ),
+    ] = None
+    quote_size: Annotated[
+        Decimal | None,
+        Field(
+            description="Market-kind buys only (`stop_market`, `take_profit_market`, `trailing_stop`) — the amount of the quote asset to spend, in its precision; reserved at placement."
+        ),
+    ] = None
+    tif: TimeInForce | None = None
+    activation_price: Annotated[
+        Decimal | None,
+        Field(
+            description="`trailing_stop` only, optional — it starts trailing once the last price reaches this (at or above it for a sell, at or below it for a buy); a multiple of the tick size."
+        ),
+    ] = None
+    callback_rate: Annotated[
+        str | None,
+        Field(
+            description='`trailing_stop` only — the trailing distance as a percentage of the tracked price, from `0.1` to `10` with at most two decimals (`"1.5"` is 1.5 %). Exactly one of `callback_rate` and `callback_amount`.',
+            examples=["1.5"],
+            max_length=5,
+            min_length=1,
+            pattern="^(10(\\.0{1,2})?|[1-9](\\.[0-9]{1,2})?|0\\.[1-9][0-9]?)$",
+        ),
+    ] = None
+    callback_amount: Annotated[
+        Decimal | None,
+        Field(
+            description="`trailing_stop` only — the trailing distance in the quote asset; a multiple of the tick size. Exactly one of `callback_rate` and `callback_amount`."
+        ),
+    ] = None
+    client_order_id: Annotated[
+        ClientOrderId | None,
+        Field(
+            description="Your own id for the conditional order, unique per account among its conditional orders."
+        ),
+    ] = None
+
+
+class ConditionalOrder(BaseModel):
+    id: ConditionalOrderId
+    client_order_id: Annotated[
+        str | None,
+        Field(
+            description="Your id for the conditional order, or null.",
+            max_length=36,
+            pattern="^[A-Za-z0-9_-]{1,36}$",
+        ),
+    ]
+    symbol: Symbol
+    side: Side
+    type: ConditionalOrderType
+    trigger_price_type: TriggerPriceType
+    trigger_direction: TriggerDirection
+    trigger_price: Annotated[
+        NullableDecimal | None,
+        Field(
+            description="The last trade price that fires it. For a `trailing_stop`, its current trailing trigger (it moves with `tracked_price`), null until it is active."
+        ),
+    ]
+    activation_price: Annotated[
+        NullableDecimal | None,
+        Field(description="A trailing stop's activation price, or null."),
+    ]
+    callback_rate: Annotated[
+        str | None,
+        Field(
+            description='A trailing stop\'s callback as a percentage with two decimals (`"1.50"` is 1.5 %), or null.',
+            max_length=5,
+            min_length=4,
+            pattern="^(10\\.00|[1-9]\\.[0-9]{2}|0\\.[1-9][0-9])$",
+        ),
+    ]
+    callback_amount: Annotated[
+        NullableDecimal | None,
+        Field(description="A trailing stop's callback as a price distance, or null."),
+    ]
+    tracked_price: Annotated[
+        NullableDecimal | None,
+        Field(
+            description="A trailing stop's best last trade price since activation (highest for a sell, lowest for a buy); null while it is not active, and for other kinds."
+        ),
+    ]
+    price: Annotated[
+        NullableDecimal | None,
+        Field(
+            description="The limit price of the order it places (limit kinds), or null."
+        ),
+    ]
+    size: Annotated[
+        NullableDecimal | None,
+        Field(
+            description="The size of the order it places, in the base asset, or null (market-kind buys)."
+        ),
+    ]
+    quote_size: Annotated[
+        NullableDecimal | None,
+        Field(description="The quote amount a market-kind buy spends, or null."),
+    ]
+    tif: Annotated[
+        TimeInForce, Field(description="The time in force of the order it places.")
+    ]
+    status: ConditionalOrderStatus
+    reason: Annotated[
+        str | None,
+        Field(
+            description="Why it ended: `requested` when cancelled; the error code of the rule that refused the triggered order\nwhen rejected (e.g. `market_halted`); the placed order's final status (`filled`, `cancelled`, `expired`)\nwhen finished. Null while `new` or `triggered`.\n",
+            max_length=64,
+            pattern="^[a-z_]{1,64}$",
+        ),
+    ]
+    order_id: Annotated[
+        str | None,
+        Field(
+            description="The order it placed when it fired (`GET /orders/{order_id}`), or null.",
+            max_length=30,
+            min_length=30,
+            pattern="^ord_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+    order_list_id: Annotated[
+        str | None,
+        Field(
+            description="The strategy order (OCO, OTO) it belongs to — reserved for strategy orders, which are not offered yet, so always null for now.",
+            max_length=35,
+            pattern="^[a-z]{2,8}_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+    reserved: Annotated[
+        Decimal,
+        Field(
+            description="Funds it holds now, in `reserved_asset`; 0 once it has fired or ended (the placed order then holds its own)."
+        ),
+    ]
+    reserved_asset: Annotated[
+        AssetCode,
+        Field(
+            description="The asset it reserves — the quote asset for a buy, the base asset for a sell."
+        ),
+    ]
+    created_at: Timestamp
+    updated_at: Annotated[
+        Timestamp,
+        Field(
+            description="Its last change — placed, tracked price moved, fired, ended."
+        ),
+    ]
+    triggered_at: Annotated[
+        AwareDatetime | None, Field(description="When it fired, or null.")
+    ]
+
+
+class ConditionalOrderList(BaseModel):
+    data: Annotated[list[ConditionalOrder], Field(max_length=1000)]
     next_cursor: NextCursor | None
 
 
@@ -1181,6 +1417,12 @@ class OrderEventPayload(BaseModel):
     op: Literal["order"]
     channel: Literal["orders"]
     data: Order
+
+
+class ConditionalOrderEventPayload(BaseModel):
+    op: Literal["conditional_order"]
+    channel: Literal["conditional_orders"]
+    data: ConditionalOrder
 
 
 class BalanceEventPayload(BaseModel):

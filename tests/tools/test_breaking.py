@@ -225,6 +225,12 @@ BREAKING_CASES = [
      lambda d: new_order(with_order_op(d)).pop("additionalProperties"),
      lambda d: new_order(d).update(additionalProperties=False),
      "schema-additionalProperties-changed", "POST /orders", "additionalProperties closed"),
+    ("response-pattern-alternative-appended", None,
+     lambda d: schemas(d)["Decimal"].update(pattern=schemas(d)["Decimal"]["pattern"] + "|^-1$"),
+     "schema-pattern-changed", "GET /markets/{symbol}", "response 200 property 'tick_size' pattern"),
+    ("request-pattern-alternative-inside-a-group", with_order_op,
+     lambda d: new_order(d)["properties"]["client_order_id"].update(pattern="^[A-Za-z0-9_-]+$|^(a|b$"),
+     "schema-pattern-changed", "POST /orders", "property 'client_order_id' pattern"),
     ("request-body-became-required",
      lambda d: op(with_order_op(d), "/orders", "post")["requestBody"].update(required=False),
      lambda d: op(d, "/orders", "post")["requestBody"].update(required=True),
@@ -355,6 +361,9 @@ NON_BREAKING_CASES = [
      lambda d: new_order(d)["properties"]["time_in_force"]["enum"].append("gtd"), "schema-enum-value-added"),
     ("request-property-became-optional", with_order_op, lambda d: new_order(d)["required"].remove("size"),
      "property-became-optional"),
+    ("request-pattern-alternative-appended", with_order_op,
+     lambda d: new_order(d)["properties"]["client_order_id"].update(pattern="^[A-Za-z0-9_-]+$|^~[a-z]+$"),
+     "schema-pattern-changed"),
     ("operation-deprecated", None, lambda d: op(d, "/version").update(deprecated=True), "operation-deprecated"),
     ("version-bump-minor", None, lambda d: d["info"].update(version="1.1.0"), "version-changed"),
 ]
@@ -384,6 +393,33 @@ def test_shared_enum_is_judged_per_direction() -> None:
         "query parameter 'interval'": NON_BREAKING,
         "response 200 property 'interval'": BREAKING,
     }
+
+
+@pytest.mark.parametrize(("old", "new", "appended"), [
+    ("^a$", "^a$|^b$", True),
+    ("^(a|b)$", "^(a|b)$|^c$", True),
+    ("^(a|b)$", "^(a|b|c)$", False),  # a rewrite inside a group: not recognised
+    ("^a$", "^a$|", False),  # nothing appended
+    ("^(a", "^(a|b)$", False),  # the old text is no whole regex, so its `|` is no top-level alternation
+    ("^a\\", "^a\\|b", False),
+])
+def test_alternatives_appended(old, new, appended) -> None:
+    assert breaking._alternatives_appended({old}, {new}) is appended
+
+
+def test_echoed_response_property_is_judged_in_the_request_direction() -> None:
+    """`x-cooud-echoes`: a response property holding only values the client sent; widening it with the request is
+    fine, narrowing it is not (the server could no longer echo every valid request)."""
+    base = spec()
+    schemas(base)["Market"]["properties"]["echo"] = {"type": "string", "maxLength": 8, "pattern": "^a$"}
+    head = copy.deepcopy(base)
+    schemas(head)["Market"]["properties"]["echo"].update({"pattern": "^a$|^b$", "x-cooud-echoes": "echo"})
+    changes = diff(base, head)
+    assert breaking_of(changes) == [], changes
+    assert any(c.rule == "schema-pattern-changed" for c in changes)
+    schemas(head)["Market"]["properties"]["echo"]["maxLength"] = 4
+    found = breaking_of(diff(base, head))
+    assert found and {c.rule for c in found} == {"schema-maxLength-changed"}, found
 
 
 def test_recursive_schema_terminates() -> None:

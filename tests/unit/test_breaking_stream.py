@@ -233,6 +233,41 @@ def test_additive_changes_are_not_breaking() -> None:
     assert {"property-added", "schema-maxLength-changed", "schema-enum-value-removed", "close-code-added"} <= rules
 
 
+def test_a_channel_name_appended_to_the_pattern_is_additive() -> None:
+    """A new channel: the subscribe/unsubscribe requests accept more, and their replies echo only what the request
+    sent (`x-cooud-echoes`), so the same widening there is not breaking either."""
+    doc = head()
+    schemas(doc)["ChannelName"]["pattern"] += "|^positions$"
+    changes = changes_of(doc)
+    assert breaking_of(changes) == [], "\n".join(map(str, breaking_of(changes)))
+    widened = {c.operation for c in changes if c.rule == "schema-pattern-changed"}
+    assert widened == {f"operation {o}: {how}" for o, how in [
+        ("receiveSubscribe", "receives 'subscribeRequest'"), ("receiveSubscribe", "replies with 'subscribeReply'"),
+        ("receiveUnsubscribe", "receives 'unsubscribeRequest'"),
+        ("receiveUnsubscribe", "replies with 'unsubscribeReply'")]}
+
+
+def test_a_channel_name_written_inside_the_pattern_is_a_changed_pattern() -> None:
+    doc = head()
+    schemas(doc)["ChannelName"]["pattern"] = schemas(doc)["ChannelName"]["pattern"].replace(
+        "(orders|balances|withdrawals)", "(orders|balances|withdrawals|positions)")
+    assert_breaking(changes_of(doc), "operation receiveSubscribe: receives 'subscribeRequest'",
+                    "property 'args[]' pattern", "schema-pattern-changed")
+
+
+def test_an_echoed_reply_property_is_judged_as_the_request() -> None:
+    """Without the marker the reply's channel list is a response like any other: widening it breaks clients."""
+    doc = head()
+    del schemas(doc)["ChannelsResult"]["properties"]["channels"]["x-cooud-echoes"]
+    schemas(doc)["ChannelName"]["pattern"] += "|^positions$"
+    assert_breaking(changes_of(doc), "operation receiveSubscribe: replies with 'subscribeReply'",
+                    "property 'result.channels[]' pattern", "schema-pattern-changed")
+    doc = head()
+    schemas(doc)["ChannelName"]["maxLength"] = 32  # narrowed: the reply could no longer echo every valid request
+    assert_breaking(changes_of(doc), "operation receiveSubscribe: replies with 'subscribeReply'",
+                    "property 'result.channels[]' maxLength 64 → 32", "schema-maxLength-changed")
+
+
 # -- errors and the CLI ----------------------------------------------------------------------------
 
 

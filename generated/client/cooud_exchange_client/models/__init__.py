@@ -23,6 +23,11 @@ from .cancelled_orders import CancelledOrders
 from .candle import Candle
 from .candle_interval import CandleInterval
 from .candle_series import CandleSeries
+from .conditional_order import ConditionalOrder
+from .conditional_order_list import ConditionalOrderList
+from .conditional_order_request import ConditionalOrderRequest
+from .conditional_order_status import ConditionalOrderStatus
+from .conditional_order_type import ConditionalOrderType
 from .error import Error
 from .error_detail import ErrorDetail
 from .error_envelope import ErrorEnvelope
@@ -58,6 +63,8 @@ from .time_in_force import TimeInForce
 from .totp_confirm_request import TotpConfirmRequest
 from .totp_enrollment import TotpEnrollment
 from .trade_list import TradeList
+from .trigger_direction import TriggerDirection
+from .trigger_price_type import TriggerPriceType
 from .version_info import VersionInfo
 from .wallet_session import WalletSession
 
@@ -84,6 +91,11 @@ __all__ = (
     "Candle",
     "CandleInterval",
     "CandleSeries",
+    "ConditionalOrder",
+    "ConditionalOrderList",
+    "ConditionalOrderRequest",
+    "ConditionalOrderStatus",
+    "ConditionalOrderType",
     "Error",
     "ErrorDetail",
     "ErrorEnvelope",
@@ -119,6 +131,8 @@ __all__ = (
     "TotpConfirmRequest",
     "TotpEnrollment",
     "TradeList",
+    "TriggerDirection",
+    "TriggerPriceType",
     "VersionInfo",
     "WalletSession",
 )

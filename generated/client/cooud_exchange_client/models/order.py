@@ -42,6 +42,8 @@ class Order:
         fee_asset (str): Upper-case asset code. Example: USDT.
         cancel_reason (None | str): Why a cancelled order was cancelled — `requested` (by you) or
             `self_trade_prevention` — otherwise null.
+        conditional_order_id (None | str): The conditional order that placed this order when its trigger fired (`GET
+            /conditional-orders/{conditional_order_id}`), or null for an order you placed yourself.
         created_at (datetime.datetime): RFC 3339 UTC timestamp with milliseconds and `Z`. Example:
             2026-05-18T12:04:11.842Z.
         updated_at (datetime.datetime): RFC 3339 UTC timestamp with milliseconds and `Z`. Example:
@@ -65,6 +67,7 @@ class Order:
     fee: str
     fee_asset: str
     cancel_reason: None | str
+    conditional_order_id: None | str
     created_at: datetime.datetime
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -110,6 +113,9 @@ class Order:
         cancel_reason: None | str
         cancel_reason = self.cancel_reason
 
+        conditional_order_id: None | str
+        conditional_order_id = self.conditional_order_id
+
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
@@ -135,6 +141,7 @@ class Order:
                 "fee": fee,
                 "fee_asset": fee_asset,
                 "cancel_reason": cancel_reason,
+                "conditional_order_id": conditional_order_id,
                 "created_at": created_at,
                 "updated_at": updated_at,
             }
@@ -209,6 +216,13 @@ class Order:
 
         cancel_reason = _parse_cancel_reason(d.pop("cancel_reason"))
 
+        def _parse_conditional_order_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        conditional_order_id = _parse_conditional_order_id(d.pop("conditional_order_id"))
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
@@ -231,6 +245,7 @@ class Order:
             fee=fee,
             fee_asset=fee_asset,
             cancel_reason=cancel_reason,
+            conditional_order_id=conditional_order_id,
             created_at=created_at,
             updated_at=updated_at,
         )

@@ -97,10 +97,10 @@ def sync_detailed(
 
      Creates a listen key (seed 002): a short-lived credential that authenticates a WebSocket connection
     to
-    your user channels (`orders`, `balances`, `withdrawals`) with `{"op": "auth", "args": {"method":
-    "listen_key",
-    "listen_key": "..."}}`, so a stream client needs no API secret. It grants `read` only, is valid 60
-    minutes
+    your user channels (`orders`, `conditional_orders`, `balances`, `withdrawals`) with `{"op": "auth",
+    "args":
+    {"method": "listen_key", "listen_key": "..."}}`, so a stream client needs no API secret. It grants
+    `read` only, is valid 60 minutes
     and is extended by renewing it; closing it ends its validity at once. A connection authenticated
     with it
     stays authenticated until it closes (the key is checked when the connection authenticates). See
@@ -137,10 +137,10 @@ def sync(
 
      Creates a listen key (seed 002): a short-lived credential that authenticates a WebSocket connection
     to
-    your user channels (`orders`, `balances`, `withdrawals`) with `{"op": "auth", "args": {"method":
-    "listen_key",
-    "listen_key": "..."}}`, so a stream client needs no API secret. It grants `read` only, is valid 60
-    minutes
+    your user channels (`orders`, `conditional_orders`, `balances`, `withdrawals`) with `{"op": "auth",
+    "args":
+    {"method": "listen_key", "listen_key": "..."}}`, so a stream client needs no API secret. It grants
+    `read` only, is valid 60 minutes
     and is extended by renewing it; closing it ends its validity at once. A connection authenticated
     with it
     stays authenticated until it closes (the key is checked when the connection authenticates). See
@@ -172,10 +172,10 @@ async def asyncio_detailed(
 
      Creates a listen key (seed 002): a short-lived credential that authenticates a WebSocket connection
     to
-    your user channels (`orders`, `balances`, `withdrawals`) with `{"op": "auth", "args": {"method":
-    "listen_key",
-    "listen_key": "..."}}`, so a stream client needs no API secret. It grants `read` only, is valid 60
-    minutes
+    your user channels (`orders`, `conditional_orders`, `balances`, `withdrawals`) with `{"op": "auth",
+    "args":
+    {"method": "listen_key", "listen_key": "..."}}`, so a stream client needs no API secret. It grants
+    `read` only, is valid 60 minutes
     and is extended by renewing it; closing it ends its validity at once. A connection authenticated
     with it
     stays authenticated until it closes (the key is checked when the connection authenticates). See
@@ -210,10 +210,10 @@ async def asyncio(
 
      Creates a listen key (seed 002): a short-lived credential that authenticates a WebSocket connection
     to
-    your user channels (`orders`, `balances`, `withdrawals`) with `{"op": "auth", "args": {"method":
-    "listen_key",
-    "listen_key": "..."}}`, so a stream client needs no API secret. It grants `read` only, is valid 60
-    minutes
+    your user channels (`orders`, `conditional_orders`, `balances`, `withdrawals`) with `{"op": "auth",
+    "args":
+    {"method": "listen_key", "listen_key": "..."}}`, so a stream client needs no API secret. It grants
+    `read` only, is valid 60 minutes
     and is extended by renewing it; closing it ends its validity at once. A connection authenticated
     with it
     stays authenticated until it closes (the key is checked when the connection authenticates). See

@@ -1,0 +1,10 @@
+# generated from spec/openapi.yaml by tools/codegen.py — do not edit; change the spec and run `make generate`
+from enum import StrEnum
+
+
+class TriggerDirection(StrEnum):
+    FALL = "fall"
+    RISE = "rise"
+
+    def __str__(self) -> str:
+        return str(self.value)
