@@ -35,13 +35,14 @@ from hypothesis import strategies as st
 from impl.app import create_app
 from impl.config import Config
 from impl.security import signing
+from impl.ws.hub import PRIVATE_CHANNELS
 from tests.stream_support import CHECKER, CONTRACT, MAX_FRAME_BYTES, FrameChecker, Pending, StreamClient, serving
 
 PASSWORD = "correct horse battery staple"
 SETTINGS = settings(max_examples=120, deadline=None, database=None, derandomize=True,
                     suppress_health_check=list(HealthCheck))
 SYMBOL_RE = re.compile(r"[A-Z0-9]{2,10}/[A-Z0-9]{2,10}")
-PRIVATE = ("orders", "balances", "withdrawals")
+PRIVATE = PRIVATE_CHANNELS  # what the gateway treats as private: subscribed only after auth
 
 
 class Exchange:

@@ -188,11 +188,12 @@ def sync_detailed(
     minus (sell)
     or plus (buy) the callback — `callback_amount`, or `callback_rate` percent of `tracked_price` —
     rounded to
-    the tick towards `tracked_price` (up for a sell, down for a buy), so the reported `trigger_price` is
-    exactly
-    the price that fires it; a sell's trigger is never below one tick. Both are `null` until it is
-    active (a
-    market that has never traded has no last price yet). A trade that moves `tracked_price` does not
+    the tick away from `tracked_price` (down for a sell, up for a buy), so it never trails by less than
+    its
+    callback and the reported `trigger_price` is exactly the price that fires it. Both are `null` until
+    it is
+    active (a market that has never traded has no last price yet). A trade that moves `tracked_price`
+    does not
     fire it;
     each move updates the conditional order (`updated_at`, and a frame on the `conditional_orders`
     channel).
@@ -358,11 +359,12 @@ def sync(
     minus (sell)
     or plus (buy) the callback — `callback_amount`, or `callback_rate` percent of `tracked_price` —
     rounded to
-    the tick towards `tracked_price` (up for a sell, down for a buy), so the reported `trigger_price` is
-    exactly
-    the price that fires it; a sell's trigger is never below one tick. Both are `null` until it is
-    active (a
-    market that has never traded has no last price yet). A trade that moves `tracked_price` does not
+    the tick away from `tracked_price` (down for a sell, up for a buy), so it never trails by less than
+    its
+    callback and the reported `trigger_price` is exactly the price that fires it. Both are `null` until
+    it is
+    active (a market that has never traded has no last price yet). A trade that moves `tracked_price`
+    does not
     fire it;
     each move updates the conditional order (`updated_at`, and a frame on the `conditional_orders`
     channel).
@@ -523,11 +525,12 @@ async def asyncio_detailed(
     minus (sell)
     or plus (buy) the callback — `callback_amount`, or `callback_rate` percent of `tracked_price` —
     rounded to
-    the tick towards `tracked_price` (up for a sell, down for a buy), so the reported `trigger_price` is
-    exactly
-    the price that fires it; a sell's trigger is never below one tick. Both are `null` until it is
-    active (a
-    market that has never traded has no last price yet). A trade that moves `tracked_price` does not
+    the tick away from `tracked_price` (down for a sell, up for a buy), so it never trails by less than
+    its
+    callback and the reported `trigger_price` is exactly the price that fires it. Both are `null` until
+    it is
+    active (a market that has never traded has no last price yet). A trade that moves `tracked_price`
+    does not
     fire it;
     each move updates the conditional order (`updated_at`, and a frame on the `conditional_orders`
     channel).
@@ -691,11 +694,12 @@ async def asyncio(
     minus (sell)
     or plus (buy) the callback — `callback_amount`, or `callback_rate` percent of `tracked_price` —
     rounded to
-    the tick towards `tracked_price` (up for a sell, down for a buy), so the reported `trigger_price` is
-    exactly
-    the price that fires it; a sell's trigger is never below one tick. Both are `null` until it is
-    active (a
-    market that has never traded has no last price yet). A trade that moves `tracked_price` does not
+    the tick away from `tracked_price` (down for a sell, up for a buy), so it never trails by less than
+    its
+    callback and the reported `trigger_price` is exactly the price that fires it. Both are `null` until
+    it is
+    active (a market that has never traded has no last price yet). A trade that moves `tracked_price`
+    does not
     fire it;
     each move updates the conditional order (`updated_at`, and a frame on the `conditional_orders`
     channel).
