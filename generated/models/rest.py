@@ -806,10 +806,6 @@ class OrderList(BaseModel):
     next_cursor: NextCursor | None
 
 
-class CancelledOrders(BaseModel):
-    data: Annotated[list[Order], Field(max_length=100000)]
-
-
 class BatchPlaceRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -1189,6 +1185,23 @@ class TradeList(BaseModel):
 class WalletSession(BaseModel):
     account: Account
     expires_at: Timestamp
+
+
+class CancelledOrders(BaseModel):
+    data: Annotated[
+        list[Order],
+        Field(
+            description="The orders cancelled (`kind` normal or all), by id.",
+            max_length=100000,
+        ),
+    ]
+    conditional_orders: Annotated[
+        list[ConditionalOrder],
+        Field(
+            description="The conditional orders cancelled (`kind` conditional or all), by id.",
+            max_length=100000,
+        ),
+    ]
 
 
 class BatchPlaceItem(BaseModel):

@@ -12,7 +12,9 @@ from __future__ import annotations
 from impl.api import wire
 from impl.api.context import services
 from impl.domain.commands import decode_result
+from impl.domain.conditional import ConditionalOrder
 from impl.domain.errors import DomainError
+from impl.domain.orders import OrderState
 from impl.errors import error_of
 
 
@@ -51,8 +53,9 @@ def cancelled(outcomes: list, body: dict, trading=None) -> dict:
     return {"data": items}
 
 
-def cancelled_all(orders: list, _body: dict | None = None, trading=None) -> dict:
-    return {"data": [order(o, trading) for o in orders]}
+def cancelled_all(outcomes: list, _body: dict | None = None, trading=None) -> dict:
+    return {"data": [order(o, trading) for o in outcomes if isinstance(o, OrderState)],
+            "conditional_orders": [conditional(c, None, trading) for c in outcomes if isinstance(c, ConditionalOrder)]}
 
 
 def _one(result, _body: dict | None = None, trading=None) -> dict:

@@ -65,10 +65,10 @@ async def cancel_order(order_id: str) -> dict:
     return order(await _run(CancelOrder(principal().user_id, order_id, idempotency_key())))
 
 
-async def cancel_all_orders(symbol: str, side: str | None = None) -> dict:
+async def cancel_all_orders(symbol: str | None = None, side: str | None = None, kind: str = "normal") -> dict:
     trading = services().trading
-    return cancelled_all(await _run(trading.cancel_all_command(principal().user_id, _symbol(symbol), side,
-                                                                idempotency_key())))
+    command = trading.cancel_all_command(principal().user_id, _symbol(symbol), side, idempotency_key(), kind)
+    return cancelled_all(await _run(command))
 
 
 def list_orders(symbol: str | None = None, status: str | None = None, side: str | None = None,

@@ -69,11 +69,16 @@ class CancelOrders:
 
 @dataclass(frozen=True, slots=True)
 class CancelAll:
+    """Cancel the account's open orders (kind "normal"), waiting conditional orders ("conditional") or both ("all"),
+    in one market or in all (`symbol` None), optionally of one side; the result lists orders, then conditional
+    orders, each by id."""
+
     account: str
-    symbol: str
+    symbol: str | None
     side: str | None = None
     idempotency_key: str | None = None
     origin: str = "api"
+    kind: str = "normal"
 
 
 @dataclass(frozen=True, slots=True)

@@ -298,11 +298,7 @@ class Engine:
                     results.append(exc)
             return results
         if type(c) is CancelAll:
-            if c.symbol not in self.units:
-                raise OrderRejected("unknown_market", f"No market {c.symbol!r} is listed.", field="symbol")
-            mine = sorted((o for o in self.open.values() if o.account == c.account and o.symbol == c.symbol
-                           and c.side in (None, o.side)), key=lambda o: o.id)
-            return [self._cancel(o, "requested", step) for o in mine]
+            return self._cancel_all(c, step)
         if type(c) is AmendOrder:
             return self._amend(c.account, c.order_id, c.price, c.size, step)
         if type(c) is TrackPrices:
@@ -491,6 +487,23 @@ class Engine:
         del self.open[order.id]
         _add_levels(step, order.symbol, levels)
         return self._close(order, "cancelled", reason, step)
+
+    def _cancel_all(self, c: CancelAll, step: _Step) -> list[OrderState | ConditionalOrder]:
+        if c.symbol is not None and c.symbol not in self.units:
+            raise OrderRejected("unknown_market", f"No market {c.symbol!r} is listed.", field="symbol")
+
+        def mine(x) -> bool:
+            return x.account == c.account and c.symbol in (None, x.symbol) and c.side in (None, x.side)
+
+        cancelled: list[OrderState | ConditionalOrder] = []
+        if c.kind in ("normal", "all"):
+            for o in sorted((o for o in self.open.values() if mine(o)), key=lambda o: o.id):
+                cancelled.append(self._cancel(o, "requested", step))
+        if c.kind in ("conditional", "all"):
+            for x in sorted((x for x in self.conditionals.values() if x.waiting and mine(x)), key=lambda x: x.id):
+                self.triggers[x.symbol].remove(x)
+                cancelled.append(self._end_conditional(x, "cancelled", "requested", step))
+        return cancelled
 
     def _amend(self, account: str, order_id: str, price: str | None, size: str | None, step: _Step) -> OrderState:
         order = self._open_order(account, order_id)

@@ -125,10 +125,11 @@ class TradingFacade:
                 orders.append(exc)
         return PlaceOrders(account, tuple(orders), key)
 
-    def cancel_all_command(self, account: str, symbol: str, side: str | None, key: str | None = None) -> CancelAll:
-        if symbol not in self._units:
+    def cancel_all_command(self, account: str, symbol: str | None, side: str | None, key: str | None = None,
+                           kind: str = "normal") -> CancelAll:
+        if symbol is not None and symbol not in self._units:
             raise OrderRejected("unknown_market", f"No market {symbol!r} is listed.", field="symbol")
-        return CancelAll(account, symbol, side, key)
+        return CancelAll(account, symbol, side, key, kind=kind)
 
     def place_conditional_command(self, account: str, request: dict, key: str | None = None) -> PlaceConditional:
         return PlaceConditional(account, validate_conditional(request, self._units.get(request["symbol"])), key)
@@ -148,8 +149,9 @@ class TradingFacade:
     def cancel_batch(self, account: str, order_ids: list[str]) -> list[OrderState | DomainError]:
         return self.call(CancelOrders(account, tuple(order_ids)))
 
-    def cancel_all(self, account: str, symbol: str, side: str | None) -> list[OrderState]:
-        return self.call(self.cancel_all_command(account, symbol, side))
+    def cancel_all(self, account: str, symbol: str | None, side: str | None,
+                   kind: str = "normal") -> list[OrderState | ConditionalOrder]:
+        return self.call(self.cancel_all_command(account, symbol, side, kind=kind))
 
     def amend(self, account: str, order_id: str, price: str | None, size: str | None) -> OrderState:
         return self.call(AmendOrder(account, order_id, price, size))

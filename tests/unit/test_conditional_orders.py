@@ -28,6 +28,7 @@ def funded(database):
     for account in ACCOUNTS:
         trading.deposit(account, "BTC", "50", f"dep-{account}-btc")
         trading.deposit(account, "USDT", "5000000", f"dep-{account}-usdt")
+        trading.deposit(account, "ETH", "100", f"dep-{account}-eth")
     return store, trading
 
 
@@ -283,4 +284,26 @@ def test_triggers_cascade_in_engine_order_and_every_unit_stays_accounted_for(dat
     assert a.status == b.status == "finished"
     assert a.triggered_at_ms <= b.triggered_at_ms and a.order_id < b.order_id
     assert trading.order("usr_C", a.order_id).filled == 50_000  # 0.3 at 98.00, then 0.2 at 96.00
+    clean(store)
+
+
+def test_cancel_all_by_kind_in_one_market_or_in_all(database):
+    store, trading = funded(database)
+    trade_at(trading, "100.00")
+    btc_stop = trading.place_conditional("usr_C", stop("sell", "stop_market", "95.00", size="0.1"))
+    btc_buy = trading.place_conditional("usr_C", stop("buy", "stop_limit", "105.00", price="106.00", size="0.1"))
+    eth_stop = trading.place_conditional("usr_C", {**stop("sell", "stop_market", "10.00", size="1"),
+                                                   "symbol": "ETH/USDT"})
+    order = trading.place("usr_C", limit("usr_C", "buy", "90.00", "0.1"))
+    assert [c.id for c in trading.cancel_all("usr_C", "BTC/USDT", None)] == [order.id]  # kind normal: orders only
+    assert {c.id for c in store.list_conditionals("usr_C", {"live": True}, 10, None)} == {btc_stop.id, btc_buy.id,
+                                                                                           eth_stop.id}
+    sells = trading.cancel_all("usr_C", "BTC/USDT", "sell", kind="conditional")
+    assert [(c.id, c.status, c.reason) for c in sells] == [(btc_stop.id, "cancelled", "requested")]
+    again = trading.place("usr_C", limit("usr_C", "buy", "90.00", "0.1"))
+    everything = trading.cancel_all("usr_C", None, None, kind="all")  # every market: orders, then conditionals
+    assert [x.id for x in everything] == [again.id, btc_buy.id, eth_stop.id]
+    assert store.list_conditionals("usr_C", {"live": True}, 10, None) == []
+    assert store.balance("usr_C", "USDT") == (5_000_000 * USDT, 0) and store.balance("usr_C", "ETH").locked == 0
+    assert trading.cancel_all("usr_C", None, None, kind="all") == []
     clean(store)

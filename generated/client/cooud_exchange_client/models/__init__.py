@@ -19,6 +19,7 @@ from .batch_cancel_result import BatchCancelResult
 from .batch_place_item import BatchPlaceItem
 from .batch_place_request import BatchPlaceRequest
 from .batch_place_result import BatchPlaceResult
+from .cancel_all_orders_kind import CancelAllOrdersKind
 from .cancelled_orders import CancelledOrders
 from .candle import Candle
 from .candle_interval import CandleInterval
@@ -87,6 +88,7 @@ __all__ = (
     "BatchPlaceItem",
     "BatchPlaceRequest",
     "BatchPlaceResult",
+    "CancelAllOrdersKind",
     "CancelledOrders",
     "Candle",
     "CandleInterval",

@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
+    from ..models.conditional_order import ConditionalOrder
     from ..models.order import Order
 
 
@@ -18,10 +19,13 @@ T = TypeVar("T", bound="CancelledOrders")
 class CancelledOrders:
     """
     Attributes:
-        data (list[Order]):
+        data (list[Order]): The orders cancelled (`kind` normal or all), by id.
+        conditional_orders (list[ConditionalOrder]): The conditional orders cancelled (`kind` conditional or all), by
+            id.
     """
 
     data: list[Order]
+    conditional_orders: list[ConditionalOrder]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -30,11 +34,17 @@ class CancelledOrders:
             data_item = data_item_data.to_dict()
             data.append(data_item)
 
+        conditional_orders = []
+        for conditional_orders_item_data in self.conditional_orders:
+            conditional_orders_item = conditional_orders_item_data.to_dict()
+            conditional_orders.append(conditional_orders_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "data": data,
+                "conditional_orders": conditional_orders,
             }
         )
 
@@ -42,6 +52,7 @@ class CancelledOrders:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.conditional_order import ConditionalOrder  # noqa: PLC0415
         from ..models.order import Order  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -52,8 +63,16 @@ class CancelledOrders:
 
             data.append(data_item)
 
+        conditional_orders = []
+        _conditional_orders = d.pop("conditional_orders")
+        for conditional_orders_item_data in _conditional_orders:
+            conditional_orders_item = ConditionalOrder.from_dict(conditional_orders_item_data)
+
+            conditional_orders.append(conditional_orders_item)
+
         cancelled_orders = cls(
             data=data,
+            conditional_orders=conditional_orders,
         )
 
         cancelled_orders.additional_properties = d

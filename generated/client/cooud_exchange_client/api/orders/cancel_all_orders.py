@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.cancel_all_orders_kind import CancelAllOrdersKind
 from ...models.cancelled_orders import CancelledOrders
 from ...models.error_envelope import ErrorEnvelope
 from ...models.side import Side
@@ -14,8 +15,9 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    symbol: str,
+    symbol: str | Unset = UNSET,
     side: Side | Unset = UNSET,
+    kind: CancelAllOrdersKind | Unset = CancelAllOrdersKind.NORMAL,
     x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> dict[str, Any]:
@@ -34,6 +36,12 @@ def _get_kwargs(
         json_side = side.value
 
     params["side"] = json_side
+
+    json_kind: str | Unset = UNSET
+    if not isinstance(kind, Unset):
+        json_kind = kind.value
+
+    params["kind"] = json_kind
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -120,20 +128,33 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    symbol: str,
+    symbol: str | Unset = UNSET,
     side: Side | Unset = UNSET,
+    kind: CancelAllOrdersKind | Unset = CancelAllOrdersKind.NORMAL,
     x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> Response[CancelledOrders | ErrorEnvelope]:
-    """Cancel all orders of a market
+    """Cancel all orders, of one market or of all
 
-     Cancels every open order you have in one market (optionally one side only) and returns them as
-    cancelled.
-    Their reservations are released. An empty list means there was nothing to cancel.
+     Cancels, in one engine step, every open order you have in one market — or in every market when
+    `symbol` is
+    left out — optionally on one side only, and returns them as cancelled. Their reservations are
+    released.
+
+    `kind` chooses what is cancelled: `normal` (the default: open orders, including those that
+    conditional
+    orders placed), `conditional` (conditional orders still waiting for their trigger, status `new`; a
+    fired
+    one is followed through the order it placed, which `normal` cancels) or `all` (both). Cancelled
+    orders are
+    in `data`, cancelled conditional orders in `conditional_orders` (each `cancelled`, reason
+    `requested`);
+    empty lists mean there was nothing to cancel.
 
     Args:
-        symbol (str):
+        symbol (str | Unset):
         side (Side | Unset):
+        kind (CancelAllOrdersKind | Unset):  Default: CancelAllOrdersKind.NORMAL.
         x_cooud_signature_version (str | Unset):
         idempotency_key (str):
 
@@ -148,6 +169,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         symbol=symbol,
         side=side,
+        kind=kind,
         x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     )
@@ -162,20 +184,33 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    symbol: str,
+    symbol: str | Unset = UNSET,
     side: Side | Unset = UNSET,
+    kind: CancelAllOrdersKind | Unset = CancelAllOrdersKind.NORMAL,
     x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> CancelledOrders | ErrorEnvelope | None:
-    """Cancel all orders of a market
+    """Cancel all orders, of one market or of all
 
-     Cancels every open order you have in one market (optionally one side only) and returns them as
-    cancelled.
-    Their reservations are released. An empty list means there was nothing to cancel.
+     Cancels, in one engine step, every open order you have in one market — or in every market when
+    `symbol` is
+    left out — optionally on one side only, and returns them as cancelled. Their reservations are
+    released.
+
+    `kind` chooses what is cancelled: `normal` (the default: open orders, including those that
+    conditional
+    orders placed), `conditional` (conditional orders still waiting for their trigger, status `new`; a
+    fired
+    one is followed through the order it placed, which `normal` cancels) or `all` (both). Cancelled
+    orders are
+    in `data`, cancelled conditional orders in `conditional_orders` (each `cancelled`, reason
+    `requested`);
+    empty lists mean there was nothing to cancel.
 
     Args:
-        symbol (str):
+        symbol (str | Unset):
         side (Side | Unset):
+        kind (CancelAllOrdersKind | Unset):  Default: CancelAllOrdersKind.NORMAL.
         x_cooud_signature_version (str | Unset):
         idempotency_key (str):
 
@@ -191,6 +226,7 @@ def sync(
         client=client,
         symbol=symbol,
         side=side,
+        kind=kind,
         x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     ).parsed
@@ -199,20 +235,33 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    symbol: str,
+    symbol: str | Unset = UNSET,
     side: Side | Unset = UNSET,
+    kind: CancelAllOrdersKind | Unset = CancelAllOrdersKind.NORMAL,
     x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> Response[CancelledOrders | ErrorEnvelope]:
-    """Cancel all orders of a market
+    """Cancel all orders, of one market or of all
 
-     Cancels every open order you have in one market (optionally one side only) and returns them as
-    cancelled.
-    Their reservations are released. An empty list means there was nothing to cancel.
+     Cancels, in one engine step, every open order you have in one market — or in every market when
+    `symbol` is
+    left out — optionally on one side only, and returns them as cancelled. Their reservations are
+    released.
+
+    `kind` chooses what is cancelled: `normal` (the default: open orders, including those that
+    conditional
+    orders placed), `conditional` (conditional orders still waiting for their trigger, status `new`; a
+    fired
+    one is followed through the order it placed, which `normal` cancels) or `all` (both). Cancelled
+    orders are
+    in `data`, cancelled conditional orders in `conditional_orders` (each `cancelled`, reason
+    `requested`);
+    empty lists mean there was nothing to cancel.
 
     Args:
-        symbol (str):
+        symbol (str | Unset):
         side (Side | Unset):
+        kind (CancelAllOrdersKind | Unset):  Default: CancelAllOrdersKind.NORMAL.
         x_cooud_signature_version (str | Unset):
         idempotency_key (str):
 
@@ -227,6 +276,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         symbol=symbol,
         side=side,
+        kind=kind,
         x_cooud_signature_version=x_cooud_signature_version,
         idempotency_key=idempotency_key,
     )
@@ -239,20 +289,33 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    symbol: str,
+    symbol: str | Unset = UNSET,
     side: Side | Unset = UNSET,
+    kind: CancelAllOrdersKind | Unset = CancelAllOrdersKind.NORMAL,
     x_cooud_signature_version: str | Unset = UNSET,
     idempotency_key: str,
 ) -> CancelledOrders | ErrorEnvelope | None:
-    """Cancel all orders of a market
+    """Cancel all orders, of one market or of all
 
-     Cancels every open order you have in one market (optionally one side only) and returns them as
-    cancelled.
-    Their reservations are released. An empty list means there was nothing to cancel.
+     Cancels, in one engine step, every open order you have in one market — or in every market when
+    `symbol` is
+    left out — optionally on one side only, and returns them as cancelled. Their reservations are
+    released.
+
+    `kind` chooses what is cancelled: `normal` (the default: open orders, including those that
+    conditional
+    orders placed), `conditional` (conditional orders still waiting for their trigger, status `new`; a
+    fired
+    one is followed through the order it placed, which `normal` cancels) or `all` (both). Cancelled
+    orders are
+    in `data`, cancelled conditional orders in `conditional_orders` (each `cancelled`, reason
+    `requested`);
+    empty lists mean there was nothing to cancel.
 
     Args:
-        symbol (str):
+        symbol (str | Unset):
         side (Side | Unset):
+        kind (CancelAllOrdersKind | Unset):  Default: CancelAllOrdersKind.NORMAL.
         x_cooud_signature_version (str | Unset):
         idempotency_key (str):
 
@@ -269,6 +332,7 @@ async def asyncio(
             client=client,
             symbol=symbol,
             side=side,
+            kind=kind,
             x_cooud_signature_version=x_cooud_signature_version,
             idempotency_key=idempotency_key,
         )
