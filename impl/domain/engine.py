@@ -65,6 +65,7 @@ from impl.domain.errors import (
 from impl.domain.ledger import Journal
 from impl.domain.matching import Fill, Order, OrderBook, Result
 from impl.domain.model import Market, Trade
+from impl.domain.order_lists import OrderList
 from impl.domain.orders import (
     FillRecord,
     MarketUnits,
@@ -113,6 +114,7 @@ class Batch:
     journal: Journal
     orders: dict[str, OrderState] = field(default_factory=dict)  # snapshot of every order touched, as last left
     conditionals: dict[str, ConditionalOrder] = field(default_factory=dict)  # likewise, conditional orders
+    order_lists: dict[str, OrderList] = field(default_factory=dict)  # likewise, strategy orders
     fills: list[FillRecord] = field(default_factory=list)
     trades: list[Trade] = field(default_factory=list)
     levels: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)  # symbol -> L2 changes, in order

@@ -7,9 +7,8 @@ the last sequence it handled resumes after it from the outbox (impl/domain/outbo
 restart, and sees every event once and in order.
 
 Order of events within a command: book deltas (per market, with the L2 sequences they move between), then
-trades, fills, order updates (final state of each order the command touched), conditional-order updates (likewise)
-and balance changes (free and
-locked after the command) — the order the stream publishes them in.
+trades, fills, order updates (final state of each order the command touched), conditional-order and strategy-order
+updates (likewise) and balance changes (free and locked after the command) — the order the stream publishes them in.
 
 Encoding: `encode` writes a JSON array of [kind, payload] pairs (orjson; payloads are the records' fields);
 `decode` reads it back into the same records, so the outbox is readable by any consumer, not just Python.
@@ -23,6 +22,7 @@ import orjson
 
 from impl.domain.conditional import ConditionalOrder
 from impl.domain.model import Trade
+from impl.domain.order_lists import Leg, OrderList
 from impl.domain.orders import FillRecord, OrderState
 
 
@@ -55,6 +55,11 @@ class ConditionalUpdated:
 
 
 @dataclass(frozen=True, slots=True)
+class OrderListUpdated:
+    order_list: OrderList  # a snapshot: the strategy order as the command left it
+
+
+@dataclass(frozen=True, slots=True)
 class BalanceChanged:
     account: str
     asset: str
@@ -62,7 +67,7 @@ class BalanceChanged:
     locked: int
 
 
-Event = BookChanged | TradeMade | FillMade | OrderUpdated | ConditionalUpdated | BalanceChanged
+Event = BookChanged | TradeMade | FillMade | OrderUpdated | ConditionalUpdated | OrderListUpdated | BalanceChanged
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +80,7 @@ class Committed:
 
 
 _KIND = {BookChanged: "book", TradeMade: "trade", FillMade: "fill", OrderUpdated: "order",
-         ConditionalUpdated: "conditional", BalanceChanged: "balance"}
+         ConditionalUpdated: "conditional", OrderListUpdated: "order_list", BalanceChanged: "balance"}
 
 
 def encode(events) -> bytes:
@@ -96,8 +101,15 @@ def decode(blob: bytes | str) -> tuple[Event, ...]:
             out.append(OrderUpdated(OrderState(**data["order"])))
         elif kind == "conditional":
             out.append(ConditionalUpdated(ConditionalOrder(**data["conditional"])))
+        elif kind == "order_list":
+            out.append(OrderListUpdated(order_list_of(data["order_list"])))
         elif kind == "balance":
             out.append(BalanceChanged(**data))
         else:
             raise ValueError(f"unknown event kind {kind!r}")
     return tuple(out)
+
+
+def order_list_of(data: dict) -> OrderList:
+    """An OrderList from its JSON form (legs as objects)."""
+    return OrderList(**{**data, "legs": [Leg(**leg) for leg in data["legs"]]})

@@ -23,6 +23,7 @@ from impl.domain.errors import DomainError
 from impl.domain.events import Committed
 from impl.domain.identity_model import ApiKey, Session, User
 from impl.domain.model import Candle, Market, Trade
+from impl.domain.order_lists import OrderList
 from impl.domain.orders import FillRecord, OrderState
 from impl.domain.records import IdempotencyRecord, ListenKeyOwner, LoginAttempts, Purged, RefreshRotation
 
@@ -254,13 +255,14 @@ class TradingStore(Protocol):
         """Inside `transaction()`: everything an engine `Batch` changed — orders (upserted: a known order keeps its
         owner, market, kind, client order id, parent and creation time), conditional orders (`batch.conditionals`,
         upserted likewise: a known one changes only its trigger_price, tracked_price, status, reason, order_id,
-        reserved, updated_at_ms and triggered_at_ms), fills, trades with their candles, journal entries (ids from
-        `batch.first_entry_id`) with their postings, changed balances, L2 sequences, outbox rows (`batch.outbox`),
-        results of idempotent commands (origin "api": the idempotency record of (account, key), if one was reserved,
-        becomes `done` with `result`; origin "operator": the inbox row `key` becomes `done` if it is still pending),
-        and the outbox pruned through `batch.prune_outbox_through`. A constraint broken (a client order id already
-        used by the account among its orders, or among its conditional orders) raises and the transaction writes
-        nothing."""
+        reserved, updated_at_ms and triggered_at_ms), strategy orders (`batch.order_lists`, upserted: a known one
+        changes only its status, reason, legs and updated_at_ms), fills, trades with their candles, journal entries
+        (ids from `batch.first_entry_id`) with their postings, changed balances, L2 sequences, outbox rows
+        (`batch.outbox`), results of idempotent commands (origin "api": the idempotency record of (account, key), if
+        one was reserved, becomes `done` with `result`; origin "operator": the inbox row `key` becomes `done` if it is
+        still pending), and the outbox pruned through `batch.prune_outbox_through`. A constraint broken (a client
+        order id already used by the account among its orders, among its conditional orders, or a client list id
+        among its strategy orders) raises and the transaction writes nothing."""
         ...
 
     # -- what the engine is rebuilt from ----------------------------------------------------------------------------
@@ -286,6 +288,14 @@ class TradingStore(Protocol):
         """Client ids of conditional orders are unique per account among its conditional orders."""
         ...
 
+    def live_order_lists(self) -> list[OrderList]:
+        """Strategy orders with status working, oldest first (by id)."""
+        ...
+
+    def order_list_client_id_taken(self, account: str, client_list_id: str) -> bool:
+        """Client ids of strategy orders are unique per account among its strategy orders."""
+        ...
+
     def last_prices(self) -> dict[str, int]:
         """symbol -> price of its last trade, the one with the greatest id (markets that have traded)."""
         ...
@@ -303,6 +313,12 @@ class TradingStore(Protocol):
         ...
 
     def get_conditional(self, account: str, conditional_id: str) -> ConditionalOrder | None: ...
+
+    def get_order_list(self, account: str, order_list_id: str) -> OrderList | None: ...
+
+    def list_order_lists(self, account: str, filters: dict, limit: int, before_id: str | None) -> list[OrderList]:
+        """As list_conditionals; `live` True: status working; False: the others."""
+        ...
 
     def list_conditionals(self, account: str, filters: dict, limit: int,
                           before_id: str | None) -> list[ConditionalOrder]:
