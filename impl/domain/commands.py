@@ -9,8 +9,8 @@ the engine itself ran after another command, see `Reaction` in impl/domain/engin
 `idempotency_key`, when set, makes the engine store the command's result under (account, key) in the same
 transaction as its effect, so a retry after a crash between commit and answer is answered from it (the API
 layer renders it; impl/api/orders.py). Results are the domain's own records: an `OrderState`, a `ConditionalOrder`,
-a list of `OrderState | DomainError` for batches, `(free, locked)` for a deposit. `encode_result`/`decode_result`
-store them as JSON.
+an `OrderList`, a list of `OrderState | DomainError` for batches, `(free, locked)` for a deposit.
+`encode_result`/`decode_result` store them as JSON.
 
 `encode_command`/`decode_command` carry every command type as JSON (the bus to an engine in another process,
 impl/bus/): `decode_command(encode_command(c)) == c` for every command, except that a `DomainError` item of
@@ -30,6 +30,8 @@ import orjson
 
 from impl.domain.conditional import ConditionalOrder, NewConditional
 from impl.domain.errors import DomainError, OrderRejected
+from impl.domain.events import order_list_of
+from impl.domain.order_lists import OrderList
 from impl.domain.orders import NewOrder, OrderState
 
 
@@ -119,6 +121,37 @@ class TrackPrices:
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceOrderList:
+    """A strategy order (impl/domain/order_lists.py): `legs` are the leg requests as accepted (wire strings)."""
+
+    account: str
+    type: str
+    legs: tuple[dict, ...]
+    client_list_id: str | None = None
+    idempotency_key: str | None = None
+    origin: str = "api"
+
+
+@dataclass(frozen=True, slots=True)
+class CancelOrderList:
+    account: str
+    order_list_id: str
+    idempotency_key: str | None = None
+    origin: str = "api"
+
+
+@dataclass(frozen=True, slots=True)
+class ActivateLists:
+    """Engine-originated: these lists' working orders filled completely in the last command: place their pending
+    legs."""
+
+    list_ids: tuple[str, ...]
+    account: str = ""
+    idempotency_key: None = None
+    origin: str = "engine"
+
+
+@dataclass(frozen=True, slots=True)
 class Deposit:
     account: str
     asset: str
@@ -129,7 +162,7 @@ class Deposit:
 
 
 Command = (PlaceOrder | PlaceOrders | CancelOrder | CancelOrders | CancelAll | AmendOrder | PlaceConditional
-           | CancelConditional | TrackPrices | Deposit)
+           | CancelConditional | TrackPrices | PlaceOrderList | CancelOrderList | ActivateLists | Deposit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +191,8 @@ def _plain(outcome):
         return {"order": outcome}
     if isinstance(outcome, ConditionalOrder):
         return {"conditional": outcome}
+    if isinstance(outcome, OrderList):
+        return {"order_list": outcome}
     if isinstance(outcome, DomainError):
         return {"error": {"code": outcome.code, "message": outcome.message, "field": outcome.field}}
     if isinstance(outcome, list):
@@ -176,6 +211,8 @@ def _typed(data: dict):
         return OrderState(**data["order"])
     if "conditional" in data:
         return ConditionalOrder(**data["conditional"])
+    if "order_list" in data:
+        return order_list_of(data["order_list"])
     if "error" in data:
         e = data["error"]
         return OrderRejected(e["code"], e["message"], field=e["field"])
@@ -187,7 +224,7 @@ def _typed(data: dict):
 # -- commands, carried between processes ----------------------------------------------------------------------
 _COMMANDS: dict[str, type] = {c.__name__: c for c in (PlaceOrder, PlaceOrders, CancelOrder, CancelOrders, CancelAll,
                                                       AmendOrder, PlaceConditional, CancelConditional, TrackPrices,
-                                                      Deposit)}
+                                                      PlaceOrderList, CancelOrderList, ActivateLists, Deposit)}
 
 
 def encode_command(command: Command) -> bytes:
@@ -209,6 +246,10 @@ def decode_command(blob: bytes | str) -> Command:
         data["order"] = NewConditional(**data["order"])
     elif kind is TrackPrices:
         data["moves"] = tuple(tuple(move) for move in data["moves"])
+    elif kind is PlaceOrderList:
+        data["legs"] = tuple(data["legs"])
+    elif kind is ActivateLists:
+        data["list_ids"] = tuple(data["list_ids"])
     elif kind is PlaceOrders:
         data["orders"] = tuple(NewOrder(**item["new"]) if "new" in item else _typed(item) for item in data["orders"])
     elif kind is CancelOrders:

@@ -40,15 +40,18 @@ from typing import Protocol
 from impl.domain import events as ev
 from impl.domain.book import L2Book
 from impl.domain.commands import (
+    ActivateLists,
     AmendOrder,
     CancelAll,
     CancelConditional,
     CancelOrder,
+    CancelOrderList,
     CancelOrders,
     Command,
     Deposit,
     PlaceConditional,
     PlaceOrder,
+    PlaceOrderList,
     PlaceOrders,
     Preview,
     TrackPrices,
@@ -59,13 +62,14 @@ from impl.domain.errors import (
     ConditionalOrderNotFound,
     DomainError,
     InvalidArgument,
+    OrderListNotFound,
     OrderNotFound,
     OrderRejected,
 )
 from impl.domain.ledger import Journal
 from impl.domain.matching import Fill, Order, OrderBook, Result
 from impl.domain.model import Market, Trade
-from impl.domain.order_lists import OrderList
+from impl.domain.order_lists import ROLES, Leg, OrderList, parse_leg, validate_order_list
 from impl.domain.orders import (
     FillRecord,
     MarketUnits,
@@ -139,12 +143,13 @@ class Batch:
 class _Step:
     """The working set of one command: its batch, time, and what it changed (for its events)."""
 
-    __slots__ = ("batch", "now", "orders", "conditionals", "levels", "trades", "fills", "dirty")
+    __slots__ = ("batch", "now", "orders", "conditionals", "order_lists", "levels", "trades", "fills", "dirty")
 
     def __init__(self, batch: Batch, now: int) -> None:
         self.batch, self.now = batch, now
         self.orders: dict[str, OrderState] = {}
         self.conditionals: dict[str, ConditionalOrder] = {}
+        self.order_lists: dict[str, OrderList] = {}
         self.levels: dict[str, list[tuple[str, int, int]]] = {}
         self.trades: list[Trade] = []
         self.fills: list[FillRecord] = []
@@ -196,6 +201,14 @@ class Engine:
                 self.triggers[c.symbol].add(c)
             elif c.order_id is not None:
                 self.placed_by[c.order_id] = c.id
+        self.lists: dict[str, OrderList] = {}  # working strategy orders by id
+        self.member_of: dict[str, str] = {}  # id of a live leg (its conditional order's, else its order's) -> list id
+        self._activations: list[str] = []  # lists whose working order filled completely in the last command
+        for lst in store.live_order_lists():
+            self.lists[lst.id] = lst
+            for leg in lst.legs:
+                if leg.status == "live":
+                    self.member_of[leg.member_id] = lst.id
 
     def begin(self) -> Batch:
         return Batch(Journal(self._balance), first_entry_id=self.next_entry_id)
@@ -222,7 +235,7 @@ class Engine:
         DomainError that refused it (nothing changed) or `Poisoned` (the batch must be dropped)."""
         mark = len(batch.outbox)
         outcome = self._one(batch, command)
-        if self.reactions or self._moves:
+        if self.reactions or self._moves or self._activations:
             self._react(batch, mark)
         return outcome
 
@@ -235,6 +248,9 @@ class Engine:
             if self._moves:
                 follow_ups = [TrackPrices(tuple(self._moves))]
                 self._moves = []
+            elif self._activations:  # after the triggers: a leg placed now must not see trades from before it
+                follow_ups = [ActivateLists(tuple(self._activations))]
+                self._activations = []
             elif self.reactions and mark < len(batch.outbox):
                 committed = batch.outbox[mark]
                 mark += 1
@@ -309,6 +325,14 @@ class Engine:
             return self._place_conditional(c.account, c.order, step)
         if type(c) is CancelConditional:
             return self._cancel_conditional(c.account, c.conditional_id, step)
+        if type(c) is PlaceOrderList:
+            return self._place_list(c, step)
+        if type(c) is CancelOrderList:
+            return self._cancel_list(c.account, c.order_list_id, step)
+        if type(c) is ActivateLists:
+            for list_id in c.list_ids:
+                self._activate(list_id, step)
+            return None
         if type(c) is Deposit:
             if c.asset not in self.assets or c.amount <= 0:
                 raise InvalidArgument("A deposit needs a listed asset and a positive amount.", field="amount")
@@ -334,6 +358,9 @@ class Engine:
         for c in step.conditionals.values():
             snapshot = batch.conditionals[c.id] = c.snapshot()
             events.append(ev.ConditionalUpdated(snapshot))
+        for lst in step.order_lists.values():
+            snapshot = batch.order_lists[lst.id] = lst.snapshot()
+            events.append(ev.OrderListUpdated(snapshot))
         for account, asset in sorted(journal.touched):
             free, locked = journal.balances[(account, asset)]
             events.append(ev.BalanceChanged(account, asset, free, locked))
@@ -371,12 +398,14 @@ class Engine:
             return u.market.quote, order.quote_size
         return u.market.quote, sum(u.quote_amount(f.price, f.size) for f in dry.fills)
 
-    def _place(self, account: str, order: NewOrder, step: _Step, parent_id: str | None = None) -> OrderState:
+    def _order_checks(self, account: str, order: NewOrder, step: _Step, covered: int = 0) -> tuple[str, int]:
+        """Every refusal placing `order` can meet before it touches the book (post-only aside: that is known at
+        submission, which changes nothing when it refuses); its reservation (asset, amount). `covered`: what is
+        already free for it beyond the balance (a sibling's reservation it will replace)."""
         u = self.units[order.symbol]
         if u.market.status != "trading":
             raise OrderRejected("market_halted", f"{u.market.symbol} is halted; new orders are refused.",
                                 field="symbol")
-        journal, now = step.batch.journal, step.now
         coid = order.client_order_id
         if coid is not None:
             if (account, coid) in step.batch.client_order_ids or self._store.client_order_id_taken(account, coid):
@@ -385,8 +414,14 @@ class Engine:
         needs_estimate = order.side == "buy" and order.price is None and order.quote_size is None
         dry = self._submit(u, "ord_estimate", account, order, dry_run=True) if needs_estimate else None
         asset, reserve = self._reservation(u, order, dry)
-        if journal.balance(account, asset)[0] < reserve:
+        if step.batch.journal.balance(account, asset)[0] + covered < reserve:
             raise OrderRejected("insufficient_balance", f"Account does not have enough {asset} to place this order.")
+        return asset, reserve
+
+    def _place(self, account: str, order: NewOrder, step: _Step, parent_id: str | None = None) -> OrderState:
+        u = self.units[order.symbol]
+        journal, now, coid = step.batch.journal, step.now, order.client_order_id
+        asset, reserve = self._order_checks(account, order, step)
         state = OrderState(self._new_id("ord"), account, order.symbol, order.side, order.type, order.tif,
                            order.post_only, order.price, order.size, order.quote_size, coid, "open",
                            0, 0, 0, 0, 0, None, None, now, now, parent_id)
@@ -436,6 +471,8 @@ class Engine:
             order.filled_quote += quote_amount
             order.fee += fees[order.id]
             order.updated_at_ms = now
+            if order.id in self.member_of:
+                self._leg_filled(order.id, step)
         journal.settle_fill(buyer=buyer.account, seller=seller.account, base=m.base, quote=m.quote,
                             base_amount=base_amount, quote_amount=quote_amount, buyer_fee=fees[buyer.id],
                             seller_fee=fees[seller.id], ref=trade.id, ts_ms=now)
@@ -471,6 +508,8 @@ class Engine:
         parent = self.placed_by.pop(order.id, None)
         if parent is not None:
             self._end_conditional(self.conditionals[parent], "finished", status, step)
+        if order.id in self.member_of:
+            self._leg_ended(order.id, status, reason, step)
         return order
 
     # -- cancelling and amending ---------------------------------------------------------------------------------
@@ -513,6 +552,9 @@ class Engine:
         journal, now = step.batch.journal, step.now
         if u.market.status != "trading":
             raise OrderRejected("market_halted", f"{order.symbol} is halted; amends are refused.", field="order_id")
+        if order_id in self.member_of:
+            raise OrderRejected("order_in_order_list", f"Order {order_id} is a leg of order list "
+                                f"{self.member_of[order_id]}; cancel the list and place a new one.", field="order_id")
         new_price = order.price if price is None else check_price(price, u)
         new_size = order.size if size is None else check_size(size, u)
         check_notional(new_price, new_size, u)
@@ -556,32 +598,41 @@ class Engine:
         return self._settle(u, order, result, step)
 
     # -- conditional orders (impl/domain/conditional.py) ---------------------------------------------------------
-    def _place_conditional(self, account: str, new: NewConditional, step: _Step) -> ConditionalOrder:
+    def _conditional_checks(self, account: str, new: NewConditional, step: _Step) -> tuple[str, int]:
+        """Every refusal placing `new` can meet, except funds; its full reservation (asset, amount)."""
         u = self.units[new.symbol]
         if u.market.status != "trading":
             raise OrderRejected("market_halted", f"{u.market.symbol} is halted; new orders are refused.",
                                 field="symbol")
-        journal, now, coid = step.batch.journal, step.now, new.client_order_id
+        coid = new.client_order_id
         if coid is not None and ((account, coid, "conditional") in step.batch.client_order_ids
                                  or self._store.conditional_client_id_taken(account, coid)):
             raise OrderRejected("duplicate_client_order_id", f"client_order_id {coid!r} is already used.",
                                 field="client_order_id")
-        towards = direction(new.type, new.side)
         last = self.last_price.get(new.symbol)
-        if new.trigger_price is not None and last is not None and crossed(towards, new.trigger_price, last):
+        if new.trigger_price is not None and last is not None and \
+                crossed(direction(new.type, new.side), new.trigger_price, last):
             raise OrderRejected("would_trigger_immediately", "The last price already meets trigger_price; place "
                                 "an order instead.", field="trigger_price")
-        asset = u.reserved_asset(new.side)
         if new.side == "sell":
-            reserve = u.base_amount(new.size)
-        else:
-            reserve = new.quote_size if new.price is None else u.quote_amount(new.price, new.size)
+            return u.market.base, u.base_amount(new.size)
+        return u.market.quote, new.quote_size if new.price is None else u.quote_amount(new.price, new.size)
+
+    def _place_conditional(self, account: str, new: NewConditional, step: _Step, covered: int = 0,
+                           order_list_id: str | None = None) -> ConditionalOrder:
+        """Place a conditional order; it reserves what its order will need less `covered` (an OCO sibling's
+        reservation that it replaces when it fires)."""
+        u = self.units[new.symbol]
+        journal, now, coid = step.batch.journal, step.now, new.client_order_id
+        asset, full = self._conditional_checks(account, new, step)
+        reserve = max(0, full - covered)
         if journal.balance(account, asset)[0] < reserve:
             raise OrderRejected("insufficient_balance", f"Account does not have enough {asset} to place this order.")
-        c = ConditionalOrder(self._new_id("cond"), account, new.symbol, new.side, new.type, towards,
-                             new.trigger_price, new.price, new.size, new.quote_size, new.tif, new.activation_price,
-                             new.callback_rate, new.callback_amount, None, coid, "new", None, None, None, reserve,
-                             now, now, None)
+        last = self.last_price.get(new.symbol)
+        c = ConditionalOrder(self._new_id("cond"), account, new.symbol, new.side, new.type,
+                             direction(new.type, new.side), new.trigger_price, new.price, new.size, new.quote_size,
+                             new.tif, new.activation_price, new.callback_rate, new.callback_amount, None, coid, "new",
+                             None, None, order_list_id, reserve, now, now, None)
         if c.type == "trailing_stop" and last is not None:
             track(c, last, u.tick, now)  # active at once unless its activation price is still ahead
         if coid is not None:
@@ -614,6 +665,8 @@ class Engine:
         c.status, c.reason, c.updated_at_ms = status, reason, step.now
         del self.conditionals[c.id]
         step.conditionals[c.id] = c
+        if c.id in self.member_of:
+            self._leg_ended(c.id, status, reason, step)
         return c
 
     def _track(self, moves: tuple[tuple[str, int], ...], step: _Step) -> list[ConditionalOrder]:
@@ -635,7 +688,12 @@ class Engine:
     def _fire(self, c: ConditionalOrder, step: _Step) -> None:
         """Release the conditional order's reservation and place its order in this same step (which reserves the
         same amount again). A rule that refuses the order ends the conditional order `rejected` with its code."""
+        if c.status != "new":
+            return  # an OCO sibling that fired before it in this step cancelled it
         journal, now = step.batch.journal, step.now
+        list_id = self.member_of.get(c.id)
+        if list_id is not None:
+            self._cancel_siblings(self.lists[list_id], c.id, step)  # frees what they reserve before it places
         journal.release(c.account, self.units[c.symbol].reserved_asset(c.side), c.reserved, c.id, now)
         c.reserved, c.triggered_at_ms, c.updated_at_ms = 0, now, now
         order = NewOrder(c.symbol, c.side, c.order_type, c.tif, False, c.price, c.size, c.quote_size, None)
@@ -651,10 +709,198 @@ class Engine:
         step.dirty = True
         c.status, c.order_id = "triggered", placed.id
         step.conditionals[c.id] = c
+        if list_id is not None:
+            lst = self.lists[list_id]
+            lst.leg_of(c.id).order_id = placed.id
+            self._touch(lst, step)
         if placed.is_open:
             self.placed_by[placed.id] = c.id
         else:
             self._end_conditional(c, "finished", placed.status, step)
+
+    # -- strategy orders (impl/domain/order_lists.py) -----------------------------------------------------------
+    def _place_list(self, c: PlaceOrderList, step: _Step) -> OrderList:
+        """Check everything that can refuse the legs placed now, then place them: a refusal changes nothing."""
+        account, cid = c.account, c.client_list_id
+        if cid is not None and ((account, cid, "list") in step.batch.client_order_ids
+                                or self._store.order_list_client_id_taken(account, cid)):
+            raise OrderRejected("duplicate_client_order_id", f"client_list_id {cid!r} is already used.",
+                                field="client_list_id")
+        symbol = validate_order_list(c.type, list(c.legs), self.units.get)
+        lst = OrderList(self._new_id("olst"), account, symbol, c.type, cid, "working", None,
+                        [Leg(role, dict(request)) for role, request in zip(ROLES[c.type], c.legs, strict=True)],
+                        step.now, step.now)
+        if c.type == "oco":
+            self._open_oco(lst, (0, 1), step)
+        else:
+            working = parse_leg(lst.legs[0].request, self.units[symbol], 0)
+            self._order_checks(account, working, step)
+            self._post_only_check(account, working, 0)
+            self._register(lst, step)
+            self._place_leg(lst, 0, working, step)
+        if cid is not None:
+            step.batch.client_order_ids.add((account, cid, "list"))
+        return lst
+
+    def _post_only_check(self, account: str, order: NewOrder, index: int) -> None:
+        if order.post_only:
+            u = self.units[order.symbol]
+            if self._submit(u, "ord_check", account, order, dry_run=True).reason == "post_only_would_take":
+                refusal = _post_only()
+                refusal.field = f"legs[{index}].post_only"
+                raise refusal
+
+    def _register(self, lst: OrderList, step: _Step) -> None:
+        """From here on the list exists: a refusal would be a bug (the batch is rebuilt, `Poisoned`)."""
+        step.dirty = True
+        self.lists[lst.id] = lst
+        self._touch(lst, step)
+
+    def _open_oco(self, lst: OrderList, indexes: tuple[int, int], step: _Step) -> None:
+        """Place an OCO pair. Funds once for the pair: the plain order (else the first conditional leg) reserves
+        what it needs, the other only what it needs beyond that. Conditional legs go first, so the plain order's
+        fills on arrival already see (and cancel) its sibling."""
+        account, u = lst.account, self.units[lst.symbol]
+        legs = {i: parse_leg(lst.legs[i].request, u, i) for i in indexes}
+        needs: dict[int, int] = {}
+        asset = None
+        for i, new in legs.items():
+            try:
+                if isinstance(new, NewOrder):
+                    asset, needs[i] = self._order_checks(account, new, step)
+                    self._post_only_check(account, new, i)
+                else:
+                    asset, needs[i] = self._conditional_checks(account, new, step)
+            except DomainError as exc:
+                exc.field = f"legs[{i}].{exc.field}" if exc.field else f"legs[{i}]"
+                raise
+        coids = [new.client_order_id for new in legs.values()
+                 if isinstance(new, NewConditional) and new.client_order_id is not None]
+        if len(set(coids)) != len(coids):
+            raise OrderRejected("duplicate_client_order_id", "Two legs have the same client_order_id.",
+                                field=f"legs[{indexes[1]}].client_order_id")
+        if step.batch.journal.balance(account, asset)[0] < max(needs.values()):
+            raise OrderRejected("insufficient_balance", f"Account does not have enough {asset} for this OCO pair.")
+        primary = next((i for i in indexes if isinstance(legs[i], NewOrder)), indexes[0])
+        if lst.id not in self.lists:
+            self._register(lst, step)
+        for i in sorted(indexes, key=lambda i: (isinstance(legs[i], NewOrder), i != primary)):
+            self._place_leg(lst, i, legs[i], step, covered=0 if i == primary else needs[primary])
+
+    def _place_leg(self, lst: OrderList, index: int, new, step: _Step, covered: int = 0) -> None:
+        """Place one leg (a refusal changes nothing). An order's fills on arrival are seen here, as `_fill` and
+        `_close` see them later: a fill cancels its OCO sibling, an end ends the leg."""
+        leg = lst.legs[index]
+        if isinstance(new, NewOrder):
+            placed = self._place(lst.account, new, step, parent_id=lst.id)
+            leg.status, leg.order_id = "live", placed.id
+            self.member_of[placed.id] = lst.id
+            self._touch(lst, step)
+            if placed.filled and leg.role == "oco":
+                self._cancel_siblings(lst, placed.id, step)
+            if not placed.is_open:
+                self._leg_ended(placed.id, placed.status, placed.cancel_reason, step)
+        else:
+            c = self._place_conditional(lst.account, new, step, covered=covered, order_list_id=lst.id)
+            leg.status, leg.conditional_order_id = "live", c.id
+            self.member_of[c.id] = lst.id
+            self._touch(lst, step)
+
+    def _activate(self, list_id: str, step: _Step) -> None:
+        """The working order filled completely: place the pending leg(s); a refusal ends the list `rejected`."""
+        lst = self.lists.get(list_id)
+        if lst is None or not lst.is_live:
+            return
+        pending = tuple(i for i, leg in enumerate(lst.legs) if leg.status == "pending")
+        before, step.dirty = step.dirty, False
+        try:
+            if lst.type == "otoco":
+                self._open_oco(lst, pending, step)
+            else:
+                (i,) = pending
+                new = parse_leg(lst.legs[i].request, self.units[lst.symbol], i)
+                self._place_leg(lst, i, new, step)
+        except (OrderRejected, InvalidArgument) as exc:
+            if step.dirty:
+                raise
+            step.dirty = before
+            for i in pending:
+                lst.legs[i].status, lst.legs[i].reason = "not_placed", exc.code
+            self._end_list(lst, "rejected", exc.code, step)
+            return
+        step.dirty = True
+
+    def _cancel_list(self, account: str, list_id: str, step: _Step) -> OrderList:
+        lst = self.lists.get(list_id)
+        if lst is None or lst.account != account:
+            if self._store.get_order_list(account, list_id) is None:
+                raise OrderListNotFound(list_id)
+            raise OrderRejected("order_list_not_open", f"Order list {list_id} has already ended.",
+                                field="order_list_id")
+        step.dirty = True
+        self._end_list(lst, "cancelled", "requested", step)
+        return lst
+
+    def _leg_filled(self, member_id: str, step: _Step) -> None:
+        """A leg's order filled (even partly): the other leg of its OCO pair is cancelled in this step."""
+        lst = self.lists[self.member_of[member_id]]
+        if lst.is_live and lst.leg_of(member_id).role == "oco":
+            self._cancel_siblings(lst, member_id, step)
+
+    def _cancel_siblings(self, lst: OrderList, member_id: str, step: _Step) -> None:
+        """Cancel the live OCO legs of `lst` other than `member_id` (reason `oco_sibling`)."""
+        for leg in lst.legs:
+            if leg.role == "oco" and leg.status == "live" and leg.member_id != member_id:
+                self._cancel_member(leg, "oco_sibling", step)
+
+    def _cancel_member(self, leg: Leg, reason: str, step: _Step) -> None:
+        if leg.conditional:
+            c = self.conditionals.get(leg.conditional_order_id)
+            if c is not None and c.waiting:
+                self.triggers[c.symbol].remove(c)
+                self._end_conditional(c, "cancelled", reason, step)
+            elif c is not None and c.order_id in self.open:  # fired: its order is what still works
+                self._cancel(self.open[c.order_id], reason, step)
+        elif leg.order_id in self.open:
+            self._cancel(self.open[leg.order_id], reason, step)
+
+    def _leg_ended(self, member_id: str, status: str, reason: str | None, step: _Step) -> None:
+        """A leg's order or conditional order ended: what that means for its list."""
+        lst = self.lists[self.member_of.pop(member_id)]
+        leg = lst.leg_of(member_id)
+        leg.status = "ended"
+        self._touch(lst, step)
+        if not lst.is_live:
+            return  # the list is ending these legs itself
+        if leg.role == "working":
+            if status == "filled":
+                self._activations.append(lst.id)
+            else:
+                why = "requested" if reason == "requested" else f"working_order_{status}"
+                self._end_list(lst, "cancelled", why, step)
+            return
+        if status == "cancelled" and reason != "oco_sibling":
+            self._end_list(lst, "cancelled", "requested" if reason == "requested" else "leg_cancelled", step)
+        elif status == "rejected":
+            self._end_list(lst, "rejected", reason, step)
+        elif all(leg.status in ("ended", "not_placed") for leg in lst.legs):
+            lst.status = "done"
+            del self.lists[lst.id]
+
+    def _end_list(self, lst: OrderList, status: str, reason: str | None, step: _Step) -> None:
+        """End a working list: its live legs are cancelled (reason `list_cancelled`), its pending legs not placed."""
+        lst.status, lst.reason = status, reason
+        for leg in lst.legs:
+            if leg.status == "pending":
+                leg.status, leg.reason = "not_placed", "list_ended"
+            elif leg.status == "live":
+                self._cancel_member(leg, "list_cancelled", step)
+        self.lists.pop(lst.id, None)
+        self._touch(lst, step)
+
+    def _touch(self, lst: OrderList, step: _Step) -> None:
+        lst.updated_at_ms = step.now
+        step.order_lists[lst.id] = lst
 
     # -- helpers -------------------------------------------------------------------------------------------------
     def _rates(self, account: str, market: Market) -> tuple[Fraction, Fraction]:
@@ -684,7 +930,7 @@ def _add_levels(step: _Step, symbol: str, levels) -> None:
 
 def _snapshot(outcome):
     """Copies of the orders in an outcome: the live orders keep changing under later commands."""
-    if isinstance(outcome, OrderState | ConditionalOrder):
+    if isinstance(outcome, OrderState | ConditionalOrder | OrderList):
         return outcome.snapshot()
     if isinstance(outcome, list):
         return [_snapshot(item) for item in outcome]

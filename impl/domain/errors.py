@@ -48,6 +48,13 @@ class ConditionalOrderNotFound(NotFound):
         super().__init__(f"No conditional order {conditional_id!r}.", field="conditional_order_id")
 
 
+class OrderListNotFound(NotFound):
+    code = "order_list_not_found"
+
+    def __init__(self, order_list_id: str) -> None:
+        super().__init__(f"No order list {order_list_id!r}.", field="order_list_id")
+
+
 class OrderRejected(DomainError):
     """An order (or amend, or cancel) refused by a rule of the exchange; `code` names the rule."""
 

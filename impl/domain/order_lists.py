@@ -29,9 +29,13 @@ the working order ended without filling completely: `working_order_cancelled` / 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from impl.domain.conditional import KINDS as CONDITIONAL_KINDS
+from impl.domain.conditional import NewConditional, validate_conditional
+from impl.domain.errors import InvalidArgument, OrderRejected
+from impl.domain.orders import MarketUnits, NewOrder, validate
 
 TYPES = ("oco", "oto", "otoco")
 LIST_STATUSES = ("working", "done", "cancelled", "rejected")
@@ -79,7 +83,59 @@ class OrderList:
     def is_live(self) -> bool:
         return self.status == "working"
 
+    def leg_of(self, member_id: str) -> Leg:
+        return next(leg for leg in self.legs if leg.member_id == member_id)
+
     def snapshot(self) -> OrderList:
         return OrderList(self.id, self.account, self.symbol, self.type, self.client_list_id, self.status, self.reason,
                          [Leg(leg.role, leg.request, leg.status, leg.reason, leg.order_id, leg.conditional_order_id)
                           for leg in self.legs], self.created_at_ms, self.updated_at_ms)
+
+
+ROLES = {"oco": ("oco", "oco"), "oto": ("working", "pending"), "otoco": ("working", "oco", "oco")}
+
+
+def validate_order_list(kind: str, legs: list[dict], units_of: Callable[[str], MarketUnits | None]) -> str:
+    """Check a strategy order's structure and each leg against its market's static rules (as POST /orders and
+    POST /conditional-orders do, the field named `legs[i].…`); returns its market."""
+    roles = ROLES[kind]
+    if len(legs) != len(roles):
+        raise InvalidArgument(f"An {kind} order list has {len(roles)} legs.", field="legs")
+    symbol = legs[0]["symbol"]
+    for i, leg in enumerate(legs):
+        if leg["symbol"] != symbol:
+            raise InvalidArgument("All legs of an order list trade one market.", field=f"legs[{i}].symbol")
+    if roles[0] == "working" and is_conditional(legs[0]):
+        raise InvalidArgument("The working leg is an order (limit or market), not a conditional order.",
+                              field="legs[0].type")
+    oco = [i for i, role in enumerate(roles) if role == "oco"]
+    if oco:
+        first = oco[0]
+        for i in oco[1:]:
+            if legs[i]["side"] != legs[first]["side"]:
+                raise InvalidArgument("Both legs of an OCO pair buy or both sell.", field=f"legs[{i}].side")
+        plain = [i for i in oco if not is_conditional(legs[i])]
+        if len(plain) > 1:
+            raise InvalidArgument("An OCO pair has at most one plain order; the other leg is a conditional order.",
+                                  field=f"legs[{plain[1]}].type")
+        for i in plain:
+            if legs[i]["type"] != "limit" or legs[i].get("tif", "GTC") != "GTC":
+                raise InvalidArgument("The plain order of an OCO pair is a resting limit order (GTC).",
+                                      field=f"legs[{i}].type")
+    for i, leg in enumerate(legs):
+        parse_leg(leg, units_of(leg["symbol"]), i)
+    return symbol
+
+
+def parse_leg(request: dict, units: MarketUnits | None, index: int) -> NewOrder | NewConditional:
+    """A leg as the engine places it; a refusal names the field as `legs[index].field`."""
+    try:
+        return validate_conditional(request, units) if is_conditional(request) else validate(request, units)
+    except OrderRejected as exc:
+        raise OrderRejected(exc.code, exc.message, field=_leg_field(index, exc.field)) from None
+    except InvalidArgument as exc:
+        raise InvalidArgument(exc.message, field=_leg_field(index, exc.field)) from None
+
+
+def _leg_field(index: int, name: str | None) -> str:
+    return f"legs[{index}]" if name is None else f"legs[{index}].{name}"
