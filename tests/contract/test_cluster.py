@@ -8,6 +8,8 @@ workers as separate processes over one database (tests/cluster_support.py; each 
   the new engine's books equal the store's open orders.
 - SIGKILL of a worker: its clients' retries through the other worker act once.
 - An Idempotency-Key in flight on one worker (the engine paused with SIGSTOP) answers 409 on the other.
+- A stop loss placed through worker A fires on a taker's trade through worker B; both workers and worker B's stream
+  see it finished with its order filled and linked both ways; its place request retried through B acts once.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from tests.cluster_support import (
     new_database,
     open_orders_of_store,
     provision,
+    read_store,
     require_nats,
     stored_order_ids,
 )
@@ -61,6 +64,11 @@ def database(request, tmp_path):
 
 def place(base: str, auth: dict, body: dict, key: str | None = None, timeout: float = 30) -> httpx.Response:
     return httpx.post(f"{base}/v1/orders", json=body, timeout=timeout,
+                      headers={**auth, "Idempotency-Key": key or str(uuid.uuid4())})
+
+
+def place_conditional(base: str, auth: dict, body: dict, key: str | None = None) -> httpx.Response:
+    return httpx.post(f"{base}/v1/conditional-orders", json=body, timeout=30,
                       headers={**auth, "Idempotency-Key": key or str(uuid.uuid4())})
 
 
@@ -411,6 +419,80 @@ def test_a_stream_client_on_worker_b_sees_trades_and_its_order_events_of_orders_
         # Worker B's order book (REST) holds the maker's rest: its L2 view follows the engine's events.
         book = httpx.get(f"{b}/v1/markets/BTC-USDT/orderbook", timeout=10).json()
         assert book["asks"] == [["60000.00", "0.30000"]] and book["bids"] == [], book
+
+
+def test_a_stop_loss_placed_through_worker_a_fires_on_trades_through_worker_b_once(tmp_path, database, request):
+    """Conditional orders in the scaled deployment (issue 14): a stop loss placed through worker A waits in the
+    engine process; a taker's trade through worker B crosses its trigger and fires it in that same engine step; its
+    market sell fills against the book. Both workers read it finished with its order linked both ways, a stream client
+    on worker B saw it (new, then finished) and its order, the place request retried through worker B answers the
+    same conditional order, and the ledger checks out."""
+    from tests.stream_support import CHECKER, StreamClient
+
+    carol = "carol@example.com"
+    accounts = provision(database, {**FUNDS, carol: {"BTC": "10", "USDT": "1000000"}})
+    with cluster(tmp_path, database) as c, CHECKER.audit(request.node.name):
+        c.engine().wait_active()
+        a, b = c.worker().base, c.worker().base
+        alice, bob, maker = login(a, ALICE), login(b, BOB), login(a, carol)
+        # A last price of 60000 (carol sells to bob), then carol's bid below the trigger: the liquidity both the
+        # taker's sell and the stop loss's market sell meet.
+        for who, side in ((maker, "sell"), (bob, "buy")):
+            r = place(a, who, {"symbol": "BTC/USDT", "side": side, "type": "limit", "price": "60000.00",
+                               "size": "0.01000"})
+            assert r.status_code == 201, r.text + c.logs()
+        assert r.json()["status"] == "filled", r.text
+        r = place(a, maker, {"symbol": "BTC/USDT", "side": "buy", "type": "limit", "price": "58900.00",
+                             "size": "1.00000"})
+        assert r.status_code == 201 and r.json()["status"] == "open", r.text
+        with StreamClient(b, "alice-on-b") as ws:
+            token = alice["Authorization"].removeprefix("Bearer ")
+            assert ws.request({"op": "auth", "id": "a", "args": {"method": "bearer", "token": token}})["op"] == "auth"
+            reply = ws.request({"op": "subscribe", "id": "s", "args": ["conditional_orders", "orders"]})
+            assert reply["op"] == "subscribe", reply
+            key = str(uuid.uuid4())
+            body = {"symbol": "BTC/USDT", "side": "sell", "type": "stop_market", "trigger_price": "59000.00",
+                    "size": "0.10000", "client_order_id": "stop-1"}
+            placed = place_conditional(a, alice, body, key)
+            assert placed.status_code == 201, placed.text + c.logs()
+            stop = placed.json()
+            assert (stop["status"], stop["trigger_direction"], Decimal(stop["reserved"]), stop["reserved_asset"]) == \
+                ("new", "fall", Decimal("0.1"), "BTC"), stop
+            # The taker, through worker B: a trade at 58900 crosses the trigger.
+            r = place(b, bob, {"symbol": "BTC/USDT", "side": "sell", "type": "limit", "price": "58900.00",
+                               "size": "0.05000"})
+            assert r.status_code == 201 and r.json()["status"] == "filled", r.text
+            ws.wait_for(lambda f: f["op"] == "conditional_order" and f["data"]["status"] == "finished", 15)
+            ws.wait_for(lambda f: f["op"] == "order" and f["data"]["status"] == "filled", 15)
+            ws.drain(quiet=0.5)  # nothing more, nothing twice
+            frames = [(f["op"], f["data"]) for f in ws.events]
+        conditionals = [d for op, d in frames if op == "conditional_order"]
+        orders = [d for op, d in frames if op == "order"]
+        # Fired and filled in one engine step: its state in that step is finished.
+        assert [(d["id"], d["status"]) for d in conditionals] == [(stop["id"], "new"), (stop["id"], "finished")]
+        assert conditionals[0] == stop
+        ended = conditionals[-1]
+        assert (ended["reason"], Decimal(ended["reserved"])) == ("filled", 0) and ended["order_id"], ended
+        assert orders and {o["id"] for o in orders} == {ended["order_id"]}, orders  # alice's placed order only
+        assert orders[-1]["status"] == "filled" and orders[-1]["conditional_order_id"] == stop["id"], orders
+        # Either worker reads the conditional order finished and its order, each linking the other.
+        for base in (a, b):
+            got = httpx.get(f"{base}/v1/conditional-orders/{stop['id']}", headers=alice, timeout=10)
+            assert got.status_code == 200 and got.json() == ended, (base, got.text)
+            got = httpx.get(f"{base}/v1/orders/{ended['order_id']}", headers=alice, timeout=10)
+            assert got.status_code == 200, got.text
+            assert (got.json()["status"], got.json()["filled"], got.json()["conditional_order_id"]) == \
+                ("filled", "0.10000", stop["id"]), got.json()
+            assert got.json() == orders[-1]
+        # The place request again with its key, through the other worker: the same conditional order, placed once.
+        again = place_conditional(b, alice, body, key)
+        assert again.status_code == 201 and again.json() == stop, again.text
+        with read_store(database) as store:
+            assert [x.id for x in store.list_conditionals(accounts[ALICE], {}, 100, None)] == [stop["id"]]
+            linked = [o.id for account in accounts.values() for o in store.list_orders(account, {}, 1000, None)
+                      if o.parent_id == stop["id"]]
+        assert linked == [ended["order_id"]]
+        ledger_check(database)
 
 
 # -- shared state and PostgreSQL connection loss -----------------------------------------------------------------

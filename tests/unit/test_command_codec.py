@@ -1,22 +1,31 @@
 """The command codec (impl/domain/commands.py): every command type survives encode -> decode between processes
-(the bus to the engine, impl/bus/), including the NewOrder and DomainError items of a batch."""
+(the bus to the engine, impl/bus/), including the NewOrder and DomainError items of a batch, the NewConditional of
+PlaceConditional and the (symbol, price) moves of TrackPrices; and the results the engine answers with over the bus
+(impl/bus/link.py `outcome_of`), a ConditionalOrder among them, come back equal."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from impl.bus.link import outcome_of
 from impl.domain.commands import (
     AmendOrder,
     CancelAll,
+    CancelConditional,
     CancelOrder,
     CancelOrders,
     Deposit,
+    PlaceConditional,
     PlaceOrder,
     PlaceOrders,
+    TrackPrices,
     decode_command,
+    decode_result,
     encode_command,
+    encode_result,
 )
+from impl.domain.conditional import FINAL_STATUSES, KINDS, LIVE_STATUSES, ConditionalOrder, NewConditional
 from impl.domain.errors import DomainError, InvalidArgument, OrderRejected
 from impl.domain.orders import NewOrder
 
@@ -31,6 +40,12 @@ new_orders = st.builds(NewOrder, symbol=text, side=st.sampled_from(("buy", "sell
                        type=st.sampled_from(("limit", "market")), tif=st.sampled_from(("GTC", "IOC", "FOK")),
                        post_only=st.booleans(), price=amount, size=amount, quote_size=amount,
                        client_order_id=maybe_text)
+sides = st.sampled_from(("buy", "sell"))
+new_conditionals = st.builds(NewConditional, symbol=text, side=sides, type=st.sampled_from(KINDS), trigger_price=amount,
+                             price=amount, size=amount, quote_size=amount, tif=st.sampled_from(("GTC", "IOC", "FOK")),
+                             activation_price=amount, callback_rate=amount, callback_amount=amount,
+                             client_order_id=maybe_text)
+moves = st.lists(st.tuples(text, st.integers(min_value=0, max_value=2**63 - 1)), max_size=5).map(tuple)
 errors = st.one_of(st.builds(OrderRejected, text, text, field=maybe_text),
                    st.builds(InvalidArgument, text, field=maybe_text))
 commands = st.one_of(
@@ -41,7 +56,19 @@ commands = st.one_of(
     st.builds(CancelAll, text, text, st.none() | st.sampled_from(("buy", "sell")), keys, origins),
     st.builds(AmendOrder, text, text, maybe_text, maybe_text, keys, origins),
     st.builds(Deposit, text, text, st.integers(min_value=1, max_value=2**63 - 1), text, keys, origins),
+    st.builds(PlaceConditional, text, new_conditionals, keys, origins),
+    st.builds(CancelConditional, text, text, keys, origins),
+    st.builds(TrackPrices, moves, text),
 )
+times = st.integers(min_value=0, max_value=2**53)
+conditional_orders = st.builds(
+    ConditionalOrder, id=text, account=text, symbol=text, side=sides, type=st.sampled_from(KINDS),
+    trigger_direction=st.sampled_from(("rise", "fall")), trigger_price=amount, price=amount, size=amount,
+    quote_size=amount, tif=st.sampled_from(("GTC", "IOC", "FOK")), activation_price=amount, callback_rate=amount,
+    callback_amount=amount, tracked_price=amount, client_order_id=maybe_text,
+    status=st.sampled_from(LIVE_STATUSES + FINAL_STATUSES), reason=maybe_text, order_id=maybe_text,
+    order_list_id=maybe_text, reserved=st.integers(min_value=0, max_value=2**63 - 1), created_at_ms=times,
+    updated_at_ms=times, triggered_at_ms=st.none() | times)
 
 
 def _comparable(command):
@@ -64,3 +91,10 @@ def test_batch_errors_come_back_as_refusals_with_their_code(command):
     decoded = decode_command(encode_command(command))
     assert all(isinstance(e, OrderRejected) for e in decoded.orders)
     assert [e.code for e in decoded.orders] == [e.code for e in command.orders]
+
+
+@given(conditional_orders)
+def test_a_conditional_order_result_survives_the_codec_and_the_bus_reply(conditional):
+    for decoded in (decode_result(encode_result(conditional)), outcome_of(encode_result(conditional))):
+        assert type(decoded) is ConditionalOrder
+        assert decoded == conditional
