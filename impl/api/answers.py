@@ -26,6 +26,10 @@ def conditional(c, _body: dict | None = None, trading=None) -> dict:
     return wire.conditional_order(c, (trading or services().trading).units(c.symbol))
 
 
+def order_list(lst, _body: dict | None = None, _trading=None) -> dict:
+    return wire.order_list(lst)
+
+
 def _failure(exc: DomainError) -> tuple[int, dict]:
     status, error, _ = error_of(exc)
     return status, error
@@ -66,7 +70,8 @@ def _one(result, _body: dict | None = None, trading=None) -> dict:
 _RENDER = {"placeOrder": (201, _one), "amendOrder": (200, _one), "cancelOrder": (200, _one),
            "placeOrderBatch": (200, placed), "cancelOrderBatch": (200, cancelled),
            "cancelAllOrders": (200, cancelled_all), "placeConditionalOrder": (201, conditional),
-           "cancelConditionalOrder": (200, conditional)}
+           "cancelConditionalOrder": (200, conditional), "placeOrderList": (201, order_list),
+           "cancelOrderList": (200, order_list)}
 
 
 def replays_from_result(operation_id: str) -> bool:

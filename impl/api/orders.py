@@ -1,4 +1,4 @@
-"""Handlers of tag `orders`: place, preview, amend, cancel and list orders; fills; conditional orders.
+"""Handlers of tag `orders`: place, preview, amend, cancel and list orders; fills; conditional and strategy orders.
 
 Changes are typed commands to the trading engine (impl/domain/trading.py): the handler builds the command on the
 event loop, awaits its result — answered only after the commit that holds its effect — and renders it. The
@@ -12,9 +12,9 @@ paths.
 from __future__ import annotations
 
 from impl.api import wire
-from impl.api.answers import cancelled, cancelled_all, conditional, order, placed
+from impl.api.answers import cancelled, cancelled_all, conditional, order, order_list, placed
 from impl.api.context import idempotency_key, principal, services
-from impl.domain.commands import AmendOrder, CancelConditional, CancelOrder, CancelOrders
+from impl.domain.commands import AmendOrder, CancelConditional, CancelOrder, CancelOrderList, CancelOrders
 from impl.domain.market_data import parse_timestamp
 
 
@@ -115,3 +115,31 @@ def list_conditional_order_history(symbol: str | None = None, start: str | None 
 def _conditionals(filters: dict, limit: int, cursor: str | None) -> dict:
     page = services().trading.conditionals(principal().user_id, filters, limit, cursor)
     return {"data": [conditional(c) for c in page.items], "next_cursor": page.next_cursor}
+
+
+# -- strategy orders (order lists) -------------------------------------------------------------------------------
+async def place_order_list(body: dict):
+    command = services().trading.place_list_command(principal().user_id, body, idempotency_key())
+    return order_list(await _run(command)), 201
+
+
+async def cancel_order_list(order_list_id: str) -> dict:
+    return order_list(await _run(CancelOrderList(principal().user_id, order_list_id, idempotency_key())))
+
+
+def get_order_list(order_list_id: str) -> dict:
+    return order_list(services().trading.order_list(principal().user_id, order_list_id))
+
+
+def list_order_lists(symbol: str | None = None, limit: int = 100, cursor: str | None = None) -> dict:
+    return _order_lists({"symbol": _symbol(symbol), "live": True}, limit, cursor)
+
+
+def list_order_list_history(symbol: str | None = None, start: str | None = None, end: str | None = None,
+                            limit: int = 100, cursor: str | None = None) -> dict:
+    return _order_lists({"symbol": _symbol(symbol), "live": False, **_window(start, end)}, limit, cursor)
+
+
+def _order_lists(filters: dict, limit: int, cursor: str | None) -> dict:
+    page = services().trading.order_lists(principal().user_id, filters, limit, cursor)
+    return {"data": [order_list(lst) for lst in page.items], "next_cursor": page.next_cursor}

@@ -178,7 +178,8 @@ def order(o, u) -> dict:
         "fee": to_string(o.fee, fee_precision),
         "fee_asset": fee_asset,
         "cancel_reason": o.cancel_reason,
-        "conditional_order_id": o.parent_id,
+        "conditional_order_id": o.parent_id if o.parent_id and o.parent_id.startswith("cond_") else None,
+        "order_list_id": o.parent_id if o.parent_id and o.parent_id.startswith("olst_") else None,
         "created_at": timestamp(o.created_at_ms),
         "updated_at": timestamp(o.updated_at_ms),
     }
@@ -214,6 +215,21 @@ def conditional_order(c, u) -> dict:
         "created_at": timestamp(c.created_at_ms),
         "updated_at": timestamp(c.updated_at_ms),
         "triggered_at": _opt_time(c.triggered_at_ms),
+    }
+
+
+def order_list(lst) -> dict:
+    return {
+        "id": lst.id,
+        "client_list_id": lst.client_list_id,
+        "type": lst.type,
+        "symbol": lst.symbol,
+        "status": lst.status,
+        "reason": lst.reason,
+        "legs": [{"role": leg.role, "status": leg.status, "reason": leg.reason, "order_id": leg.order_id,
+                  "conditional_order_id": leg.conditional_order_id, "request": leg.request} for leg in lst.legs],
+        "created_at": timestamp(lst.created_at_ms),
+        "updated_at": timestamp(lst.updated_at_ms),
     }
 
 

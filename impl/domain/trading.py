@@ -34,21 +34,31 @@ from impl.domain.commands import (
     CancelAll,
     CancelConditional,
     CancelOrder,
+    CancelOrderList,
     CancelOrders,
     Command,
     Deposit,
     Inspect,
     PlaceConditional,
     PlaceOrder,
+    PlaceOrderList,
     PlaceOrders,
 )
 from impl.domain.commands import Preview as PreviewQuery
 from impl.domain.conditional import ConditionalOrder, validate_conditional
 from impl.domain.engine import Engine, Reaction
-from impl.domain.errors import ConditionalOrderNotFound, DomainError, InvalidArgument, OrderNotFound, OrderRejected
+from impl.domain.errors import (
+    ConditionalOrderNotFound,
+    DomainError,
+    InvalidArgument,
+    OrderListNotFound,
+    OrderNotFound,
+    OrderRejected,
+)
 from impl.domain.market_data import decode_cursor, page_of
 from impl.domain.matching import Order
 from impl.domain.model import Market, Page
+from impl.domain.order_lists import OrderList, validate_order_list
 from impl.domain.orders import MarketUnits, NewOrder, OrderState, fee_of, validate
 from impl.domain.sequencer import Sequencer
 from impl.domain.units import NotRepresentable, to_units
@@ -56,6 +66,7 @@ from impl.domain.units import NotRepresentable, to_units
 _ORDER_ID = re.compile(r"^ord_[0-9A-HJKMNP-TV-Z]{26}$")
 _FILL_ID = re.compile(r"^fill_[0-9A-HJKMNP-TV-Z]{26}$")
 _CONDITIONAL_ID = re.compile(r"^cond_[0-9A-HJKMNP-TV-Z]{26}$")
+_ORDER_LIST_ID = re.compile(r"^olst_[0-9A-HJKMNP-TV-Z]{26}$")
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,10 @@ class TradingFacade:
     def place_conditional_command(self, account: str, request: dict, key: str | None = None) -> PlaceConditional:
         return PlaceConditional(account, validate_conditional(request, self._units.get(request["symbol"])), key)
 
+    def place_list_command(self, account: str, request: dict, key: str | None = None) -> PlaceOrderList:
+        validate_order_list(request["type"], request["legs"], self._units.get)
+        return PlaceOrderList(account, request["type"], tuple(request["legs"]), request.get("client_list_id"), key)
+
     def deposit_command(self, account: str, asset: str, amount: str, ref: str) -> Deposit:
         return Deposit(account, asset, deposit_units(self.assets, asset, amount), ref)
 
@@ -161,6 +176,12 @@ class TradingFacade:
 
     def cancel_conditional(self, account: str, conditional_id: str) -> ConditionalOrder:
         return self.call(CancelConditional(account, conditional_id))
+
+    def place_list(self, account: str, request: dict) -> OrderList:
+        return self.call(self.place_list_command(account, request))
+
+    def cancel_list(self, account: str, order_list_id: str) -> OrderList:
+        return self.call(CancelOrderList(account, order_list_id))
 
     def deposit(self, account: str, asset: str, amount: str, ref: str) -> tuple[int, int]:
         return self.call(self.deposit_command(account, asset, amount, ref))
@@ -202,6 +223,17 @@ class TradingFacade:
         """filters: symbol, live (True: new/triggered; False: ended), start_ms/end_ms."""
         before = decode_cursor(cursor, _CONDITIONAL_ID) if cursor else None
         return page_of(self._store.list_conditionals(account, filters, limit + 1, before), limit)
+
+    def order_list(self, account: str, order_list_id: str) -> OrderList:
+        found = self._store.get_order_list(account, order_list_id)
+        if found is None:
+            raise OrderListNotFound(order_list_id)
+        return found
+
+    def order_lists(self, account: str, filters: dict, limit: int, cursor: str | None) -> Page:
+        """filters: symbol, live (True: working; False: ended), start_ms/end_ms."""
+        before = decode_cursor(cursor, _ORDER_LIST_ID) if cursor else None
+        return page_of(self._store.list_order_lists(account, filters, limit + 1, before), limit)
 
     def balances(self, account: str) -> list[tuple[str, int, int]]:
         held = self._store.balances_of(account)

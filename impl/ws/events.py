@@ -13,7 +13,14 @@ from __future__ import annotations
 import logging
 
 from impl.api import wire
-from impl.domain.events import BalanceChanged, BookChanged, ConditionalUpdated, OrderUpdated, TradeMade
+from impl.domain.events import (
+    BalanceChanged,
+    BookChanged,
+    ConditionalUpdated,
+    OrderListUpdated,
+    OrderUpdated,
+    TradeMade,
+)
 from impl.domain.ledger import DEPOSITS, FEES
 from impl.domain.units import to_string
 from impl.ws.hub import Event, Hub
@@ -67,6 +74,10 @@ class Publisher:
                     events.append(Event("conditional_orders", {"op": "conditional_order",
                                                                "channel": "conditional_orders", "data": data},
                                         owner=c.account))
+                elif kind is OrderListUpdated:
+                    lst = e.order_list
+                    events.append(Event("order_lists", {"op": "order_list", "channel": "order_lists",
+                                                        "data": wire.order_list(lst)}, owner=lst.account))
                 elif kind is BalanceChanged and e.account not in _SYSTEM:
                     data = wire.balance(e.asset, e.free, e.locked, self._trading.assets[e.asset])
                     events.append(Event("balances", {"op": "balance", "channel": "balances", "data": data},

@@ -28,7 +28,7 @@ from impl.domain.book import L2Book
 log = logging.getLogger("cooud.stream")
 
 CANDLE_INTERVALS = ("1m", "5m", "15m", "1h", "4h", "1d")
-PRIVATE_CHANNELS = ("orders", "conditional_orders", "balances", "withdrawals")
+PRIVATE_CHANNELS = ("orders", "conditional_orders", "order_lists", "balances", "withdrawals")
 
 
 @dataclass(frozen=True)
