@@ -4,22 +4,24 @@
 
 Invariants: one lock guards every method, so each is atomic and a single-use claim has exactly one winner; only
 immutable values are held and handed out (entries are replaced, never mutated; orders and conditional orders, which
-are mutable dataclasses, are copied in and out with their `snapshot()`, and outbox rows are kept encoded and decoded
-afresh on every read); a write checks everything before it changes anything, so a refused write changes nothing.
+are mutable dataclasses, are copied in and out with their `snapshot()`; strategy orders, whose legs hold request dicts,
+are copied in and out through the JSON the SQL stores keep their legs in, so they come back as those stores give them;
+outbox rows are kept encoded and decoded afresh on every read); a write checks everything before it changes anything,
+so a refused write changes nothing.
 Uniqueness, ordering and pagination are those of the SQL schema and queries: users unique by id, email and wallet
 address; sessions by id and cookie hash; assets by code, markets by symbol (listed in insertion order), trades by
 id; orders by id and by (account, client order id); conditional orders likewise, with client order ids of their
-own; pages newest (greatest id) first.
+own; strategy orders by id and by (account, client list id); pages newest (greatest id) first.
 
 Trading: `transaction()` is the store lock plus an undo log — every change made inside it to orders, conditional
-orders, fills,
-trades and candles, the journal, balances, L2 sequences, the outbox, the operator inbox and idempotency records
-records the value it replaced, and an exception anywhere in the block restores them, so a transaction commits
-whole or not at all as SQLite's does. `write_trading` also checks every constraint of the SQL schema (unique ids,
-one client order id per account among its orders and one among its conditional orders, listed markets and
-assets, non-negative balances outside `sys:deposits`,
-enumerated columns) before it changes anything, and raises `IntegrityError` (a bug in the writer, like SQLite's)
-for a broken one. `claim_writer` is a no-op: no other process can reach this store's memory.
+orders, strategy orders, fills, trades and candles, the journal, balances, L2 sequences, the outbox, the operator
+inbox and idempotency records records the value it replaced, and an exception anywhere in the block restores them,
+so a transaction commits whole or not at all as SQLite's does. `write_trading` also checks every constraint of the
+SQL schema (unique ids, one client order id per account among its orders and one among its conditional orders, one
+client list id per account among its strategy orders, listed markets and assets, non-negative balances outside
+`sys:deposits`, enumerated columns, a strategy order's legs an array) before it changes anything, and raises
+`IntegrityError` (a bug in the writer, like SQLite's) for a broken one. `claim_writer` is a no-op: no other process
+can reach this store's memory.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import NamedTuple
 
+import orjson
+
 from impl.domain import events
 from impl.domain.candles import fold_trades
 from impl.domain.conditional import FINAL_STATUSES, KINDS, LIVE_STATUSES, ConditionalOrder
@@ -37,6 +41,7 @@ from impl.domain.events import Committed
 from impl.domain.identity_model import ApiKey, Session, User
 from impl.domain.ledger import BUCKETS, DEPOSITS, ENTRY_KINDS, Entry
 from impl.domain.model import Candle, Market, Trade
+from impl.domain.order_lists import LIST_STATUSES, TYPES, Leg, OrderList
 from impl.domain.orders import OPEN_STATUSES, FillRecord, OrderState
 from impl.domain.ports import AlreadyExists, Balance, BookState, OperatorCommand, OperatorCommandState
 from impl.domain.records import IdempotencyRecord, ListenKeyOwner, LoginAttempts, Purged, RefreshRotation
@@ -87,6 +92,10 @@ _CONDITIONAL_MUTABLE = ("trigger_price", "tracked_price", "status", "reason", "o
                         "triggered_at_ms")
 _CONDITIONAL_CHECKS = {"side": ("buy", "sell"), "type": KINDS, "trigger_direction": ("rise", "fall"),
                        "tif": ("GTC", "IOC", "FOK"), "status": LIVE_STATUSES + FINAL_STATUSES}
+# Likewise for strategy orders (impl/store/trading.py `_ORDER_LIST_MUTABLE`, migrations/0009). The enumerated columns
+# are CHECKs, which SQL applies to every row written, an update's too; the legs' JSON must be an array (its CHECK).
+_ORDER_LIST_MUTABLE = ("status", "reason", "legs", "updated_at_ms")
+_ORDER_LIST_CHECKS = {"type": TYPES, "status": LIST_STATUSES}
 
 
 class IntegrityError(RuntimeError):
@@ -126,6 +135,8 @@ class MemoryStore:
         self._client_ids: dict[tuple[str, str], str] = {}  # (account, client order id) -> order id
         self._conditionals: dict[str, ConditionalOrder] = {}  # id -> conditional order (a private copy, as orders)
         self._conditional_client_ids: dict[tuple[str, str], str] = {}  # (account, client order id) -> its id
+        self._order_lists: dict[str, OrderList] = {}  # id -> strategy order (a private copy, see _through_json)
+        self._order_list_client_ids: dict[tuple[str, str], str] = {}  # (account, client list id) -> its id
         self._fills: dict[str, FillRecord] = {}
         self._entries: dict[int, Entry] = {}  # journal entry id -> entry with its postings
         self._balances: dict[tuple[str, str], Balance] = {}
@@ -483,7 +494,8 @@ class MemoryStore:
 
     def write_trading(self, batch) -> None:
         with self._lock:
-            self._check_batch(batch)
+            order_lists = [_through_json(ol) for ol in batch.order_lists.values()]  # legs that cannot be stored raise
+            self._check_batch(batch, order_lists)
             for order in batch.orders.values():
                 stored = self._orders.get(order.id)
                 if stored is None:
@@ -506,6 +518,15 @@ class MemoryStore:
                     for column in _CONDITIONAL_MUTABLE:
                         setattr(stored, column, getattr(conditional, column))
                 self._put(self._conditionals, stored.id, stored)
+            for order_list in order_lists:
+                stored = self._order_lists.get(order_list.id)
+                if stored is None:
+                    stored = order_list
+                    if stored.client_list_id is not None:
+                        self._put(self._order_list_client_ids, (stored.account, stored.client_list_id), stored.id)
+                else:
+                    stored = replace(stored, **{column: getattr(order_list, column) for column in _ORDER_LIST_MUTABLE})
+                self._put(self._order_lists, stored.id, stored)
             self._insert_trades(batch.trades)
             for fill in batch.fills:
                 self._put(self._fills, fill.id, fill)
@@ -534,8 +555,9 @@ class MemoryStore:
                         record = found.record._replace(state="done", result=result)
                         self._put(self._idempotency, (account, key), found._replace(record=record))
 
-    def _check_batch(self, batch) -> None:
-        """Every constraint of the SQL schema that the batch could break, checked before anything changes."""
+    def _check_batch(self, batch, order_lists: list[OrderList]) -> None:
+        """Every constraint of the SQL schema that the batch could break, checked before anything changes
+        (`order_lists`: the batch's, as they would be stored)."""
         new_client_ids: set[tuple[str, str]] = set()
         for order in batch.orders.values():
             if order.id in self._orders:
@@ -565,6 +587,22 @@ class MemoryStore:
                     raise IntegrityError(f"client order id {conditional.client_order_id!r} of {conditional.account}"
                                          " is taken by a conditional order.")
                 new_conditional_ids.add(key)
+        new_list_ids: set[tuple[str, str]] = set()
+        for order_list in order_lists:
+            if any(getattr(order_list, column) not in allowed for column, allowed in _ORDER_LIST_CHECKS.items()):
+                raise IntegrityError(f"invalid strategy order {order_list!r}")
+            if not isinstance(order_list.legs, list):
+                raise IntegrityError(f"strategy order {order_list.id}: legs {order_list.legs!r} are not an array")
+            if order_list.id in self._order_lists:
+                continue  # an update: what it was placed with stays as stored
+            if order_list.symbol not in self._markets:
+                raise IntegrityError(f"strategy order {order_list.id}: no market {order_list.symbol!r}")
+            if order_list.client_list_id is not None:
+                key = (order_list.account, order_list.client_list_id)
+                if key in self._order_list_client_ids or key in new_list_ids:
+                    raise IntegrityError(f"client list id {order_list.client_list_id!r} of {order_list.account}"
+                                         " is taken.")
+                new_list_ids.add(key)
         self._check_trades(batch.trades, IntegrityError)
         _unique("fill", (f.id for f in batch.fills), self._fills, IntegrityError)
         trade_ids = {t.id for t in batch.trades}
@@ -624,6 +662,15 @@ class MemoryStore:
         with self._lock:
             return (account, client_order_id) in self._conditional_client_ids
 
+    def live_order_lists(self) -> list[OrderList]:
+        with self._lock:
+            live = [_through_json(ol) for ol in self._order_lists.values() if ol.is_live]
+        return sorted(live, key=lambda ol: ol.id)
+
+    def order_list_client_id_taken(self, account: str, client_list_id: str) -> bool:
+        with self._lock:
+            return (account, client_list_id) in self._order_list_client_ids
+
     def last_prices(self) -> dict[str, int]:
         """The price of each market's newest trade (greatest id), as SQLite's query."""
         with self._lock:
@@ -661,6 +708,19 @@ class MemoryStore:
             found = _page(candidates, account, {k: filters.get(k) for k in ("symbol", "start_ms", "end_ms")}, limit,
                           before_id, "created_at_ms")
             return [c.snapshot() for c in found]
+
+    def get_order_list(self, account: str, order_list_id: str) -> OrderList | None:
+        with self._lock:
+            found = self._order_lists.get(order_list_id)
+            return _through_json(found) if found is not None and found.account == account else None
+
+    def list_order_lists(self, account: str, filters: dict, limit: int, before_id: str | None) -> list[OrderList]:
+        live = filters.get("live")
+        with self._lock:
+            candidates = [ol for ol in self._order_lists.values() if live is None or ol.is_live == live]
+            found = _page(candidates, account, {k: filters.get(k) for k in ("symbol", "start_ms", "end_ms")}, limit,
+                          before_id, "created_at_ms")
+            return [_through_json(ol) for ol in found]
 
     def balance(self, account: str, asset: str) -> Balance:
         with self._lock:
@@ -757,6 +817,14 @@ class MemoryStore:
         with self._lock:
             rows = [(s, *self._outbox[s]) for s in sorted(s for s in self._outbox if s > seq)[:max(limit, 0)]]
         return [Committed(s, ts_ms, events.decode(blob)) for s, ts_ms, blob in rows]
+
+
+def _through_json(order_list: OrderList) -> OrderList:
+    """A copy sharing nothing with `order_list`, its legs written to JSON and read back as the SQL stores do
+    (impl/store/trading.py `_order_list_row`, `_order_list`): what cannot be stored there raises here too (orjson's
+    TypeError), and legs that are not a JSON array are kept as read, for `_check_batch` to refuse."""
+    legs = orjson.loads(orjson.dumps(order_list.legs))
+    return replace(order_list, legs=[Leg(**leg) for leg in legs] if isinstance(legs, list) else legs)
 
 
 def _page(records: Iterable, account: str, filters: dict, limit: int, before_id: str | None, time_field: str) -> list:

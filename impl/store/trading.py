@@ -1,15 +1,17 @@
-"""SQLite tables of spot trading (mixed into SQLiteStore): balances, journal, orders, conditional orders, fills, book
-sequences and the engine's outbox.
+"""SQLite tables of spot trading (mixed into SQLiteStore): balances, journal, orders, conditional orders, strategy
+orders (order lists), fills, book sequences and the engine's outbox.
 
 Invariants: `write_trading(batch)` writes everything one engine batch changed (impl/domain/engine.py `Batch`) —
-orders, conditional orders, fills, public trades with their candles, journal entries with their postings, the
-balances they changed, the L2 book sequences, the outbox rows of its commands' events and the results of its
-idempotent commands — inside the caller's `transaction()`, so the batch commits or vanishes whole, and a retry after
-a crash between commit and answer finds its result instead of acting twice. Orders and conditional orders are
-upserted: what they were placed with (identity, owner, market, kind, client order id, an order's parent) never
-changes after their first write. Balances are a materialisation of the postings; `ledger_report` recomputes them
-from the journal so that tests and operators can check they agree, and checks that every locked amount is exactly
-what the open orders and live conditional orders reserve.
+orders, conditional orders, strategy orders, fills, public trades with their candles, journal entries with their
+postings, the balances they changed, the L2 book sequences, the outbox rows of its commands' events and the results
+of its idempotent commands — inside the caller's `transaction()`, so the batch commits or vanishes whole, and a retry
+after a crash between commit and answer finds its result instead of acting twice. Orders, conditional orders and
+strategy orders are upserted: what they were placed with (identity, owner, market, kind, client order or list id,
+an order's parent) never changes after their first write. A strategy order's legs are one JSON column (orjson of
+its `Leg` dataclasses), written and read whole. Balances are a materialisation of the postings; `ledger_report`
+recomputes them from the journal so that tests and operators can check they agree, and checks that every locked
+amount is exactly what the open orders and live conditional orders reserve (a strategy order holds no funds of its
+own: its legs do).
 
 One writer per database: `claim_writer()` takes an exclusive advisory lock (flock) on `<database>.writer.lock`
 for as long as the store is open; a second process that tries to trade on the same file is refused with the
@@ -25,10 +27,13 @@ import os
 from contextlib import contextmanager
 from operator import attrgetter
 
+import orjson
+
 from impl.domain import events
 from impl.domain.conditional import ConditionalOrder
 from impl.domain.engine import AnotherWriter
 from impl.domain.events import Committed
+from impl.domain.order_lists import Leg, OrderList
 from impl.domain.orders import FillRecord, OrderState
 from impl.domain.ports import Balance, BookState, OperatorCommand, OperatorCommandState
 from impl.store.rows import insert_rows
@@ -53,6 +58,14 @@ _CONDITIONAL_MUTABLE = ("trigger_price", "tracked_price", "status", "reason", "o
                         "triggered_at_ms")
 _UPSERT_CONDITIONAL = "ON CONFLICT(id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _CONDITIONAL_MUTABLE)
 _LIVE = "status IN ('new', 'triggered')"  # impl.domain.conditional.LIVE_STATUSES
+# Strategy orders: the columns in OrderList's field order (a row is `_order_list(row)`); an upsert changes only what
+# the engine moves after placement — the list's status and reason, its legs and the time it last changed.
+_ORDER_LIST_COLS = ("id, account_id, symbol, type, client_list_id, status, reason, legs, created_at_ms,"
+                    " updated_at_ms")
+_ORDER_LIST_WIDTH = 10
+_ORDER_LIST_MUTABLE = ("status", "reason", "legs", "updated_at_ms")
+_UPSERT_ORDER_LIST = "ON CONFLICT(id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _ORDER_LIST_MUTABLE)
+_WORKING = "status = 'working'"  # impl.domain.order_lists: the live status
 # symbol -> price of its newest trade (greatest id: ids are time-sortable), one index seek per listed market
 _LAST_PRICES = ("SELECT symbol, price FROM (SELECT m.symbol, (SELECT t.price FROM trades t WHERE t.symbol = m.symbol"
                 " ORDER BY t.id DESC LIMIT 1) AS price FROM markets m) p WHERE price IS NOT NULL")
@@ -141,6 +154,8 @@ class TradingTables:
                     _UPSERT_ORDER)
         insert_rows(db, f"INSERT INTO conditional_orders ({_CONDITIONAL_COLS})", _CONDITIONAL_WIDTH,
                     map(_conditional_row, batch.conditionals.values()), _UPSERT_CONDITIONAL)
+        insert_rows(db, f"INSERT INTO order_lists ({_ORDER_LIST_COLS})", _ORDER_LIST_WIDTH,
+                    map(_order_list_row, batch.order_lists.values()), _UPSERT_ORDER_LIST)
         self._insert_trades(batch.trades)
         insert_rows(db, f"INSERT INTO fills ({_FILL_COLS})", 12, map(_fill_row, batch.fills))
         entries = batch.journal.entries
@@ -251,6 +266,31 @@ class TradingTables:
                                     " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
         return [ConditionalOrder(*r) for r in rows]
 
+    # -- strategy orders (order lists) ---------------------------------------------------------------------------
+    def live_order_lists(self) -> list[OrderList]:
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_ORDER_LIST_COLS} FROM order_lists WHERE {_WORKING}"
+                                    " ORDER BY id").fetchall()
+        return [_order_list(r) for r in rows]
+
+    def order_list_client_id_taken(self, account: str, client_list_id: str) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM order_lists WHERE account_id = ? AND client_list_id = ?",
+                                    (account, client_list_id)).fetchone() is not None
+
+    def get_order_list(self, account: str, order_list_id: str) -> OrderList | None:
+        with self._lock:
+            row = self._db.execute(f"SELECT {_ORDER_LIST_COLS} FROM order_lists WHERE id = ? AND account_id = ?",
+                                   (order_list_id, account)).fetchone()
+        return _order_list(row) if row else None
+
+    def list_order_lists(self, account: str, filters: dict, limit: int, before_id: str | None) -> list[OrderList]:
+        where, args = _order_list_filters(account, filters, before_id)
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_ORDER_LIST_COLS} FROM order_lists WHERE {where}"
+                                    " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
+        return [_order_list(r) for r in rows]
+
     # -- checks ------------------------------------------------------------------------------------------------
     def ledger_report(self) -> dict:
         """What the ledger invariants are checked against: unbalanced entries, balances that disagree with the
@@ -339,9 +379,30 @@ _conditional_row = attrgetter("id", "account", "symbol", "side", "type", "trigge
 def _conditional_filters(account: str, filters: dict, before_id: str | None) -> tuple[str, list]:
     """The clauses of `list_conditionals`: the account's, symbol, live (True/False/None), [start_ms, end_ms) on
     created_at_ms, id < before_id."""
+    return _live_filters(account, filters, before_id, _LIVE)
+
+
+def _order_list_filters(account: str, filters: dict, before_id: str | None) -> tuple[str, list]:
+    """The clauses of `list_order_lists`: as `_conditional_filters`, live meaning status working."""
+    return _live_filters(account, filters, before_id, _WORKING)
+
+
+def _live_filters(account: str, filters: dict, before_id: str | None, live_clause: str) -> tuple[str, list]:
     where, args = _filters(account, {k: filters.get(k) for k in ("symbol", "start_ms", "end_ms")}, before_id,
                            "created_at_ms")
     live = filters.get("live")
     if live is not None:
-        where += f" AND {_LIVE}" if live else f" AND NOT {_LIVE}"
+        where += f" AND {live_clause}" if live else f" AND NOT {live_clause}"
     return where, args
+
+
+def _order_list_row(order_list: OrderList) -> tuple:
+    """A row in `_ORDER_LIST_COLS` order: the legs as one JSON text (orjson of the Leg dataclasses: their fields)."""
+    return (order_list.id, order_list.account, order_list.symbol, order_list.type, order_list.client_list_id,
+            order_list.status, order_list.reason, orjson.dumps(order_list.legs).decode(), order_list.created_at_ms,
+            order_list.updated_at_ms)
+
+
+def _order_list(row) -> OrderList:
+    """An OrderList from a row in `_ORDER_LIST_COLS` order (its legs rebuilt from their JSON)."""
+    return OrderList(*row[:7], [Leg(**leg) for leg in orjson.loads(row[7])], row[8], row[9])

@@ -1,13 +1,14 @@
-"""PostgreSQL tables of spot trading (mixed into PostgresStore): balances, journal, orders, conditional orders, fills,
-book sequences, the engine's outbox and the operator inbox — the behaviour of impl/store/trading.py (SQLite), whose
-column lists, row getters and report queries it shares.
+"""PostgreSQL tables of spot trading (mixed into PostgresStore): balances, journal, orders, conditional orders, strategy
+orders (order lists), fills, book sequences, the engine's outbox and the operator inbox — the behaviour of
+impl/store/trading.py (SQLite), whose column lists, row getters and report queries it shares.
 
 Invariants: `write_trading(batch)` runs inside the caller's `transaction()` and writes everything one engine batch
 changed in that one transaction, so the batch commits or vanishes whole. Its first statement is the writer fence
 (impl/store/postgres/writer.py): a store that claimed the writer guard and lost it raises `Deposed` before writing
 anything. Bulk rows go in by COPY (trades, fills, journal entries, postings, outbox), upserts (orders, conditional
-orders, balances, L2 sequences) by executemany, which psycopg pipelines (one round trip per statement kind, not per
-row). Sums in reports are cast back to BIGINT so they read as Python ints, as SQLite's do.
+orders, strategy orders, balances, L2 sequences) by executemany, which psycopg pipelines (one round trip per statement
+kind, not per row). A strategy order's legs are TEXT holding SQLite's JSON (migrations/0004_order_lists.sql says why
+not JSONB). Sums in reports are cast back to BIGINT so they read as Python ints, as SQLite's do.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from impl.domain import events
 from impl.domain.conditional import ConditionalOrder
 from impl.domain.events import Committed
+from impl.domain.order_lists import OrderList
 from impl.domain.orders import FillRecord, OrderState
 from impl.domain.ports import Balance, BookState, OperatorCommand, OperatorCommandState
 from impl.store.postgres.markets import insert_trades
@@ -27,13 +29,20 @@ from impl.store.trading import (
     _LIVE,
     _MUTABLE,
     _ORDER_COLS,
+    _ORDER_LIST_COLS,
+    _ORDER_LIST_WIDTH,
     _ORDER_WIDTH,
     _RESERVED,
     _UPSERT_CONDITIONAL,
+    _UPSERT_ORDER_LIST,
+    _WORKING,
     _conditional_filters,
     _conditional_row,
     _fill_row,
     _filters,
+    _order_list,
+    _order_list_filters,
+    _order_list_row,
     _order_row,
 )
 
@@ -41,6 +50,8 @@ _UPSERT_ORDER = (f"INSERT INTO orders ({_ORDER_COLS}) VALUES ({', '.join(['%s'] 
                  " ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _MUTABLE))
 _INSERT_CONDITIONAL = (f"INSERT INTO conditional_orders ({_CONDITIONAL_COLS})"
                        f" VALUES ({', '.join(['%s'] * _CONDITIONAL_WIDTH)}) {_UPSERT_CONDITIONAL}")
+_INSERT_ORDER_LIST = (f"INSERT INTO order_lists ({_ORDER_LIST_COLS})"
+                      f" VALUES ({', '.join(['%s'] * _ORDER_LIST_WIDTH)}) {_UPSERT_ORDER_LIST}")
 _OPEN = "status IN ('open', 'partially_filled')"
 
 
@@ -61,6 +72,7 @@ class TradingTables:
             if batch.orders:
                 cur.executemany(_UPSERT_ORDER, [_order_row(o) for o in batch.orders.values()])
             _many(cur, _INSERT_CONDITIONAL, [_conditional_row(c) for c in batch.conditionals.values()])
+            _many(cur, _INSERT_ORDER_LIST, [_order_list_row(ol) for ol in batch.order_lists.values()])
             insert_trades(conn, batch.trades)
             copy_rows(cur, "fills", _FILL_COLS, map(_fill_row, batch.fills))
             first, entries = batch.first_entry_id, batch.journal.entries
@@ -186,6 +198,26 @@ class TradingTables:
         rows = self._all(f"SELECT {_CONDITIONAL_COLS} FROM conditional_orders WHERE {where.replace('?', '%s')}"
                          " ORDER BY id DESC LIMIT %s", (*args, limit))
         return [ConditionalOrder(*r) for r in rows]
+
+    # -- strategy orders (order lists) ---------------------------------------------------------------------------
+    def live_order_lists(self) -> list[OrderList]:
+        return [_order_list(r) for r in self._all(f"SELECT {_ORDER_LIST_COLS} FROM order_lists WHERE {_WORKING}"
+                                                  " ORDER BY id")]
+
+    def order_list_client_id_taken(self, account: str, client_list_id: str) -> bool:
+        return self._one("SELECT 1 FROM order_lists WHERE account_id = %s AND client_list_id = %s",
+                         (account, client_list_id)) is not None
+
+    def get_order_list(self, account: str, order_list_id: str) -> OrderList | None:
+        row = self._one(f"SELECT {_ORDER_LIST_COLS} FROM order_lists WHERE id = %s AND account_id = %s",
+                        (order_list_id, account))
+        return _order_list(row) if row else None
+
+    def list_order_lists(self, account: str, filters: dict, limit: int, before_id: str | None) -> list[OrderList]:
+        where, args = _order_list_filters(account, filters, before_id)
+        rows = self._all(f"SELECT {_ORDER_LIST_COLS} FROM order_lists WHERE {where.replace('?', '%s')}"
+                         " ORDER BY id DESC LIMIT %s", (*args, limit))
+        return [_order_list(r) for r in rows]
 
     # -- checks ------------------------------------------------------------------------------------------------
     def ledger_report(self) -> dict:
