@@ -94,11 +94,6 @@ def test_two_conditional_legs_fire_once_between_them(database):
 def test_oto_places_its_pending_order_in_the_step_of_the_working_orders_last_fill(database):
     store, trading = funded(database)
     trade_at(trading, "100.00")
-    lst = trading.place_list("usr_D", {"type": "oto", "legs": [limit("usr_D", "buy", "100.00", "0.3"),
-                                                               limit("usr_D", "sell", "110.00", "0.3")]}) \
-        if False else None
-    del lst
-    # usr_D has no funds: usr_C buys, and its pending sell is paid by what the working buy brings in
     lst = trading.place_list("usr_C", {"type": "oto", "legs": [limit("usr_C", "buy", "100.00", "0.3"),
                                                                limit("usr_C", "sell", "110.00", "0.3")]})
     assert [leg.status for leg in lst.legs] == ["live", "pending"]
@@ -122,7 +117,7 @@ def test_a_pending_leg_the_funds_no_longer_cover_is_not_placed_and_the_list_ends
     trade_at(trading, "100.00")
     lst = trading.place_list("usr_C", {"type": "oto", "legs": [limit("usr_C", "buy", "100.00", "0.1"),
                                                                limit("usr_C", "sell", "110.00", "60")]})
-    trading.place("usr_A", limit("usr_A", "sell", "100.00", "0.1"))  # fills the working order: 60 BTC? no
+    trading.place("usr_A", limit("usr_A", "sell", "100.00", "0.1"))  # fills the working buy; 60 BTC to sell: short
     now = trading.order_list("usr_C", lst.id)
     assert (now.status, now.reason) == ("rejected", "insufficient_balance")
     assert (now.legs[1].status, now.legs[1].reason, now.legs[1].order_id) == ("not_placed", "insufficient_balance",
