@@ -13,10 +13,14 @@ is immutable once applied (orders are recorded as snapshots).
 Reactions: what happens "because the price moved" runs at once, in the same batch and the same writer, before the
 next queued command — so it is committed with the move. The engine's own: every trade of a market with waiting
 conditional orders (impl/domain/conditional.py) is shown to that market's `TriggerIndex` by an engine-originated
-`TrackPrices` command right after the command that traded, in trade order; what crosses fires there (a trigger
-fires at most once: it leaves the index as it fires) and the orders it places match in that same step — whose
-trades may fire more. Then every registered `Reaction` sees each command's events and may return commands of its
-own (origin "engine"). A chain of reactions is bounded (`MAX_REACTIONS` per command).
+`TrackPrices` command right after the command that traded, in trade order; what crosses fires there (a trigger fires
+at most once: it leaves the index as it fires) and the orders it places match in that same step — whose trades may
+fire more. Strategy orders (impl/domain/order_lists.py) are followed through their legs: `_fill`, `_close` and
+`_end_conditional` tell a leg's list at once (an OCO sibling is cancelled in the step of the fill or of the
+trigger), and the pending legs of a list whose working order filled completely are placed by an engine-originated
+`ActivateLists` right after the triggers have seen the command's trades. Then every registered `Reaction` sees each
+command's events and may return commands of its own (origin "engine"). A chain of reactions is bounded
+(`MAX_REACTIONS` per command).
 
 Money rules (see also impl/domain/orders.py): a buy reserves `price × size` of the quote asset (a market buy by
 size its exact cost against the current book, a market buy by quote amount that amount); a sell reserves `size`
