@@ -46,9 +46,17 @@ def placed(outcomes: list, _body: dict | None = None, trading=None) -> dict:
     return {"data": items}
 
 
+def amended(outcomes: list, body: dict, trading=None) -> dict:
+    return _per_order([item["order_id"] for item in body["orders"]], outcomes, trading)
+
+
 def cancelled(outcomes: list, body: dict, trading=None) -> dict:
+    return _per_order(body["order_ids"], outcomes, trading)
+
+
+def _per_order(order_ids: list[str], outcomes: list, trading) -> dict:
     items = []
-    for order_id, outcome in zip(body["order_ids"], outcomes, strict=True):
+    for order_id, outcome in zip(order_ids, outcomes, strict=True):
         if isinstance(outcome, DomainError):
             status, error = _failure(outcome)
             items.append({"order_id": order_id, "status": status, "error": error})
@@ -68,7 +76,7 @@ def _one(result, _body: dict | None = None, trading=None) -> dict:
 
 # operationId -> (status, render(result, request body, trading)): how each idempotent trading answer is written.
 _RENDER = {"placeOrder": (201, _one), "amendOrder": (200, _one), "cancelOrder": (200, _one),
-           "placeOrderBatch": (200, placed), "cancelOrderBatch": (200, cancelled),
+           "placeOrderBatch": (200, placed), "cancelOrderBatch": (200, cancelled), "amendOrderBatch": (200, amended),
            "cancelAllOrders": (200, cancelled_all), "placeConditionalOrder": (201, conditional),
            "cancelConditionalOrder": (200, conditional), "placeOrderList": (201, order_list),
            "cancelOrderList": (200, order_list)}
@@ -78,7 +86,7 @@ def replays_from_result(operation_id: str) -> bool:
     """Whether a success of the operation is replayed, byte for byte, by rendering the result the engine stored with
     its effect — so its answer need not be stored too. Not the batches: their per-item errors carry the request id
     of the request that made them."""
-    return operation_id in _RENDER and operation_id not in ("placeOrderBatch", "cancelOrderBatch")
+    return operation_id in _RENDER and operation_id not in ("placeOrderBatch", "cancelOrderBatch", "amendOrderBatch")
 
 
 def render_stored(operation_id: str, result: bytes, body: dict | None, trading) -> tuple[int, dict] | None:

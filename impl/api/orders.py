@@ -12,7 +12,7 @@ paths.
 from __future__ import annotations
 
 from impl.api import wire
-from impl.api.answers import cancelled, cancelled_all, conditional, order, order_list, placed
+from impl.api.answers import amended, cancelled, cancelled_all, conditional, order, order_list, placed
 from impl.api.context import idempotency_key, principal, services
 from impl.domain.commands import AmendOrder, CancelConditional, CancelOrder, CancelOrderList, CancelOrders
 from impl.domain.market_data import parse_timestamp
@@ -59,6 +59,11 @@ def get_order(order_id: str) -> dict:
 async def amend_order(order_id: str, body: dict) -> dict:
     command = AmendOrder(principal().user_id, order_id, body.get("price"), body.get("size"), idempotency_key())
     return order(await _run(command))
+
+
+async def amend_order_batch(body: dict) -> dict:
+    command = services().trading.amend_batch_command(principal().user_id, body, idempotency_key())
+    return amended(await _run(command), body)
 
 
 async def cancel_order(order_id: str) -> dict:

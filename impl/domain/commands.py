@@ -94,6 +94,17 @@ class AmendOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class AmendOrders:
+    """Amend several orders of one market, each as AmendOrder would, in order: items (order_id, price, size)."""
+
+    account: str
+    symbol: str
+    items: tuple[tuple[str, str | None, str | None], ...]
+    idempotency_key: str | None = None
+    origin: str = "api"
+
+
+@dataclass(frozen=True, slots=True)
 class PlaceConditional:
     account: str
     order: NewConditional
@@ -161,8 +172,9 @@ class Deposit:
     origin: str = "operator"
 
 
-Command = (PlaceOrder | PlaceOrders | CancelOrder | CancelOrders | CancelAll | AmendOrder | PlaceConditional
-           | CancelConditional | TrackPrices | PlaceOrderList | CancelOrderList | ActivateLists | Deposit)
+Command = (PlaceOrder | PlaceOrders | CancelOrder | CancelOrders | CancelAll | AmendOrder | AmendOrders
+           | PlaceConditional | CancelConditional | TrackPrices | PlaceOrderList | CancelOrderList | ActivateLists
+           | Deposit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,8 +235,9 @@ def _typed(data: dict):
 
 # -- commands, carried between processes ----------------------------------------------------------------------
 _COMMANDS: dict[str, type] = {c.__name__: c for c in (PlaceOrder, PlaceOrders, CancelOrder, CancelOrders, CancelAll,
-                                                      AmendOrder, PlaceConditional, CancelConditional, TrackPrices,
-                                                      PlaceOrderList, CancelOrderList, ActivateLists, Deposit)}
+                                                      AmendOrder, AmendOrders, PlaceConditional, CancelConditional,
+                                                      TrackPrices, PlaceOrderList, CancelOrderList, ActivateLists,
+                                                      Deposit)}
 
 
 def encode_command(command: Command) -> bytes:
@@ -254,4 +267,6 @@ def decode_command(blob: bytes | str) -> Command:
         data["orders"] = tuple(NewOrder(**item["new"]) if "new" in item else _typed(item) for item in data["orders"])
     elif kind is CancelOrders:
         data["order_ids"] = tuple(data["order_ids"])
+    elif kind is AmendOrders:
+        data["items"] = tuple(tuple(item) for item in data["items"])
     return kind(**data)

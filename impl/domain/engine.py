@@ -46,6 +46,7 @@ from impl.domain.book import L2Book
 from impl.domain.commands import (
     ActivateLists,
     AmendOrder,
+    AmendOrders,
     CancelAll,
     CancelConditional,
     CancelOrder,
@@ -321,6 +322,8 @@ class Engine:
             return results
         if type(c) is CancelAll:
             return self._cancel_all(c, step)
+        if type(c) is AmendOrders:
+            return self._amend_each(c, step)
         if type(c) is AmendOrder:
             return self._amend(c.account, c.order_id, c.price, c.size, step)
         if type(c) is TrackPrices:
@@ -532,6 +535,23 @@ class Engine:
         del self.open[order.id]
         _add_levels(step, order.symbol, levels)
         return self._close(order, "cancelled", reason, step)
+
+    def _amend_each(self, c: AmendOrders, step: _Step) -> list[OrderState | DomainError]:
+        """Each item as one amend, in order; a refused item is its error and changes nothing."""
+        results: list[OrderState | DomainError] = []
+        for order_id, price, size in c.items:
+            before, step.dirty = step.dirty, False
+            try:
+                order = self.open.get(order_id)
+                if order is not None and order.account == c.account and order.symbol != c.symbol:
+                    raise InvalidArgument(f"Order {order_id} trades {order.symbol}, not {c.symbol}.", field="order_id")
+                results.append(self._amend(c.account, order_id, price, size, step))
+            except (OrderRejected, InvalidArgument, OrderNotFound) as exc:
+                if step.dirty:  # refused after its book changed: a bug, not a refusal
+                    raise
+                results.append(exc)
+            step.dirty = step.dirty or before
+        return results
 
     def _cancel_all(self, c: CancelAll, step: _Step) -> list[OrderState | ConditionalOrder]:
         if c.symbol is not None and c.symbol not in self.units:

@@ -31,6 +31,7 @@ from fractions import Fraction
 from impl.domain.book import L2Book
 from impl.domain.commands import (
     AmendOrder,
+    AmendOrders,
     CancelAll,
     CancelConditional,
     CancelOrder,
@@ -148,6 +149,16 @@ class TradingFacade:
     def place_list_command(self, account: str, request: dict, key: str | None = None) -> PlaceOrderList:
         validate_order_list(request["type"], request["legs"], self._units.get)
         return PlaceOrderList(account, request["type"], tuple(request["legs"]), request.get("client_list_id"), key)
+
+    def amend_batch_command(self, account: str, request: dict, key: str | None = None) -> AmendOrders:
+        symbol = request["symbol"]
+        if symbol not in self._units:
+            raise OrderRejected("unknown_market", f"No market {symbol!r} is listed.", field="symbol")
+        items = tuple((item["order_id"], item.get("price"), item.get("size")) for item in request["orders"])
+        return AmendOrders(account, symbol, items, key)
+
+    def amend_batch(self, account: str, request: dict) -> list[OrderState | DomainError]:
+        return self.call(self.amend_batch_command(account, request))
 
     def deposit_command(self, account: str, asset: str, amount: str, ref: str) -> Deposit:
         return Deposit(account, asset, deposit_units(self.assets, asset, amount), ref)
