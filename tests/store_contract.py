@@ -30,10 +30,19 @@ from impl.domain.commands import CancelOrder, Deposit, PlaceOrder, decode_result
 from impl.domain.conditional import LIMIT_KINDS, ConditionalOrder, direction
 from impl.domain.engine import Batch, Engine
 from impl.domain.errors import InvalidArgument, OrderNotFound, OrderRejected
-from impl.domain.events import BalanceChanged, Committed, ConditionalUpdated, FillMade, OrderUpdated, TradeMade
+from impl.domain.events import (
+    BalanceChanged,
+    Committed,
+    ConditionalUpdated,
+    FillMade,
+    OrderListUpdated,
+    OrderUpdated,
+    TradeMade,
+)
 from impl.domain.identity_model import ApiKey, Session, User
 from impl.domain.ledger import Entry, Journal, Posting
 from impl.domain.model import Candle, Trade
+from impl.domain.order_lists import LIST_STATUSES, Leg, OrderList
 from impl.domain.orders import NewOrder, OrderState
 from impl.domain.ports import AlreadyExists
 from impl.domain.trading import Trading
@@ -513,6 +522,9 @@ def check_reads(store) -> None:
     live = store.live_conditionals()
     assert [c.id for c in live] == sorted(c.id for c in live)
     assert all(c.is_live and store.get_conditional(c.account, c.id) == c for c in live)
+    working = store.live_order_lists()
+    assert [ol.id for ol in working] == sorted(ol.id for ol in working)
+    assert all(ol.is_live and store.get_order_list(ol.account, ol.id) == ol for ol in working)
     balances = store.all_balances()
     for (account, asset), held in balances.items():
         assert store.balance(account, asset) == held
@@ -521,23 +533,26 @@ def check_reads(store) -> None:
 
 
 def replayed(store) -> dict:
-    """The state the outbox describes: the last update of every order and balance, every fill and trade."""
+    """The state the outbox describes: the last update of every order, conditional order, strategy order and balance,
+    every fill and trade."""
     rows = store.outbox_after(0, EVERYTHING)
-    orders, conditionals, balances, fills, trades = {}, {}, {}, [], []
+    orders, conditionals, order_lists, balances, fills, trades = {}, {}, {}, {}, [], []
     for committed in rows:
         for event in committed.events:
             if isinstance(event, OrderUpdated):
                 orders[event.order.id] = event.order
             elif isinstance(event, ConditionalUpdated):
                 conditionals[event.conditional.id] = event.conditional
+            elif isinstance(event, OrderListUpdated):
+                order_lists[event.order_list.id] = event.order_list
             elif isinstance(event, BalanceChanged):
                 balances[(event.account, event.asset)] = (event.free, event.locked)
             elif isinstance(event, FillMade):
                 fills.append(event.fill)
             elif isinstance(event, TradeMade):
                 trades.append(event.trade)
-    return {"seqs": [c.seq for c in rows], "orders": orders, "conditionals": conditionals, "balances": balances,
-            "fills": fills, "trades": trades}
+    return {"seqs": [c.seq for c in rows], "orders": orders, "conditionals": conditionals, "order_lists": order_lists,
+            "balances": balances, "fills": fills, "trades": trades}
 
 
 def check_outbox_replays_the_state(store) -> dict:
@@ -553,6 +568,9 @@ def check_outbox_replays_the_state(store) -> dict:
             sorted((f for f in state["fills"] if f.account == account), key=lambda f: f.id, reverse=True)
         assert store.list_conditionals(account, {}, EVERYTHING, None) == \
             sorted((c for c in state["conditionals"].values() if c.account == account), key=lambda c: c.id,
+                   reverse=True)
+        assert store.list_order_lists(account, {}, EVERYTHING, None) == \
+            sorted((ol for ol in state["order_lists"].values() if ol.account == account), key=lambda ol: ol.id,
                    reverse=True)
     for symbol in {t.symbol for t in state["trades"]}:
         assert store.list_trades(symbol, EVERYTHING, None) == \
@@ -708,6 +726,9 @@ def trading_state(store) -> dict:
         "conditionals": {a: store.list_conditionals(a, {}, EVERYTHING, None) for a in ACCOUNTS},
         "live_conditionals": store.live_conditionals(),
         "conditional_client_ids": [store.conditional_client_id_taken("usr_B", c) for c in ("taken", "fresh")],
+        "order_lists": {a: store.list_order_lists(a, {}, EVERYTHING, None) for a in ACCOUNTS},
+        "live_order_lists": store.live_order_lists(),
+        "order_list_client_ids": [store.order_list_client_id_taken("usr_B", c) for c in ("taken", "fresh")],
         "last_prices": store.last_prices(),
     }
 
@@ -732,6 +753,9 @@ def test_write_trading_writes_a_whole_batch_or_nothing(store):
     assert batch.trades and batch.fills and batch.sequences and len(batch.results) == 2
     refused = conditional(1, "usr_B", status="rejected", reason="market_halted", reserved=0, client_order_id="fresh")
     batch.conditionals[refused.id] = refused  # a conditional order that ended (it holds no funds)
+    ended = order_list(1, "usr_B", client_list_id="fresh", status="rejected", reason="insufficient_balance")
+    ended.legs = [replace(leg, status="not_placed", reason="insufficient_balance") for leg in ended.legs]
+    batch.order_lists[ended.id] = ended  # a strategy order that ended (it links no live order)
     # ... and, last, an order of usr_A that reuses a client order id usr_A already has: the batch must be refused
     duplicate = OrderState(new_id("ord"), "usr_A", "BTC/USDT", "sell", "limit", "GTC", False, 10_100, 1_000, None,
                            "taken", "open", 0, 0, 0, 1_000, 0, None, None, T0, T0)
@@ -758,6 +782,8 @@ def test_write_trading_writes_a_whole_batch_or_nothing(store):
     assert after["last_outbox_seq"] == batch.outbox[-1].seq and after["outbox"][0].seq == 2  # row 1 pruned
     assert after["client_order_ids"] == [True, True]
     assert after["conditionals"]["usr_B"] == [refused] and after["conditional_client_ids"] == [False, True]
+    assert after["order_lists"]["usr_B"] == [ended] and after["live_order_lists"] == []
+    assert after["order_list_client_ids"] == [False, True]
     assert after["last_prices"] == {"BTC/USDT": batch.trades[-1].price}
     assert store.get_order("usr_A", taken.id).filled == 40_000
     assert store.reserve_idempotency_key("usr_B", "k-1", "fp", T0, DAY).state == "done"
@@ -1217,3 +1243,166 @@ def test_the_ledger_report_counts_live_conditional_orders_reservations_as_locked
         [(("usr_A", "BTC"), 200, 0), (("usr_B", "USDT"), 0, 70)]
     assert {k: report[k] for k in PROBLEMS if k != "locked_vs_reserved"} == \
         {k: [] for k in PROBLEMS if k != "locked_vs_reserved"}
+
+
+# -- strategy orders (order lists) ----------------------------------------------------------------------------------
+def order_list(n: int, account: str = "usr_A", symbol: str = "BTC/USDT", kind: str = "oco", status: str = "working",
+               **changes) -> OrderList:
+    """A strategy order as the engine would store it: its legs in request order, each with its request as accepted
+    (wire strings, keys in the order they came, a bool and a client order id among them) and its progress."""
+    sell = {"symbol": symbol, "side": "sell", "type": "limit", "price": "101.00", "size": "0.5", "tif": "GTC",
+            "post_only": False}
+    stop = {"type": "stop_market", "symbol": symbol, "side": "sell", "trigger_price": "95.00", "size": "0.5",
+            "client_order_id": f"stop-{n}"}
+    buy = {"symbol": symbol, "side": "buy", "type": "limit", "size": "0.5", "price": "99.50"}
+    placed, fired = f"ord_{n:026d}", f"cond_{n:026d}"
+    legs = {"oto": [Leg("working", buy, "live", None, placed), Leg("pending", stop)],
+            "otoco": [Leg("working", buy, "live", None, placed), Leg("oco", sell), Leg("oco", stop)]}.get(
+        kind, [Leg("oco", sell, "live", None, placed), Leg("oco", stop, "live", None, None, fired)])
+    record = OrderList(f"olst_{n:026d}", account, symbol, kind, None, status, None, legs, T0 + n, T0 + n)
+    return replace(record, **changes)
+
+
+def key_orders(order_list: OrderList | None) -> list[list[str]]:
+    """The keys of each leg's request in their order (dict equality ignores it; the answer echoes the request)."""
+    return [list(leg.request) for leg in order_list.legs]
+
+
+def test_an_order_list_is_upserted_changing_only_its_status_reason_legs_and_update_time(store):
+    demo.seed_if_empty(store)
+    oco = order_list(1, client_list_id="bracket-1")
+    oto = order_list(2, "usr_B", "ETH/USDT", "oto")
+    otoco = order_list(3, kind="otoco")
+    seq = store.last_outbox_seq() + 1
+    write(store, order_lists={ol.id: ol for ol in (oco, oto, otoco)},
+          outbox=[Committed(seq, T0, (OrderListUpdated(oco), OrderListUpdated(otoco)))])
+    assert store.get_order_list("usr_A", oco.id) == oco and key_orders(store.get_order_list("usr_A", oco.id)) == \
+        key_orders(oco)
+    assert store.get_order_list("usr_B", oto.id) == oto and store.get_order_list("usr_A", otoco.id) == otoco
+    assert store.get_order_list("usr_B", oco.id) is None  # another's
+    assert store.get_order_list("usr_A", "olst_unknown") is None
+    assert store.live_order_lists() == [oco, oto, otoco]
+    assert store.list_order_lists("usr_A", {}, 10, None) == [otoco, oco]
+    replay = store.outbox_after(seq - 1, 1)[0].events
+    assert replay == (OrderListUpdated(oco), OrderListUpdated(otoco))
+    assert [key_orders(e.order_list) for e in replay] == [key_orders(oco), key_orders(otoco)]
+    assert all(isinstance(leg, Leg) for e in replay for leg in e.order_list.legs)
+
+    # the engine rewrites a whole snapshot; a store keeps what it was placed with and takes what moved — the legs
+    # whole: statuses, reasons, the ids of what they placed, in request order
+    legs = [Leg("oco", oco.legs[0].request, "ended", None, "ord_filled"),
+            Leg("oco", oco.legs[1].request, "ended", "oco_sibling", None, oco.legs[1].conditional_order_id)]
+    moved = dict(status="done", reason=None, legs=legs, updated_at_ms=T0 + 50)
+    fixed = dict(account="usr_C", symbol="ETH/USDT", type="oto", client_list_id="other", created_at_ms=T0 + 99)
+    assert set(moved) | set(fixed) | {"id"} == {f.name for f in fields(OrderList)}  # every field is one or other
+    not_placed = [otoco.legs[0], *(replace(leg, status="not_placed", reason="list_ended") for leg in otoco.legs[1:])]
+    write(store, order_lists={oco.id: replace(oco, **moved, **fixed),
+                              otoco.id: replace(otoco, status="cancelled", reason="requested", legs=not_placed)})
+    expected = replace(oco, **moved)
+    assert store.get_order_list("usr_A", oco.id) == expected and store.get_order_list("usr_C", oco.id) is None
+    assert store.get_order_list("usr_A", otoco.id) == replace(otoco, status="cancelled", reason="requested",
+                                                              legs=not_placed)
+    assert store.live_order_lists() == [oto]  # done and cancelled are not working
+    assert store.order_list_client_id_taken("usr_A", "bracket-1")
+    assert not store.order_list_client_id_taken("usr_C", "other")
+
+    # handed out as copies, and not sharing what the writer still holds
+    for read in (lambda: store.get_order_list("usr_A", oco.id), lambda: store.live_order_lists()[0],
+                 lambda: store.list_order_lists("usr_A", {}, 10, None)[-1]):
+        copy = read()
+        assert copy in (expected, oto)
+        copy.status, copy.legs[0].status = "rejected", "not_placed"
+        copy.legs[0].request["size"] = "7"
+        copy.legs.append(Leg("oco", {}))
+    oto.legs[1].request["trigger_price"] = "1.00"
+    assert store.get_order_list("usr_A", oco.id) == expected and key_orders(store.get_order_list("usr_A", oco.id)) == \
+        key_orders(oco)
+    assert store.live_order_lists()[0].legs == order_list(2, "usr_B", "ETH/USDT", "oto").legs
+
+
+def test_a_client_list_id_is_unique_per_account_among_its_strategy_orders(store):
+    demo.seed_if_empty(store)
+    first = order_list(1, client_list_id="c1")
+    anonymous = [order_list(2), order_list(3)]  # no client list id: as many as wanted
+    write(store, order_lists={ol.id: ol for ol in (first, *anonymous)})
+    assert store.order_list_client_id_taken("usr_A", "c1")
+    assert not store.order_list_client_id_taken("usr_B", "c1") and not store.order_list_client_id_taken("usr_A", "c2")
+    # orders and conditional orders have client ids of their own
+    assert not store.client_order_id_taken("usr_A", "c1") and not store.conditional_client_id_taken("usr_A", "c1")
+    order, stop = order_of(1, client_order_id="c1"), conditional(1, client_order_id="c1")
+    write(store, orders={order.id: order}, conditionals={stop.id: stop})
+    assert store.get_order("usr_A", order.id) == order and store.get_conditional("usr_A", stop.id) == stop
+    before = trading_state(store)
+
+    clash = order_list(4, client_list_id="c1")
+    twins = [order_list(5, client_list_id="c5"), order_list(6, client_list_id="c5")]
+    bad = [order_list(7, kind="bracket"), order_list(8, status="open"), order_list(9, symbol="DOGE/USDT"),
+           order_list(10, legs={"role": "oco"}),  # legs must be an array
+           replace(first, status="live"), replace(first, legs=None)]  # an update is checked too
+    for refused in ([clash], twins, *([b] for b in bad)):
+        fine = order_list(11, "usr_B", client_list_id="c1")
+        with pytest.raises(Exception):  # noqa: B017 (the implementation's own integrity error)
+            write(store, order_lists={ol.id: ol for ol in [fine, *refused]})
+        assert trading_state(store) == before
+        assert store.get_order_list("usr_B", fine.id) is None
+        assert all(store.get_order_list("usr_A", ol.id) in (None, first) for ol in refused)
+    assert store.get_order_list("usr_A", first.id) == first
+    write(store, order_lists={first.id: replace(first, status="cancelled", reason="requested")})
+    assert store.order_list_client_id_taken("usr_A", "c1")  # an ended one keeps its client list id taken
+    fine = order_list(11, "usr_B", client_list_id="c1")
+    write(store, order_lists={fine.id: fine})
+    assert store.get_order_list("usr_B", fine.id) == fine
+
+
+def test_order_list_pages_filter_and_cover_every_match_once_newest_first(store):
+    demo.seed_if_empty(store)
+    records = [order_list(i, ACCOUNTS[i % 2], SYMBOLS[i % 3 % 2], ("oco", "oto", "otoco")[i % 3],
+                          LIST_STATUSES[i % 4], created_at_ms=T0 + 1000 * i) for i in range(24)]
+    write(store, order_lists={ol.id: ol for ol in records})
+    middle = T0 + 1000 * 12
+    cases = [{}, {"symbol": "ETH/USDT"}, {"live": True}, {"live": False}, {"live": None}, {"start_ms": middle},
+             {"end_ms": middle}, {"start_ms": middle - 4000, "end_ms": middle + 4000, "symbol": "BTC/USDT"},
+             {"live": True, "symbol": "BTC/USDT", "start_ms": T0 + 3000}, {"symbol": None, "live": False},
+             {"symbol": "SOL/USDT"}]
+
+    def matches(ol: OrderList, f: dict) -> bool:
+        return ((f.get("symbol") is None or ol.symbol == f["symbol"])
+                and (f.get("live") is None or ol.is_live == f["live"])
+                and (f.get("start_ms") is None or ol.created_at_ms >= f["start_ms"])
+                and (f.get("end_ms") is None or ol.created_at_ms < f["end_ms"]))
+
+    for account in ACCOUNTS:
+        for filters in cases:
+            expected = sorted((ol for ol in records if ol.account == account and matches(ol, filters)),
+                              key=lambda ol: ol.id, reverse=True)
+            for size in (1, 2, 5, 100):
+                listed = pages(lambda n, before, a=account, f=filters: store.list_order_lists(a, f, n, before), size)
+                assert listed == expected, (account, filters, size)
+    assert store.live_order_lists() == [ol for ol in records if ol.is_live]
+    assert store.list_order_lists("usr_A", {}, 3, records[-1].id) == \
+        sorted((ol for ol in records[:-1] if ol.account == "usr_A"), key=lambda ol: ol.id, reverse=True)[:3]
+
+
+def test_the_outbox_replays_strategy_orders_to_what_is_stored(store):
+    """Batches as the engine writes them — every change of a strategy order with its OrderListUpdated event — leave
+    an outbox that replays to exactly the stored lists (check_outbox_replays_the_state)."""
+    demo.seed_if_empty(store)
+    lists = [order_list(1), order_list(2, "usr_B", kind="oto"), order_list(3, "usr_C", "ETH/USDT", "otoco")]
+    steps = [lists,
+             [replace(lists[1], legs=[replace(lists[1].legs[0], status="ended"),
+                                      replace(lists[1].legs[1], status="live", conditional_order_id="cond_9")],
+                      updated_at_ms=T0 + 10)],
+             [replace(lists[0], status="cancelled", reason="requested", updated_at_ms=T0 + 20,
+                      legs=[replace(leg, status="ended") for leg in lists[0].legs]),
+              replace(lists[2], status="rejected", reason="insufficient_balance", updated_at_ms=T0 + 20,
+                      legs=[replace(lists[2].legs[0], status="ended"),
+                            *(replace(leg, status="not_placed", reason="insufficient_balance")
+                              for leg in lists[2].legs[1:])])]]
+    for seq, changed in enumerate(steps, start=1):
+        write(store, order_lists={ol.id: ol for ol in changed},
+              outbox=[Committed(seq, T0 + seq, tuple(OrderListUpdated(ol) for ol in changed))])
+    state = check_outbox_replays_the_state(store)
+    assert sorted(state["order_lists"]) == [ol.id for ol in lists]
+    assert all(store.get_order_list(ol.account, ol.id) == ol for ol in state["order_lists"].values())
+    assert store.live_order_lists() == [state["order_lists"][lists[1].id]]
+    check_reads(store)
