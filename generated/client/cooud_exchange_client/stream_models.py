@@ -48,11 +48,11 @@ class ChannelName(RootModel[str]):
     root: Annotated[
         str,
         Field(
-            description="A data channel: `orderbook.<symbol>`, `trades.<symbol>`, `ticker.<symbol>`, `candles.<symbol>.<interval>`,\nor a private channel `orders`, `conditional_orders`, `balances`, `withdrawals`. Symbols are written `BTC/USDT`.\n",
+            description="A data channel: `orderbook.<symbol>`, `trades.<symbol>`, `ticker.<symbol>`, `candles.<symbol>.<interval>`,\nor a private channel `orders`, `conditional_orders`, `order_lists`, `balances`, `withdrawals`. Symbols are\nwritten `BTC/USDT`.\n",
             examples=["orderbook.BTC/USDT", "candles.ETH/USDT.15m", "orders"],
             max_length=64,
             min_length=6,
-            pattern="^(orderbook|trades|ticker)\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$|^candles\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}\\.(1m|5m|15m|1h|4h|1d)$|^(orders|balances|withdrawals)$|^conditional_orders$",
+            pattern="^(orderbook|trades|ticker)\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$|^candles\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}\\.(1m|5m|15m|1h|4h|1d)$|^(orders|balances|withdrawals)$|^conditional_orders$|^order_lists$",
         ),
     ]
 
@@ -1573,6 +1573,12 @@ class ConditionalOrderEventPayload(BaseModel):
     op: Literal["conditional_order"]
     channel: Literal["conditional_orders"]
     data: ConditionalOrder
+
+
+class StrategyOrderEventPayload(BaseModel):
+    op: Literal["order_list"]
+    channel: Literal["order_lists"]
+    data: StrategyOrder
 
 
 class BalanceEventPayload(BaseModel):
