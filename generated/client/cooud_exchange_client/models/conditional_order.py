@@ -38,17 +38,17 @@ class ConditionalOrder:
                 reserved for perpetual markets and refused (`trigger_price_type_unsupported`) until those exist.
             trigger_direction (TriggerDirection): `rise`: fires when the last price is at or above the trigger. `fall`:
                 fires when it is at or below it.
-            trigger_price (None | str): The last trade price that fires it. For a `trailing_stop`, its current trailing
-                trigger (it moves with `tracked_price`), null until it is active.
-            activation_price (None | str): A trailing stop's activation price, or null.
+            trigger_price (None | str): A non-negative decimal string, or `null` when there is no value. Example: 61500.00.
+            activation_price (None | str): A non-negative decimal string, or `null` when there is no value. Example:
+                61500.00.
             callback_rate (None | str): A trailing stop's callback as a percentage with two decimals (`"1.50"` is 1.5 %), or
                 null.
-            callback_amount (None | str): A trailing stop's callback as a price distance, or null.
-            tracked_price (None | str): A trailing stop's best last trade price since activation (highest for a sell, lowest
-                for a buy); null while it is not active, and for other kinds.
-            price (None | str): The limit price of the order it places (limit kinds), or null.
-            size (None | str): The size of the order it places, in the base asset, or null (market-kind buys).
-            quote_size (None | str): The quote amount a market-kind buy spends, or null.
+            callback_amount (None | str): A non-negative decimal string, or `null` when there is no value. Example:
+                61500.00.
+            tracked_price (None | str): A non-negative decimal string, or `null` when there is no value. Example: 61500.00.
+            price (None | str): A non-negative decimal string, or `null` when there is no value. Example: 61500.00.
+            size (None | str): A non-negative decimal string, or `null` when there is no value. Example: 61500.00.
+            quote_size (None | str): A non-negative decimal string, or `null` when there is no value. Example: 61500.00.
             tif (TimeInForce): `GTC`: the remainder rests until filled or cancelled. `IOC`: the remainder is expired at
                 once. `FOK`: filled completely at once, or expired without any fill.
             status (ConditionalOrderStatus): `new`: waiting for its trigger, its funds reserved. `triggered`: fired; the
