@@ -189,8 +189,9 @@ def sync_detailed(
     (`reason`: that rule's code).
 
     **States.**
-    - `working` → `done`: every leg has ended without the strategy order being cancelled —
-      for an OCO, one leg executed and the other was cancelled (`oco_sibling`).
+    - `working` → `done`: every leg has ended without the strategy order being cancelled — for an OCO,
+    one leg
+      executed and the other was cancelled (`oco_sibling`).
     - `cancelled`, with `reason` `requested`: you cancelled it (`DELETE /order-lists/{order_list_id}`)
     or one
       of its legs — cancelling any leg (`DELETE /orders/{order_id}`,
@@ -203,6 +204,7 @@ def sync_detailed(
     unfilled
       rest of a market order) — so the pending legs are never placed (`list_ended`).
     - `rejected`: a pending leg was refused when it was placed (`reason`: the rule's code).
+
     Every change is sent on the stream's `order_lists` channel.
 
     **Amending** a leg of a working strategy order is refused: `PATCH /orders/{order_id}` answers
@@ -218,9 +220,8 @@ def sync_detailed(
     limit
     order; a working leg that is not an order; and, for each leg, the structural rules of `POST /orders`
     or
-    `POST /conditional-orders`. The market's and account's rules answer with those operations' codes,
-    for any
-    leg: `unknown_market`, `market_halted`, `invalid_tick_size`, `invalid_step_size`, `size_too_small`,
+    `POST /conditional-orders`. The market's and account's rules answer with those operations' codes:
+    `unknown_market`, `market_halted`, `invalid_tick_size`, `invalid_step_size`, `size_too_small`,
     `size_too_large`, `notional_too_small`, `price_out_of_range`, `post_only_would_take`,
     `trigger_price_type_unsupported`, `would_trigger_immediately`, `duplicate_client_order_id` (a leg's
     `client_order_id`, or `client_list_id`) and `insufficient_balance` (what the legs placed at once
@@ -338,8 +339,9 @@ def sync(
     (`reason`: that rule's code).
 
     **States.**
-    - `working` → `done`: every leg has ended without the strategy order being cancelled —
-      for an OCO, one leg executed and the other was cancelled (`oco_sibling`).
+    - `working` → `done`: every leg has ended without the strategy order being cancelled — for an OCO,
+    one leg
+      executed and the other was cancelled (`oco_sibling`).
     - `cancelled`, with `reason` `requested`: you cancelled it (`DELETE /order-lists/{order_list_id}`)
     or one
       of its legs — cancelling any leg (`DELETE /orders/{order_id}`,
@@ -352,6 +354,7 @@ def sync(
     unfilled
       rest of a market order) — so the pending legs are never placed (`list_ended`).
     - `rejected`: a pending leg was refused when it was placed (`reason`: the rule's code).
+
     Every change is sent on the stream's `order_lists` channel.
 
     **Amending** a leg of a working strategy order is refused: `PATCH /orders/{order_id}` answers
@@ -367,9 +370,8 @@ def sync(
     limit
     order; a working leg that is not an order; and, for each leg, the structural rules of `POST /orders`
     or
-    `POST /conditional-orders`. The market's and account's rules answer with those operations' codes,
-    for any
-    leg: `unknown_market`, `market_halted`, `invalid_tick_size`, `invalid_step_size`, `size_too_small`,
+    `POST /conditional-orders`. The market's and account's rules answer with those operations' codes:
+    `unknown_market`, `market_halted`, `invalid_tick_size`, `invalid_step_size`, `size_too_small`,
     `size_too_large`, `notional_too_small`, `price_out_of_range`, `post_only_would_take`,
     `trigger_price_type_unsupported`, `would_trigger_immediately`, `duplicate_client_order_id` (a leg's
     `client_order_id`, or `client_list_id`) and `insufficient_balance` (what the legs placed at once
@@ -482,8 +484,9 @@ async def asyncio_detailed(
     (`reason`: that rule's code).
 
     **States.**
-    - `working` → `done`: every leg has ended without the strategy order being cancelled —
-      for an OCO, one leg executed and the other was cancelled (`oco_sibling`).
+    - `working` → `done`: every leg has ended without the strategy order being cancelled — for an OCO,
+    one leg
+      executed and the other was cancelled (`oco_sibling`).
     - `cancelled`, with `reason` `requested`: you cancelled it (`DELETE /order-lists/{order_list_id}`)
     or one
       of its legs — cancelling any leg (`DELETE /orders/{order_id}`,
@@ -496,6 +499,7 @@ async def asyncio_detailed(
     unfilled
       rest of a market order) — so the pending legs are never placed (`list_ended`).
     - `rejected`: a pending leg was refused when it was placed (`reason`: the rule's code).
+
     Every change is sent on the stream's `order_lists` channel.
 
     **Amending** a leg of a working strategy order is refused: `PATCH /orders/{order_id}` answers
@@ -511,9 +515,8 @@ async def asyncio_detailed(
     limit
     order; a working leg that is not an order; and, for each leg, the structural rules of `POST /orders`
     or
-    `POST /conditional-orders`. The market's and account's rules answer with those operations' codes,
-    for any
-    leg: `unknown_market`, `market_halted`, `invalid_tick_size`, `invalid_step_size`, `size_too_small`,
+    `POST /conditional-orders`. The market's and account's rules answer with those operations' codes:
+    `unknown_market`, `market_halted`, `invalid_tick_size`, `invalid_step_size`, `size_too_small`,
     `size_too_large`, `notional_too_small`, `price_out_of_range`, `post_only_would_take`,
     `trigger_price_type_unsupported`, `would_trigger_immediately`, `duplicate_client_order_id` (a leg's
     `client_order_id`, or `client_list_id`) and `insufficient_balance` (what the legs placed at once
@@ -629,8 +632,9 @@ async def asyncio(
     (`reason`: that rule's code).
 
     **States.**
-    - `working` → `done`: every leg has ended without the strategy order being cancelled —
-      for an OCO, one leg executed and the other was cancelled (`oco_sibling`).
+    - `working` → `done`: every leg has ended without the strategy order being cancelled — for an OCO,
+    one leg
+      executed and the other was cancelled (`oco_sibling`).
     - `cancelled`, with `reason` `requested`: you cancelled it (`DELETE /order-lists/{order_list_id}`)
     or one
       of its legs — cancelling any leg (`DELETE /orders/{order_id}`,
@@ -643,6 +647,7 @@ async def asyncio(
     unfilled
       rest of a market order) — so the pending legs are never placed (`list_ended`).
     - `rejected`: a pending leg was refused when it was placed (`reason`: the rule's code).
+
     Every change is sent on the stream's `order_lists` channel.
 
     **Amending** a leg of a working strategy order is refused: `PATCH /orders/{order_id}` answers
@@ -658,9 +663,8 @@ async def asyncio(
     limit
     order; a working leg that is not an order; and, for each leg, the structural rules of `POST /orders`
     or
-    `POST /conditional-orders`. The market's and account's rules answer with those operations' codes,
-    for any
-    leg: `unknown_market`, `market_halted`, `invalid_tick_size`, `invalid_step_size`, `size_too_small`,
+    `POST /conditional-orders`. The market's and account's rules answer with those operations' codes:
+    `unknown_market`, `market_halted`, `invalid_tick_size`, `invalid_step_size`, `size_too_small`,
     `size_too_large`, `notional_too_small`, `price_out_of_range`, `post_only_would_take`,
     `trigger_price_type_unsupported`, `would_trigger_immediately`, `duplicate_client_order_id` (a leg's
     `client_order_id`, or `client_list_id`) and `insufficient_balance` (what the legs placed at once
