@@ -48,11 +48,11 @@ class ChannelName(RootModel[str]):
     root: Annotated[
         str,
         Field(
-            description="A data channel: `orderbook.<symbol>`, `trades.<symbol>`, `ticker.<symbol>`, `candles.<symbol>.<interval>`,\nor a private channel `orders`, `conditional_orders`, `balances`, `withdrawals`. Symbols are written `BTC/USDT`.\n",
+            description="A data channel: `orderbook.<symbol>`, `trades.<symbol>`, `ticker.<symbol>`, `candles.<symbol>.<interval>`,\nor a private channel `orders`, `conditional_orders`, `order_lists`, `balances`, `withdrawals`. Symbols are\nwritten `BTC/USDT`.\n",
             examples=["orderbook.BTC/USDT", "candles.ETH/USDT.15m", "orders"],
             max_length=64,
             min_length=6,
-            pattern="^(orderbook|trades|ticker)\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$|^candles\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}\\.(1m|5m|15m|1h|4h|1d)$|^(orders|balances|withdrawals)$|^conditional_orders$",
+            pattern="^(orderbook|trades|ticker)\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$|^candles\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}\\.(1m|5m|15m|1h|4h|1d)$|^(orders|balances|withdrawals)$|^conditional_orders$|^order_lists$",
         ),
     ]
 
@@ -881,7 +881,7 @@ class Order(BaseModel):
     cancel_reason: Annotated[
         str | None,
         Field(
-            description="Why a cancelled order was cancelled — `requested` (by you) or `self_trade_prevention` — otherwise null.",
+            description="Why a cancelled order was cancelled, otherwise null: `requested` (by you), `self_trade_prevention`,\n`oco_sibling` (the other leg of its OCO pair filled or fired) or `list_cancelled` (its strategy order was\ncancelled — by you, or because you cancelled another of its legs).\n",
             max_length=32,
             pattern="^[a-z_]{1,32}$",
         ),
@@ -893,6 +893,15 @@ class Order(BaseModel):
             max_length=31,
             min_length=31,
             pattern="^cond_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+    order_list_id: Annotated[
+        str | None,
+        Field(
+            description="The strategy order that placed this order directly as one of its legs (`GET /order-lists/{order_list_id}`), or null. An order placed by a conditional leg names that conditional order in `conditional_order_id` instead, and the conditional order names the strategy order.",
+            max_length=31,
+            min_length=31,
+            pattern="^olst_[0-9A-HJKMNP-TV-Z]{26}$",
         ),
     ]
     created_at: Timestamp
@@ -1161,7 +1170,7 @@ class ConditionalOrder(BaseModel):
     reason: Annotated[
         str | None,
         Field(
-            description="Why it ended: `requested` when cancelled; the error code of the rule that refused the triggered order\nwhen rejected (e.g. `market_halted`); the placed order's final status (`filled`, `cancelled`, `expired`)\nwhen finished. Null while `new` or `triggered`.\n",
+            description="Why it ended: when cancelled, `requested` (by you), `oco_sibling` (the other leg of its OCO pair filled or\nfired) or `list_cancelled` (its strategy order was cancelled — by you, or because you cancelled another of\nits legs); the error code of the rule that refused the triggered order when rejected (e.g.\n`market_halted`); the placed order's final status (`filled`, `cancelled`, `expired`) when finished. Null\nwhile `new` or `triggered`.\n",
             max_length=64,
             pattern="^[a-z_]{1,64}$",
         ),
@@ -1178,9 +1187,10 @@ class ConditionalOrder(BaseModel):
     order_list_id: Annotated[
         str | None,
         Field(
-            description="The strategy order (OCO, OTO) it belongs to — reserved for strategy orders, which are not offered yet, so always null for now.",
-            max_length=35,
-            pattern="^[a-z]{2,8}_[0-9A-HJKMNP-TV-Z]{26}$",
+            description="The strategy order (OCO, OTO, OTOCO) this conditional order is a leg of (`GET /order-lists/{order_list_id}`), or null for one you placed on its own.",
+            max_length=31,
+            min_length=31,
+            pattern="^olst_[0-9A-HJKMNP-TV-Z]{26}$",
         ),
     ]
     reserved: Annotated[
@@ -1209,6 +1219,150 @@ class ConditionalOrder(BaseModel):
 
 class ConditionalOrderList(BaseModel):
     data: Annotated[list[ConditionalOrder], Field(max_length=1000)]
+    next_cursor: NextCursor | None
+
+
+class StrategyOrderId(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="Strategy order (order list) identifier, `olst_` and a ULID.",
+            examples=["olst_01HXY9P2Q4R6S8T0V2W4X6Y8Z0"],
+            max_length=31,
+            min_length=31,
+            pattern="^olst_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+
+
+class StrategyOrderType(StrEnum):
+    oco = "oco"
+    oto = "oto"
+    otoco = "otoco"
+
+
+class StrategyOrderStatus(StrEnum):
+    working = "working"
+    done = "done"
+    cancelled = "cancelled"
+    rejected = "rejected"
+
+
+class StrategyOrderLegRole(StrEnum):
+    working = "working"
+    pending = "pending"
+    oco = "oco"
+
+
+class StrategyOrderLegStatus(StrEnum):
+    pending = "pending"
+    live = "live"
+    ended = "ended"
+    not_placed = "not_placed"
+
+
+class StrategyOrderLegRequest(RootModel[OrderRequest | ConditionalOrderRequest]):
+    root: Annotated[
+        OrderRequest | ConditionalOrderRequest,
+        Field(
+            description="One leg of a strategy order: an order request (`type` `limit` or `market`, the body of `POST /orders`) or a\nconditional-order request (`type` `stop_market`, `stop_limit`, `take_profit_market`, `take_profit_limit` or\n`trailing_stop`, the body of `POST /conditional-orders`), with that operation's fields, defaults and rules.\nThe two `type` enums have no value in common, so exactly one of the two schemas matches a leg.\n"
+        ),
+    ]
+
+
+class StrategyOrderRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: StrategyOrderType
+    client_list_id: Annotated[
+        ClientOrderId | None,
+        Field(
+            description="Your own id for the strategy order, unique per account among its strategy orders."
+        ),
+    ] = None
+    legs: Annotated[
+        list[StrategyOrderLegRequest],
+        Field(
+            description="The legs, in the order of `type` (2 for `oco` and `oto`, 3 for `otoco`).",
+            max_length=3,
+            min_length=2,
+        ),
+    ]
+
+
+class StrategyOrderLeg(BaseModel):
+    role: StrategyOrderLegRole
+    status: StrategyOrderLegStatus
+    reason: Annotated[
+        str | None,
+        Field(
+            description="Why a leg was `not_placed`: `list_ended` (the strategy order ended before its turn) or the error code of\nthe rule that refused it when it was to be placed (e.g. `insufficient_balance`). Otherwise null.\n",
+            max_length=64,
+            pattern="^[a-z_]{1,64}$",
+        ),
+    ]
+    order_id: Annotated[
+        str | None,
+        Field(
+            description="The order this leg placed (`GET /orders/{order_id}`) — for a conditional leg, the order its conditional order placed when it fired — or null.",
+            max_length=30,
+            min_length=30,
+            pattern="^ord_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+    conditional_order_id: Annotated[
+        str | None,
+        Field(
+            description="The conditional order this leg placed (`GET /conditional-orders/{conditional_order_id}`), or null (an order leg, or one not placed).",
+            max_length=31,
+            min_length=31,
+            pattern="^cond_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+    request: StrategyOrderLegRequest
+
+
+class StrategyOrder(BaseModel):
+    id: StrategyOrderId
+    client_list_id: Annotated[
+        str | None,
+        Field(
+            description="Your id for the strategy order, or null.",
+            max_length=36,
+            pattern="^[A-Za-z0-9_-]{1,36}$",
+        ),
+    ]
+    type: StrategyOrderType
+    symbol: Symbol
+    status: StrategyOrderStatus
+    reason: Annotated[
+        str | None,
+        Field(
+            description="Why it ended, when it did not end `done`: when cancelled, `requested` (you cancelled it or one of its\nlegs), `working_order_cancelled` or `working_order_expired` (its working order ended without filling\ncompletely); when rejected, the error code of the rule that refused a pending leg (e.g.\n`insufficient_balance`). Null while `working` and when `done`.\n",
+            max_length=64,
+            pattern="^[a-z_]{1,64}$",
+        ),
+    ]
+    legs: Annotated[
+        list[StrategyOrderLeg],
+        Field(
+            description="Its legs, in the order of the request.",
+            max_length=3,
+            min_length=2,
+        ),
+    ]
+    created_at: Timestamp
+    updated_at: Annotated[
+        Timestamp,
+        Field(
+            description="Its last change — placed, a leg placed, live or ended, the strategy order ended."
+        ),
+    ]
+
+
+class StrategyOrderList(BaseModel):
+    data: Annotated[list[StrategyOrder], Field(max_length=1000)]
     next_cursor: NextCursor | None
 
 
@@ -1419,6 +1573,12 @@ class ConditionalOrderEventPayload(BaseModel):
     op: Literal["conditional_order"]
     channel: Literal["conditional_orders"]
     data: ConditionalOrder
+
+
+class StrategyOrderEventPayload(BaseModel):
+    op: Literal["order_list"]
+    channel: Literal["order_lists"]
+    data: StrategyOrder
 
 
 class BalanceEventPayload(BaseModel):

@@ -59,6 +59,14 @@ from .session_tokens_token_type import SessionTokensTokenType
 from .side import Side
 from .siwe_nonce import SiweNonce
 from .siwe_verify_request import SiweVerifyRequest
+from .strategy_order import StrategyOrder
+from .strategy_order_leg import StrategyOrderLeg
+from .strategy_order_leg_role import StrategyOrderLegRole
+from .strategy_order_leg_status import StrategyOrderLegStatus
+from .strategy_order_list import StrategyOrderList
+from .strategy_order_request import StrategyOrderRequest
+from .strategy_order_status import StrategyOrderStatus
+from .strategy_order_type import StrategyOrderType
 from .ticker import Ticker
 from .time_in_force import TimeInForce
 from .totp_confirm_request import TotpConfirmRequest
@@ -128,6 +136,14 @@ __all__ = (
     "Side",
     "SiweNonce",
     "SiweVerifyRequest",
+    "StrategyOrder",
+    "StrategyOrderLeg",
+    "StrategyOrderLegRole",
+    "StrategyOrderLegStatus",
+    "StrategyOrderList",
+    "StrategyOrderRequest",
+    "StrategyOrderStatus",
+    "StrategyOrderType",
     "Ticker",
     "TimeInForce",
     "TotpConfirmRequest",

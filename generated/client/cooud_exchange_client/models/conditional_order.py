@@ -38,32 +38,34 @@ class ConditionalOrder:
                 reserved for perpetual markets and refused (`trigger_price_type_unsupported`) until those exist.
             trigger_direction (TriggerDirection): `rise`: fires when the last price is at or above the trigger. `fall`:
                 fires when it is at or below it.
-            trigger_price (None | str): The last trade price that fires it. For a `trailing_stop`, its current trailing
-                trigger (it moves with `tracked_price`), null until it is active.
-            activation_price (None | str): A trailing stop's activation price, or null.
+            trigger_price (None | str): A non-negative decimal string, or `null` when there is no value. Example: 61500.00.
+            activation_price (None | str): A non-negative decimal string, or `null` when there is no value. Example:
+                61500.00.
             callback_rate (None | str): A trailing stop's callback as a percentage with two decimals (`"1.50"` is 1.5 %), or
                 null.
-            callback_amount (None | str): A trailing stop's callback as a price distance, or null.
-            tracked_price (None | str): A trailing stop's best last trade price since activation (highest for a sell, lowest
-                for a buy); null while it is not active, and for other kinds.
-            price (None | str): The limit price of the order it places (limit kinds), or null.
-            size (None | str): The size of the order it places, in the base asset, or null (market-kind buys).
-            quote_size (None | str): The quote amount a market-kind buy spends, or null.
+            callback_amount (None | str): A non-negative decimal string, or `null` when there is no value. Example:
+                61500.00.
+            tracked_price (None | str): A non-negative decimal string, or `null` when there is no value. Example: 61500.00.
+            price (None | str): A non-negative decimal string, or `null` when there is no value. Example: 61500.00.
+            size (None | str): A non-negative decimal string, or `null` when there is no value. Example: 61500.00.
+            quote_size (None | str): A non-negative decimal string, or `null` when there is no value. Example: 61500.00.
             tif (TimeInForce): `GTC`: the remainder rests until filled or cancelled. `IOC`: the remainder is expired at
                 once. `FOK`: filled completely at once, or expired without any fill.
             status (ConditionalOrderStatus): `new`: waiting for its trigger, its funds reserved. `triggered`: fired; the
                 order it placed (`order_id`)
                 is working. `finished`: fired, and the order it placed has ended (`reason` is that order's final status).
-                `cancelled`: cancelled by you before it fired. `rejected`: fired, but a rule refused the order it would
-                have placed (`reason` is that rule's error code). `expired`: ran out of time (for time-limited kinds;
-                none is offered yet).
-            reason (None | str): Why it ended: `requested` when cancelled; the error code of the rule that refused the
-                triggered order
-                when rejected (e.g. `market_halted`); the placed order's final status (`filled`, `cancelled`, `expired`)
-                when finished. Null while `new` or `triggered`.
+                `cancelled`: cancelled before it fired — by you, or as a leg of a strategy order. `rejected`: fired, but a
+                rule refused the order it would have placed (`reason` is that rule's error code). `expired`: ran out of
+                time (for time-limited kinds; none is offered yet).
+            reason (None | str): Why it ended: when cancelled, `requested` (by you), `oco_sibling` (the other leg of its OCO
+                pair filled or
+                fired) or `list_cancelled` (its strategy order was cancelled — by you, or because you cancelled another of
+                its legs); the error code of the rule that refused the triggered order when rejected (e.g.
+                `market_halted`); the placed order's final status (`filled`, `cancelled`, `expired`) when finished. Null
+                while `new` or `triggered`.
             order_id (None | str): The order it placed when it fired (`GET /orders/{order_id}`), or null.
-            order_list_id (None | str): The strategy order (OCO, OTO) it belongs to — reserved for strategy orders, which
-                are not offered yet, so always null for now.
+            order_list_id (None | str): The strategy order (OCO, OTO, OTOCO) this conditional order is a leg of (`GET
+                /order-lists/{order_list_id}`), or null for one you placed on its own.
             reserved (str): A non-negative decimal number written as a string. Example: 61500.00.
             reserved_asset (str): Upper-case asset code. Example: USDT.
             created_at (datetime.datetime): RFC 3339 UTC timestamp with milliseconds and `Z`. Example:

@@ -40,10 +40,15 @@ class Order:
         average_price (None | str): A non-negative decimal string, or `null` when there is no value. Example: 61500.00.
         fee (str): A non-negative decimal number written as a string. Example: 61500.00.
         fee_asset (str): Upper-case asset code. Example: USDT.
-        cancel_reason (None | str): Why a cancelled order was cancelled — `requested` (by you) or
-            `self_trade_prevention` — otherwise null.
+        cancel_reason (None | str): Why a cancelled order was cancelled, otherwise null: `requested` (by you),
+            `self_trade_prevention`,
+            `oco_sibling` (the other leg of its OCO pair filled or fired) or `list_cancelled` (its strategy order was
+            cancelled — by you, or because you cancelled another of its legs).
         conditional_order_id (None | str): The conditional order that placed this order when its trigger fired (`GET
             /conditional-orders/{conditional_order_id}`), or null for an order you placed yourself.
+        order_list_id (None | str): The strategy order that placed this order directly as one of its legs (`GET /order-
+            lists/{order_list_id}`), or null. An order placed by a conditional leg names that conditional order in
+            `conditional_order_id` instead, and the conditional order names the strategy order.
         created_at (datetime.datetime): RFC 3339 UTC timestamp with milliseconds and `Z`. Example:
             2026-05-18T12:04:11.842Z.
         updated_at (datetime.datetime): RFC 3339 UTC timestamp with milliseconds and `Z`. Example:
@@ -68,6 +73,7 @@ class Order:
     fee_asset: str
     cancel_reason: None | str
     conditional_order_id: None | str
+    order_list_id: None | str
     created_at: datetime.datetime
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -116,6 +122,9 @@ class Order:
         conditional_order_id: None | str
         conditional_order_id = self.conditional_order_id
 
+        order_list_id: None | str
+        order_list_id = self.order_list_id
+
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
@@ -142,6 +151,7 @@ class Order:
                 "fee_asset": fee_asset,
                 "cancel_reason": cancel_reason,
                 "conditional_order_id": conditional_order_id,
+                "order_list_id": order_list_id,
                 "created_at": created_at,
                 "updated_at": updated_at,
             }
@@ -223,6 +233,13 @@ class Order:
 
         conditional_order_id = _parse_conditional_order_id(d.pop("conditional_order_id"))
 
+        def _parse_order_list_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        order_list_id = _parse_order_list_id(d.pop("order_list_id"))
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
@@ -246,6 +263,7 @@ class Order:
             fee_asset=fee_asset,
             cancel_reason=cancel_reason,
             conditional_order_id=conditional_order_id,
+            order_list_id=order_list_id,
             created_at=created_at,
             updated_at=updated_at,
         )

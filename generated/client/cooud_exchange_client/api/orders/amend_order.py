@@ -139,6 +139,11 @@ def sync_detailed(
     free balance lacks them, the amend is refused with `insufficient_balance` and the order stays
     unchanged.
 
+    An order that is a leg of a working strategy order (its `order_list_id`, see `POST /order-lists`)
+    cannot
+    be amended: `422 order_in_order_list`, the order unchanged. Cancel the strategy order and place a
+    new one.
+
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
@@ -193,6 +198,11 @@ def sync(
     free balance lacks them, the amend is refused with `insufficient_balance` and the order stays
     unchanged.
 
+    An order that is a leg of a working strategy order (its `order_list_id`, see `POST /order-lists`)
+    cannot
+    be amended: `422 order_in_order_list`, the order unchanged. Cancel the strategy order and place a
+    new one.
+
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
@@ -241,6 +251,11 @@ async def asyncio_detailed(
     your
     free balance lacks them, the amend is refused with `insufficient_balance` and the order stays
     unchanged.
+
+    An order that is a leg of a working strategy order (its `order_list_id`, see `POST /order-lists`)
+    cannot
+    be amended: `422 order_in_order_list`, the order unchanged. Cancel the strategy order and place a
+    new one.
 
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
@@ -293,6 +308,11 @@ async def asyncio(
     your
     free balance lacks them, the amend is refused with `insufficient_balance` and the order stays
     unchanged.
+
+    An order that is a leg of a working strategy order (its `order_list_id`, see `POST /order-lists`)
+    cannot
+    be amended: `422 order_in_order_list`, the order unchanged. Cancel the strategy order and place a
+    new one.
 
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:

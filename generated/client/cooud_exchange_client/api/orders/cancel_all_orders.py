@@ -149,7 +149,9 @@ def sync_detailed(
     orders are
     in `data`, cancelled conditional orders in `conditional_orders` (each `cancelled`, reason
     `requested`);
-    empty lists mean there was nothing to cancel.
+    empty lists mean there was nothing to cancel. A cancelled leg of a strategy order ends that strategy
+    order,
+    as `DELETE /orders/{order_id}` and `DELETE /conditional-orders/{conditional_order_id}` say.
 
     Args:
         symbol (str | Unset):
@@ -205,7 +207,9 @@ def sync(
     orders are
     in `data`, cancelled conditional orders in `conditional_orders` (each `cancelled`, reason
     `requested`);
-    empty lists mean there was nothing to cancel.
+    empty lists mean there was nothing to cancel. A cancelled leg of a strategy order ends that strategy
+    order,
+    as `DELETE /orders/{order_id}` and `DELETE /conditional-orders/{conditional_order_id}` say.
 
     Args:
         symbol (str | Unset):
@@ -256,7 +260,9 @@ async def asyncio_detailed(
     orders are
     in `data`, cancelled conditional orders in `conditional_orders` (each `cancelled`, reason
     `requested`);
-    empty lists mean there was nothing to cancel.
+    empty lists mean there was nothing to cancel. A cancelled leg of a strategy order ends that strategy
+    order,
+    as `DELETE /orders/{order_id}` and `DELETE /conditional-orders/{conditional_order_id}` say.
 
     Args:
         symbol (str | Unset):
@@ -310,7 +316,9 @@ async def asyncio(
     orders are
     in `data`, cancelled conditional orders in `conditional_orders` (each `cancelled`, reason
     `requested`);
-    empty lists mean there was nothing to cancel.
+    empty lists mean there was nothing to cancel. A cancelled leg of a strategy order ends that strategy
+    order,
+    as `DELETE /orders/{order_id}` and `DELETE /conditional-orders/{conditional_order_id}` say.
 
     Args:
         symbol (str | Unset):

@@ -126,6 +126,12 @@ def sync_detailed(
     (`DELETE /orders/{order_id}` with its `order_id`). A cancel and a trade that reaches the trigger are
     applied in engine order: whichever the engine handles first wins.
 
+    Cancelling a conditional order that is a leg of a working strategy order (its `order_list_id`)
+    cancels the
+    whole strategy order in the same engine step: its other live legs are cancelled (`list_cancelled`),
+    its
+    pending legs are never placed, and it ends `cancelled` with `reason: requested`.
+
     Args:
         conditional_order_id (str): Conditional order identifier, `cond_` and a ULID. Example:
             cond_01HXY9H3K7N2P4Q6R8S0T1V3W5.
@@ -169,6 +175,12 @@ def sync(
     (`DELETE /orders/{order_id}` with its `order_id`). A cancel and a trade that reaches the trigger are
     applied in engine order: whichever the engine handles first wins.
 
+    Cancelling a conditional order that is a leg of a working strategy order (its `order_list_id`)
+    cancels the
+    whole strategy order in the same engine step: its other live legs are cancelled (`list_cancelled`),
+    its
+    pending legs are never placed, and it ends `cancelled` with `reason: requested`.
+
     Args:
         conditional_order_id (str): Conditional order identifier, `cond_` and a ULID. Example:
             cond_01HXY9H3K7N2P4Q6R8S0T1V3W5.
@@ -206,6 +218,12 @@ async def asyncio_detailed(
     `422 conditional_order_not_open`, unchanged: to stop a fired one, cancel the order it placed
     (`DELETE /orders/{order_id}` with its `order_id`). A cancel and a trade that reaches the trigger are
     applied in engine order: whichever the engine handles first wins.
+
+    Cancelling a conditional order that is a leg of a working strategy order (its `order_list_id`)
+    cancels the
+    whole strategy order in the same engine step: its other live legs are cancelled (`list_cancelled`),
+    its
+    pending legs are never placed, and it ends `cancelled` with `reason: requested`.
 
     Args:
         conditional_order_id (str): Conditional order identifier, `cond_` and a ULID. Example:
@@ -247,6 +265,12 @@ async def asyncio(
     `422 conditional_order_not_open`, unchanged: to stop a fired one, cancel the order it placed
     (`DELETE /orders/{order_id}` with its `order_id`). A cancel and a trade that reaches the trigger are
     applied in engine order: whichever the engine handles first wins.
+
+    Cancelling a conditional order that is a leg of a working strategy order (its `order_list_id`)
+    cancels the
+    whole strategy order in the same engine step: its other live legs are cancelled (`list_cancelled`),
+    its
+    pending legs are never placed, and it ends `cancelled` with `reason: requested`.
 
     Args:
         conditional_order_id (str): Conditional order identifier, `cond_` and a ULID. Example:

@@ -121,6 +121,12 @@ def sync_detailed(
     filled,
     cancelled or expired answers `422 order_not_open` with the order unchanged.
 
+    Cancelling an order that is a leg of a working strategy order (its `order_list_id`) cancels the
+    whole
+    strategy order in the same engine step: its other live legs are cancelled (`list_cancelled`), its
+    pending
+    legs are never placed, and it ends `cancelled` with `reason: requested`.
+
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
@@ -161,6 +167,12 @@ def sync(
     filled,
     cancelled or expired answers `422 order_not_open` with the order unchanged.
 
+    Cancelling an order that is a leg of a working strategy order (its `order_list_id`) cancels the
+    whole
+    strategy order in the same engine step: its other live legs are cancelled (`list_cancelled`), its
+    pending
+    legs are never placed, and it ends `cancelled` with `reason: requested`.
+
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
             ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A6.
@@ -195,6 +207,12 @@ async def asyncio_detailed(
      Cancels an open order and releases what it still reserves. Cancelling an order that is already
     filled,
     cancelled or expired answers `422 order_not_open` with the order unchanged.
+
+    Cancelling an order that is a leg of a working strategy order (its `order_list_id`) cancels the
+    whole
+    strategy order in the same engine step: its other live legs are cancelled (`list_cancelled`), its
+    pending
+    legs are never placed, and it ends `cancelled` with `reason: requested`.
 
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:
@@ -233,6 +251,12 @@ async def asyncio(
      Cancels an open order and releases what it still reserves. Cancelling an order that is already
     filled,
     cancelled or expired answers `422 order_not_open` with the order unchanged.
+
+    Cancelling an order that is a leg of a working strategy order (its `order_list_id`) cancels the
+    whole
+    strategy order in the same engine step: its other live legs are cancelled (`list_cancelled`), its
+    pending
+    legs are never placed, and it ends `cancelled` with `reason: requested`.
 
     Args:
         order_id (str): Order identifier, `ord_` and a ULID. Example:

@@ -97,14 +97,13 @@ def sync_detailed(
 
      Creates a listen key (seed 002): a short-lived credential that authenticates a WebSocket connection
     to
-    your user channels (`orders`, `conditional_orders`, `balances`, `withdrawals`) with `{"op": "auth",
-    "args":
-    {"method": "listen_key", "listen_key": "..."}}`, so a stream client needs no API secret. It grants
-    `read` only, is valid 60 minutes
-    and is extended by renewing it; closing it ends its validity at once. A connection authenticated
-    with it
-    stays authenticated until it closes (the key is checked when the connection authenticates). See
-    `asyncapi.yaml` for the stream.
+    your user channels (`orders`, `conditional_orders`, `order_lists`, `balances`, `withdrawals`) with
+    `{"op": "auth", "args": {"method": "listen_key", "listen_key": "..."}}`, so a stream client needs no
+    API
+    secret. It grants `read` only, is valid 60 minutes and is extended by renewing it; closing it ends
+    its
+    validity at once. A connection authenticated with it stays authenticated until it closes (the key is
+    checked when the connection authenticates). See `asyncapi.yaml` for the stream.
 
     Args:
         x_cooud_signature_version (str | Unset):
@@ -137,14 +136,13 @@ def sync(
 
      Creates a listen key (seed 002): a short-lived credential that authenticates a WebSocket connection
     to
-    your user channels (`orders`, `conditional_orders`, `balances`, `withdrawals`) with `{"op": "auth",
-    "args":
-    {"method": "listen_key", "listen_key": "..."}}`, so a stream client needs no API secret. It grants
-    `read` only, is valid 60 minutes
-    and is extended by renewing it; closing it ends its validity at once. A connection authenticated
-    with it
-    stays authenticated until it closes (the key is checked when the connection authenticates). See
-    `asyncapi.yaml` for the stream.
+    your user channels (`orders`, `conditional_orders`, `order_lists`, `balances`, `withdrawals`) with
+    `{"op": "auth", "args": {"method": "listen_key", "listen_key": "..."}}`, so a stream client needs no
+    API
+    secret. It grants `read` only, is valid 60 minutes and is extended by renewing it; closing it ends
+    its
+    validity at once. A connection authenticated with it stays authenticated until it closes (the key is
+    checked when the connection authenticates). See `asyncapi.yaml` for the stream.
 
     Args:
         x_cooud_signature_version (str | Unset):
@@ -172,14 +170,13 @@ async def asyncio_detailed(
 
      Creates a listen key (seed 002): a short-lived credential that authenticates a WebSocket connection
     to
-    your user channels (`orders`, `conditional_orders`, `balances`, `withdrawals`) with `{"op": "auth",
-    "args":
-    {"method": "listen_key", "listen_key": "..."}}`, so a stream client needs no API secret. It grants
-    `read` only, is valid 60 minutes
-    and is extended by renewing it; closing it ends its validity at once. A connection authenticated
-    with it
-    stays authenticated until it closes (the key is checked when the connection authenticates). See
-    `asyncapi.yaml` for the stream.
+    your user channels (`orders`, `conditional_orders`, `order_lists`, `balances`, `withdrawals`) with
+    `{"op": "auth", "args": {"method": "listen_key", "listen_key": "..."}}`, so a stream client needs no
+    API
+    secret. It grants `read` only, is valid 60 minutes and is extended by renewing it; closing it ends
+    its
+    validity at once. A connection authenticated with it stays authenticated until it closes (the key is
+    checked when the connection authenticates). See `asyncapi.yaml` for the stream.
 
     Args:
         x_cooud_signature_version (str | Unset):
@@ -210,14 +207,13 @@ async def asyncio(
 
      Creates a listen key (seed 002): a short-lived credential that authenticates a WebSocket connection
     to
-    your user channels (`orders`, `conditional_orders`, `balances`, `withdrawals`) with `{"op": "auth",
-    "args":
-    {"method": "listen_key", "listen_key": "..."}}`, so a stream client needs no API secret. It grants
-    `read` only, is valid 60 minutes
-    and is extended by renewing it; closing it ends its validity at once. A connection authenticated
-    with it
-    stays authenticated until it closes (the key is checked when the connection authenticates). See
-    `asyncapi.yaml` for the stream.
+    your user channels (`orders`, `conditional_orders`, `order_lists`, `balances`, `withdrawals`) with
+    `{"op": "auth", "args": {"method": "listen_key", "listen_key": "..."}}`, so a stream client needs no
+    API
+    secret. It grants `read` only, is valid 60 minutes and is extended by renewing it; closing it ends
+    its
+    validity at once. A connection authenticated with it stays authenticated until it closes (the key is
+    checked when the connection authenticates). See `asyncapi.yaml` for the stream.
 
     Args:
         x_cooud_signature_version (str | Unset):

@@ -1,0 +1,260 @@
+# generated from spec/openapi.yaml by tools/codegen.py — do not edit; change the spec and run `make generate`
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_envelope import ErrorEnvelope
+from ...models.strategy_order_list import StrategyOrderList
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    symbol: str | Unset = UNSET,
+    limit: int | Unset = 100,
+    cursor: str | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_cooud_signature_version, Unset):
+        headers["X-Cooud-Signature-Version"] = x_cooud_signature_version
+
+    params: dict[str, Any] = {}
+
+    params["symbol"] = symbol
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/order-lists",
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | StrategyOrderList | None:
+    if response.status_code == 200:
+        response_200 = StrategyOrderList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 413:
+        response_413 = ErrorEnvelope.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorEnvelope.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = ErrorEnvelope.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorEnvelope.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorEnvelope | StrategyOrderList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    symbol: str | Unset = UNSET,
+    limit: int | Unset = 100,
+    cursor: str | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
+) -> Response[ErrorEnvelope | StrategyOrderList]:
+    """List working strategy orders
+
+     Your current strategy orders (OCO, OTO, OTOCO), newest first: those still `working`. Ended ones
+    (`done`,
+    `cancelled`, `rejected`) are in `GET /order-lists/history`. Filter by market.
+
+    Args:
+        symbol (str | Unset):
+        limit (int | Unset):  Default: 100.
+        cursor (str | Unset):
+        x_cooud_signature_version (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | StrategyOrderList]
+    """
+
+    kwargs = _get_kwargs(
+        symbol=symbol,
+        limit=limit,
+        cursor=cursor,
+        x_cooud_signature_version=x_cooud_signature_version,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    symbol: str | Unset = UNSET,
+    limit: int | Unset = 100,
+    cursor: str | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
+) -> ErrorEnvelope | StrategyOrderList | None:
+    """List working strategy orders
+
+     Your current strategy orders (OCO, OTO, OTOCO), newest first: those still `working`. Ended ones
+    (`done`,
+    `cancelled`, `rejected`) are in `GET /order-lists/history`. Filter by market.
+
+    Args:
+        symbol (str | Unset):
+        limit (int | Unset):  Default: 100.
+        cursor (str | Unset):
+        x_cooud_signature_version (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | StrategyOrderList
+    """
+
+    return sync_detailed(
+        client=client,
+        symbol=symbol,
+        limit=limit,
+        cursor=cursor,
+        x_cooud_signature_version=x_cooud_signature_version,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    symbol: str | Unset = UNSET,
+    limit: int | Unset = 100,
+    cursor: str | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
+) -> Response[ErrorEnvelope | StrategyOrderList]:
+    """List working strategy orders
+
+     Your current strategy orders (OCO, OTO, OTOCO), newest first: those still `working`. Ended ones
+    (`done`,
+    `cancelled`, `rejected`) are in `GET /order-lists/history`. Filter by market.
+
+    Args:
+        symbol (str | Unset):
+        limit (int | Unset):  Default: 100.
+        cursor (str | Unset):
+        x_cooud_signature_version (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | StrategyOrderList]
+    """
+
+    kwargs = _get_kwargs(
+        symbol=symbol,
+        limit=limit,
+        cursor=cursor,
+        x_cooud_signature_version=x_cooud_signature_version,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    symbol: str | Unset = UNSET,
+    limit: int | Unset = 100,
+    cursor: str | Unset = UNSET,
+    x_cooud_signature_version: str | Unset = UNSET,
+) -> ErrorEnvelope | StrategyOrderList | None:
+    """List working strategy orders
+
+     Your current strategy orders (OCO, OTO, OTOCO), newest first: those still `working`. Ended ones
+    (`done`,
+    `cancelled`, `rejected`) are in `GET /order-lists/history`. Filter by market.
+
+    Args:
+        symbol (str | Unset):
+        limit (int | Unset):  Default: 100.
+        cursor (str | Unset):
+        x_cooud_signature_version (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | StrategyOrderList
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            symbol=symbol,
+            limit=limit,
+            cursor=cursor,
+            x_cooud_signature_version=x_cooud_signature_version,
+        )
+    ).parsed
