@@ -1241,7 +1241,7 @@ class StrategyOrder(BaseModel):
     reason: Annotated[
         str | None,
         Field(
-            description="Why it ended, when it did not end `done`: when cancelled, `requested` (you cancelled it or one of its\nlegs), `working_order_cancelled` or `working_order_expired` (its working order ended without filling\ncompletely); when rejected, the error code of the rule that refused a pending leg (e.g.\n`insufficient_balance`). Null while `working` and when `done`.\n",
+            description="Why it ended, when it did not end `done`: when cancelled, `requested` (you cancelled it or one of its\nlegs), `working_order_cancelled` or `working_order_expired` (its working order ended without filling\ncompletely), `leg_cancelled` (a live leg was cancelled other than by you or its sibling, e.g. by\nself-trade prevention); when rejected, the error code of the rule that refused a pending leg (e.g.\n`insufficient_balance`). Null while `working` and when `done`.\n",
             max_length=64,
             pattern="^[a-z_]{1,64}$",
         ),

@@ -34,12 +34,14 @@ class StrategyOrder:
             status (StrategyOrderStatus): `working`: some leg is pending or live. `done`: every leg has ended, the strategy
                 order was not cancelled.
                 `cancelled`: cancelled — by you, directly or through one of its legs (`reason: requested`), or because its
-                working order ended without filling completely (`working_order_cancelled`, `working_order_expired`).
+                working order ended without filling completely (`working_order_cancelled`, `working_order_expired`), or a
+                live leg was cancelled other than by you or its sibling (`leg_cancelled`).
                 `rejected`: a rule refused a pending leg when it was to be placed (`reason` is that rule's error code).
             reason (None | str): Why it ended, when it did not end `done`: when cancelled, `requested` (you cancelled it or
                 one of its
                 legs), `working_order_cancelled` or `working_order_expired` (its working order ended without filling
-                completely); when rejected, the error code of the rule that refused a pending leg (e.g.
+                completely), `leg_cancelled` (a live leg was cancelled other than by you or its sibling, e.g. by
+                self-trade prevention); when rejected, the error code of the rule that refused a pending leg (e.g.
                 `insufficient_balance`). Null while `working` and when `done`.
             legs (list[StrategyOrderLeg]): Its legs, in the order of the request.
             created_at (datetime.datetime): RFC 3339 UTC timestamp with milliseconds and `Z`. Example:

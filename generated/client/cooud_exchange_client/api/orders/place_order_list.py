@@ -202,8 +202,15 @@ def sync_detailed(
     completely
       — cancelled other than by you (e.g. by self-trade prevention), or expired (`IOC`, `FOK`, the
     unfilled
-      rest of a market order) — so the pending legs are never placed (`list_ended`).
-    - `rejected`: a pending leg was refused when it was placed (`reason`: the rule's code).
+      rest of a market order) — so the pending legs are never placed (`list_ended`). Or `leg_cancelled`:
+    a live
+      leg was cancelled other than by you or by its sibling (e.g. its order by self-trade prevention).
+    - `rejected`: a pending leg was refused when it was placed (`reason`: the rule's code). Every leg is
+    checked
+      against its market's rules when the strategy order is accepted (a breach refuses it, as below);
+    what
+      depends on the moment — funds, `would_trigger_immediately`, a halted market, client order ids — is
+      checked for a pending leg when it is placed.
 
     Every change is sent on the stream's `order_lists` channel.
 
@@ -352,8 +359,15 @@ def sync(
     completely
       — cancelled other than by you (e.g. by self-trade prevention), or expired (`IOC`, `FOK`, the
     unfilled
-      rest of a market order) — so the pending legs are never placed (`list_ended`).
-    - `rejected`: a pending leg was refused when it was placed (`reason`: the rule's code).
+      rest of a market order) — so the pending legs are never placed (`list_ended`). Or `leg_cancelled`:
+    a live
+      leg was cancelled other than by you or by its sibling (e.g. its order by self-trade prevention).
+    - `rejected`: a pending leg was refused when it was placed (`reason`: the rule's code). Every leg is
+    checked
+      against its market's rules when the strategy order is accepted (a breach refuses it, as below);
+    what
+      depends on the moment — funds, `would_trigger_immediately`, a halted market, client order ids — is
+      checked for a pending leg when it is placed.
 
     Every change is sent on the stream's `order_lists` channel.
 
@@ -497,8 +511,15 @@ async def asyncio_detailed(
     completely
       — cancelled other than by you (e.g. by self-trade prevention), or expired (`IOC`, `FOK`, the
     unfilled
-      rest of a market order) — so the pending legs are never placed (`list_ended`).
-    - `rejected`: a pending leg was refused when it was placed (`reason`: the rule's code).
+      rest of a market order) — so the pending legs are never placed (`list_ended`). Or `leg_cancelled`:
+    a live
+      leg was cancelled other than by you or by its sibling (e.g. its order by self-trade prevention).
+    - `rejected`: a pending leg was refused when it was placed (`reason`: the rule's code). Every leg is
+    checked
+      against its market's rules when the strategy order is accepted (a breach refuses it, as below);
+    what
+      depends on the moment — funds, `would_trigger_immediately`, a halted market, client order ids — is
+      checked for a pending leg when it is placed.
 
     Every change is sent on the stream's `order_lists` channel.
 
@@ -645,8 +666,15 @@ async def asyncio(
     completely
       — cancelled other than by you (e.g. by self-trade prevention), or expired (`IOC`, `FOK`, the
     unfilled
-      rest of a market order) — so the pending legs are never placed (`list_ended`).
-    - `rejected`: a pending leg was refused when it was placed (`reason`: the rule's code).
+      rest of a market order) — so the pending legs are never placed (`list_ended`). Or `leg_cancelled`:
+    a live
+      leg was cancelled other than by you or by its sibling (e.g. its order by self-trade prevention).
+    - `rejected`: a pending leg was refused when it was placed (`reason`: the rule's code). Every leg is
+    checked
+      against its market's rules when the strategy order is accepted (a breach refuses it, as below);
+    what
+      depends on the moment — funds, `would_trigger_immediately`, a halted market, client order ids — is
+      checked for a pending leg when it is placed.
 
     Every change is sent on the stream's `order_lists` channel.
 
