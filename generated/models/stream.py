@@ -927,6 +927,23 @@ class BatchCancelRequest(BaseModel):
     order_ids: Annotated[list[OrderId], Field(max_length=100, min_length=1)]
 
 
+class BatchAmendItemRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    order_id: OrderId
+    price: Annotated[
+        Decimal | None,
+        Field(description="New limit price; a multiple of the tick size."),
+    ] = None
+    size: Annotated[
+        Decimal | None,
+        Field(
+            description="New total size (filled + remaining); more than what has filled, a multiple of the step size."
+        ),
+    ] = None
+
+
 class PreviewFill(BaseModel):
     price: Decimal
     size: Decimal
@@ -1702,6 +1719,32 @@ class BatchPlaceItem(BaseModel):
 
 class BatchPlaceResult(BaseModel):
     data: Annotated[list[BatchPlaceItem], Field(max_length=20)]
+
+
+class BatchAmendRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    symbol: Symbol
+    orders: Annotated[list[BatchAmendItemRequest], Field(max_length=20, min_length=1)]
+
+
+class BatchAmendItem(BaseModel):
+    order_id: OrderId
+    status: Annotated[
+        int,
+        Field(
+            description="The HTTP status `PATCH /orders/{order_id}` would have answered for this item alone.",
+            ge=200,
+            le=599,
+        ),
+    ]
+    order: Order | None = None
+    error: Error | None = None
+
+
+class BatchAmendResult(BaseModel):
+    data: Annotated[list[BatchAmendItem], Field(max_length=20)]
 
 
 class BatchCancelItem(BaseModel):

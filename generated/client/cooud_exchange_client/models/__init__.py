@@ -13,6 +13,10 @@ from .api_key_update_request_status import ApiKeyUpdateRequestStatus
 from .api_key_with_secret import ApiKeyWithSecret
 from .balance import Balance
 from .balance_list import BalanceList
+from .batch_amend_item import BatchAmendItem
+from .batch_amend_item_request import BatchAmendItemRequest
+from .batch_amend_request import BatchAmendRequest
+from .batch_amend_result import BatchAmendResult
 from .batch_cancel_item import BatchCancelItem
 from .batch_cancel_request import BatchCancelRequest
 from .batch_cancel_result import BatchCancelResult
@@ -90,6 +94,10 @@ __all__ = (
     "ApiKeyWithSecret",
     "Balance",
     "BalanceList",
+    "BatchAmendItem",
+    "BatchAmendItemRequest",
+    "BatchAmendRequest",
+    "BatchAmendResult",
     "BatchCancelItem",
     "BatchCancelRequest",
     "BatchCancelResult",
