@@ -65,6 +65,11 @@ def _per_order(order_ids: list[str], outcomes: list, trading) -> dict:
     return {"data": items}
 
 
+def quotes_replaced(result, _body: dict | None = None, trading=None) -> dict:
+    return {"symbol": result.symbol, "cancelled": [order(o, trading) for o in result.cancelled],
+            "placed": [order(o, trading) for o in result.placed]}
+
+
 def cancelled_all(outcomes: list, _body: dict | None = None, trading=None) -> dict:
     return {"data": [order(o, trading) for o in outcomes if isinstance(o, OrderState)],
             "conditional_orders": [conditional(c, None, trading) for c in outcomes if isinstance(c, ConditionalOrder)]}
@@ -79,6 +84,7 @@ _RENDER = {"placeOrder": (201, _one), "amendOrder": (200, _one), "cancelOrder": 
            "placeOrderBatch": (200, placed), "cancelOrderBatch": (200, cancelled), "amendOrderBatch": (200, amended),
            "cancelAllOrders": (200, cancelled_all), "placeConditionalOrder": (201, conditional),
            "cancelConditionalOrder": (200, conditional), "placeOrderList": (201, order_list),
+           "replaceQuotes": (200, quotes_replaced),
            "cancelOrderList": (200, order_list)}
 
 

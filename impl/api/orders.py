@@ -12,7 +12,7 @@ paths.
 from __future__ import annotations
 
 from impl.api import wire
-from impl.api.answers import amended, cancelled, cancelled_all, conditional, order, order_list, placed
+from impl.api.answers import amended, cancelled, cancelled_all, conditional, order, order_list, placed, quotes_replaced
 from impl.api.context import idempotency_key, principal, services
 from impl.domain.commands import AmendOrder, CancelConditional, CancelOrder, CancelOrderList, CancelOrders
 from impl.domain.market_data import parse_timestamp
@@ -59,6 +59,14 @@ def get_order(order_id: str) -> dict:
 async def amend_order(order_id: str, body: dict) -> dict:
     command = AmendOrder(principal().user_id, order_id, body.get("price"), body.get("size"), idempotency_key())
     return order(await _run(command))
+
+
+async def replace_quotes(symbol: str, body: dict) -> dict:
+    """Bulk quotes of the calling credential: its API key's, else its session's."""
+    who = principal()
+    command = services().trading.replace_quotes_command(who.user_id, who.key_id or who.session_id, wire.symbol(symbol),
+                                                        body, idempotency_key())
+    return quotes_replaced(await _run(command))
 
 
 async def amend_order_batch(body: dict) -> dict:

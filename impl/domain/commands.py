@@ -105,6 +105,21 @@ class AmendOrders:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplaceQuotes:
+    """Cancel `owner`'s open quotes in `symbol` and place these levels ((price, size) in integer units) as limit GTC
+    orders, atomically (bulk quotes); `owner` is the credential that quotes (an API key's or a session's id)."""
+
+    account: str
+    symbol: str
+    owner: str
+    bids: tuple[tuple[int, int], ...]
+    asks: tuple[tuple[int, int], ...]
+    post_only: bool = False
+    idempotency_key: str | None = None
+    origin: str = "api"
+
+
+@dataclass(frozen=True, slots=True)
 class PlaceConditional:
     account: str
     order: NewConditional
@@ -173,8 +188,8 @@ class Deposit:
 
 
 Command = (PlaceOrder | PlaceOrders | CancelOrder | CancelOrders | CancelAll | AmendOrder | AmendOrders
-           | PlaceConditional | CancelConditional | TrackPrices | PlaceOrderList | CancelOrderList | ActivateLists
-           | Deposit)
+           | ReplaceQuotes | PlaceConditional | CancelConditional | TrackPrices | PlaceOrderList | CancelOrderList
+           | ActivateLists | Deposit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +208,15 @@ class Inspect:
 Query = Preview | Inspect
 
 
+@dataclass(frozen=True, slots=True)
+class QuotesReplaced:
+    """The result of ReplaceQuotes: the quotes cancelled and the orders placed (bids, then asks)."""
+
+    symbol: str
+    cancelled: tuple[OrderState, ...]
+    placed: tuple[OrderState, ...]
+
+
 # -- results, stored with their effect under an idempotency key ------------------------------------------------
 def encode_result(outcome) -> bytes:
     return orjson.dumps(_plain(outcome))
@@ -205,6 +229,8 @@ def _plain(outcome):
         return {"conditional": outcome}
     if isinstance(outcome, OrderList):
         return {"order_list": outcome}
+    if isinstance(outcome, QuotesReplaced):
+        return {"quotes": outcome}
     if isinstance(outcome, DomainError):
         return {"error": {"code": outcome.code, "message": outcome.message, "field": outcome.field}}
     if isinstance(outcome, list):
@@ -225,6 +251,10 @@ def _typed(data: dict):
         return ConditionalOrder(**data["conditional"])
     if "order_list" in data:
         return order_list_of(data["order_list"])
+    if "quotes" in data:
+        q = data["quotes"]
+        return QuotesReplaced(q["symbol"], tuple(OrderState(**o) for o in q["cancelled"]),
+                              tuple(OrderState(**o) for o in q["placed"]))
     if "error" in data:
         e = data["error"]
         return OrderRejected(e["code"], e["message"], field=e["field"])
@@ -237,7 +267,7 @@ def _typed(data: dict):
 _COMMANDS: dict[str, type] = {c.__name__: c for c in (PlaceOrder, PlaceOrders, CancelOrder, CancelOrders, CancelAll,
                                                       AmendOrder, AmendOrders, PlaceConditional, CancelConditional,
                                                       TrackPrices, PlaceOrderList, CancelOrderList, ActivateLists,
-                                                      Deposit)}
+                                                      ReplaceQuotes, Deposit)}
 
 
 def encode_command(command: Command) -> bytes:
@@ -269,4 +299,7 @@ def decode_command(blob: bytes | str) -> Command:
         data["order_ids"] = tuple(data["order_ids"])
     elif kind is AmendOrders:
         data["items"] = tuple(tuple(item) for item in data["items"])
+    elif kind is ReplaceQuotes:
+        data["bids"] = tuple(tuple(level) for level in data["bids"])
+        data["asks"] = tuple(tuple(level) for level in data["asks"])
     return kind(**data)

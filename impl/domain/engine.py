@@ -59,6 +59,8 @@ from impl.domain.commands import (
     PlaceOrderList,
     PlaceOrders,
     Preview,
+    QuotesReplaced,
+    ReplaceQuotes,
     TrackPrices,
     encode_result,
 )
@@ -324,6 +326,8 @@ class Engine:
             return self._cancel_all(c, step)
         if type(c) is AmendOrders:
             return self._amend_each(c, step)
+        if type(c) is ReplaceQuotes:
+            return self._replace_quotes(c, step)
         if type(c) is AmendOrder:
             return self._amend(c.account, c.order_id, c.price, c.size, step)
         if type(c) is TrackPrices:
@@ -552,6 +556,46 @@ class Engine:
                 results.append(exc)
             step.dirty = step.dirty or before
         return results
+
+    def _replace_quotes(self, c: ReplaceQuotes, step: _Step) -> QuotesReplaced:
+        """Bulk quotes: everything that can refuse is checked first (funds against free + what the old quotes
+        release; post-only against the book without them), then the old quotes are cancelled and the levels placed.
+        """
+        u, account = self.units[c.symbol], c.account
+        if u.market.status != "trading":
+            raise OrderRejected("market_halted", f"{c.symbol} is halted; new orders are refused.", field="symbol")
+        tag = _quote_tag(c.owner)
+        old = sorted((o for o in self.open.values() if o.parent_id == tag and o.account == account
+                      and o.symbol == c.symbol), key=lambda o: o.id)
+        journal = step.batch.journal
+        for side, levels, asset in (("buy", c.bids, u.market.quote), ("sell", c.asks, u.market.base)):
+            need = sum(_reserved_for(u, side, price, size) for price, size in levels)
+            have = journal.balance(account, asset)[0] + sum(o.reserved for o in old if o.side == side)
+            if need > have:
+                raise OrderRejected("insufficient_balance", f"Account does not have enough {asset} for these quotes.")
+        if c.post_only:
+            self._quotes_post_only(c, old)
+        step.dirty = True
+        cancelled = [self._cancel(o, "requested", step) for o in old]
+        placed = [self._place(account, NewOrder(c.symbol, side, "limit", "GTC", c.post_only, price, size, None, None),
+                              step, parent_id=tag)
+                  for side, levels in (("buy", c.bids), ("sell", c.asks)) for price, size in levels]
+        return QuotesReplaced(c.symbol, tuple(cancelled), tuple(placed))
+
+    def _quotes_post_only(self, c: ReplaceQuotes, old: list[OrderState]) -> None:
+        """Refuse if a level would trade on arrival against the book as it will be without the old quotes."""
+        leaving: dict[tuple[str, int], int] = {}
+        for o in old:
+            leaving[(o.side, o.price)] = leaving.get((o.side, o.price), 0) + o.remaining
+        book = self.books[c.symbol]
+        for side, levels, opposite in (("bids", c.bids, "sell"), ("asks", c.asks, "buy")):
+            best = next((price for price, size in book.depth(opposite, DEPTH_ALL)
+                         if size > leaving.get((opposite, price), 0)), None)
+            for i, (price, _) in enumerate(levels):
+                if best is not None and (price >= best if opposite == "sell" else price <= best):
+                    refusal = _post_only()
+                    refusal.field = f"{side}[{i}].price"
+                    raise refusal
 
     def _cancel_all(self, c: CancelAll, step: _Step) -> list[OrderState | ConditionalOrder]:
         if c.symbol is not None and c.symbol not in self.units:
@@ -946,6 +990,11 @@ def _reserved_for(u: MarketUnits, side: str, price: int, remaining: int) -> int:
     return u.quote_amount(price, remaining) if side == "buy" else u.base_amount(remaining)
 
 
+def _quote_tag(owner: str) -> str:
+    """The parent_id of the quotes a credential placed with ReplaceQuotes."""
+    return f"quotes:{owner}"
+
+
 def _add_levels(step: _Step, symbol: str, levels) -> None:
     """Record L2 level changes; a market with none is not recorded (its book did not change)."""
     if levels:
@@ -958,6 +1007,9 @@ def _snapshot(outcome):
         return outcome.snapshot()
     if isinstance(outcome, list):
         return [_snapshot(item) for item in outcome]
+    if isinstance(outcome, QuotesReplaced):
+        return QuotesReplaced(outcome.symbol, tuple(o.snapshot() for o in outcome.cancelled),
+                              tuple(o.snapshot() for o in outcome.placed))
     return outcome
 
 

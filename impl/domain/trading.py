@@ -44,6 +44,7 @@ from impl.domain.commands import (
     PlaceOrder,
     PlaceOrderList,
     PlaceOrders,
+    ReplaceQuotes,
 )
 from impl.domain.commands import Preview as PreviewQuery
 from impl.domain.conditional import ConditionalOrder, validate_conditional
@@ -60,7 +61,16 @@ from impl.domain.market_data import decode_cursor, page_of
 from impl.domain.matching import Order
 from impl.domain.model import Market, Page
 from impl.domain.order_lists import OrderList, validate_order_list
-from impl.domain.orders import MarketUnits, NewOrder, OrderState, fee_of, validate
+from impl.domain.orders import (
+    MarketUnits,
+    NewOrder,
+    OrderState,
+    check_notional,
+    check_price,
+    check_size,
+    fee_of,
+    validate,
+)
 from impl.domain.sequencer import Sequencer
 from impl.domain.units import NotRepresentable, to_units
 
@@ -156,6 +166,34 @@ class TradingFacade:
             raise OrderRejected("unknown_market", f"No market {symbol!r} is listed.", field="symbol")
         items = tuple((item["order_id"], item.get("price"), item.get("size")) for item in request["orders"])
         return AmendOrders(account, symbol, items, key)
+
+    def replace_quotes_command(self, account: str, owner: str, symbol: str, request: dict,
+                               key: str | None = None) -> ReplaceQuotes:
+        """Each level checked against the market's rules (the field named `bids[i].price` …); bids and asks must not
+        cross each other."""
+        u = self._units.get(symbol)
+        if u is None:
+            raise OrderRejected("unknown_market", f"No market {symbol!r} is listed.", field="symbol")
+        if u.market.status != "trading":
+            raise OrderRejected("market_halted", f"{symbol} is halted; new orders are refused.", field="symbol")
+        sides = {}
+        for side in ("bids", "asks"):
+            levels = []
+            for i, level in enumerate(request[side]):
+                try:
+                    price, size = check_price(level["price"], u), check_size(level["size"], u)
+                    check_notional(price, size, u)
+                except OrderRejected as exc:
+                    raise OrderRejected(exc.code, exc.message, field=f"{side}[{i}].{exc.field}") from None
+                levels.append((price, size))
+            sides[side] = tuple(levels)
+        if sides["bids"] and sides["asks"] and max(p for p, _ in sides["bids"]) >= min(p for p, _ in sides["asks"]):
+            raise InvalidArgument("Bids and asks cross each other: every bid must be below every ask.", field="asks")
+        return ReplaceQuotes(account, symbol, owner, sides["bids"], sides["asks"],
+                             bool(request.get("post_only", False)), key)
+
+    def replace_quotes(self, account: str, owner: str, symbol: str, request: dict):
+        return self.call(self.replace_quotes_command(account, owner, symbol, request))
 
     def amend_batch(self, account: str, request: dict) -> list[OrderState | DomainError]:
         return self.call(self.amend_batch_command(account, request))

@@ -927,6 +927,32 @@ class BatchCancelRequest(BaseModel):
     order_ids: Annotated[list[OrderId], Field(max_length=100, min_length=1)]
 
 
+class QuoteLevel(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    price: Decimal
+    size: Decimal
+
+
+class QuotesReplaced(BaseModel):
+    symbol: Symbol
+    cancelled: Annotated[
+        list[Order],
+        Field(
+            description="The credential's quotes in this market that were cancelled.",
+            max_length=100000,
+        ),
+    ]
+    placed: Annotated[
+        list[Order],
+        Field(
+            description="The orders placed, bids then asks in request order.",
+            max_length=40,
+        ),
+    ]
+
+
 class BatchAmendItemRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -1719,6 +1745,28 @@ class BatchPlaceItem(BaseModel):
 
 class BatchPlaceResult(BaseModel):
     data: Annotated[list[BatchPlaceItem], Field(max_length=20)]
+
+
+class QuotesRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    bids: Annotated[
+        list[QuoteLevel],
+        Field(
+            description="Buy levels to quote, best first (any order is accepted).",
+            max_length=20,
+        ),
+    ]
+    asks: Annotated[
+        list[QuoteLevel], Field(description="Sell levels to quote.", max_length=20)
+    ]
+    post_only: Annotated[
+        bool,
+        Field(
+            description="Refuse the whole request (`post_only_would_take`) if any level would trade on arrival."
+        ),
+    ] = False
 
 
 class BatchAmendRequest(BaseModel):

@@ -55,6 +55,9 @@ from .order_status import OrderStatus
 from .order_type import OrderType
 from .preview_fill import PreviewFill
 from .public_trade import PublicTrade
+from .quote_level import QuoteLevel
+from .quotes_replaced import QuotesReplaced
+from .quotes_request import QuotesRequest
 from .redeem_invite_request import RedeemInviteRequest
 from .refresh_request import RefreshRequest
 from .server_time import ServerTime
@@ -136,6 +139,9 @@ __all__ = (
     "OrderType",
     "PreviewFill",
     "PublicTrade",
+    "QuoteLevel",
+    "QuotesReplaced",
+    "QuotesRequest",
     "RedeemInviteRequest",
     "RefreshRequest",
     "ServerTime",
