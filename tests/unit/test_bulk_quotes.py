@@ -48,7 +48,7 @@ def test_a_refused_replacement_changes_nothing(database):
     for request, code, field in [
         (quotes([("100.60", "0.1")], post_only=True), "post_only_would_take", "bids[0].price"),
         (quotes([("98.00", "0.1"), ("97.005", "0.1")]), "invalid_tick_size", "bids[1].price"),
-        (quotes(asks=[("101.00", "50"), ("102.00", "0.00001")]), "insufficient_balance", None),  # 50 BTC held
+        (quotes(asks=[("101.00", "50"), ("102.00", "0.1")]), "insufficient_balance", None),  # 50 BTC held
         (quotes([("99.00", "0.1")], [("99.00", "0.1")]), None, "asks"),
     ]:
         with pytest.raises((OrderRejected, InvalidArgument)) as refused:
