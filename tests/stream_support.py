@@ -191,9 +191,9 @@ class Contract:
     # -- requests -----------------------------------------------------------------------------------------------
     def request_operation(self, frame: Any) -> ReceiveOperation | None:
         """The receive operation a frame is a valid request of, else None."""
-        if not isinstance(frame, dict):
+        if not isinstance(frame, dict) or not isinstance(frame.get("op"), str):
             return None
-        operation = self.request_ops.get(frame.get("op"))
+        operation = self.request_ops.get(frame["op"])
         if operation is None or not operation.requests[frame["op"]].validator.is_valid(frame):
             return None
         return operation

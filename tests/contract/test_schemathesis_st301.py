@@ -1,11 +1,14 @@
-"""ST301 (use_after_free) is configured away for exactly one operation, with its reason, and nowhere else.
+"""ST301 (use_after_free) is configured away for exactly the reads of what DELETE cancels, with the reason, and
+nowhere else.
 
 On an exchange DELETE /orders/{order_id} cancels: the order stays, readable with status `cancelled`, so the
 check's "a read after a successful DELETE must be 404" fails on GET /orders/{order_id} by design (it did in runs
 with other seeds than ours). The first test pins that behaviour (what the check objects to is intended); the
 second asks schemathesis itself, through its per-operation configuration resolution over schemathesis.toml,
-which operations the check is off for: getOrder only, with the reason written beside it. The full runs
-(test_schemathesis.py, test_live_cli.py) then keep every other check on getOrder and this one everywhere else."""
+which operations the check is off for: getOrder — and, for the same reason, getConditionalOrder and getOrderList
+(conditional and strategy orders are cancelled by DELETE too, and stay readable) — with the reasons written beside
+them. The full runs (test_schemathesis.py, test_live_cli.py) then keep every other check on those reads and this
+one everywhere else."""
 
 from __future__ import annotations
 
@@ -45,7 +48,7 @@ def test_a_cancelled_order_stays_readable(tmp_path):
     app.services.close()
 
 
-def test_use_after_free_is_off_for_get_order_only_with_its_reason():
+def test_use_after_free_is_off_only_for_the_reads_of_cancelled_orders_with_their_reasons():
     text = (ROOT / "schemathesis.toml").read_text()
     config = SchemathesisConfig.from_str(text, base_dir=str(ROOT))
     schema = schemathesis.openapi.from_path(ROOT / "spec" / "openapi.yaml", config=config)
@@ -55,6 +58,11 @@ def test_use_after_free_is_off_for_get_order_only_with_its_reason():
         operation = result.ok()
         if not project.checks_config_for(operation=operation, phase="stateful").use_after_free.enabled:
             off.append(operation.label)
-    assert off == ["GET /orders/{order_id}"]
+    assert sorted(off) == ["GET /conditional-orders/{conditional_order_id}", "GET /order-lists/{order_list_id}",
+                           "GET /orders/{order_id}"]
     reason = text[text.index("# Use-after-free (ST301)"):text.index('include-operation-id = "getOrder"')]
     assert "cancel" in reason and "readable" in reason, reason
+    for operation_id in ("getConditionalOrder", "getOrderList"):
+        block = text[:text.index(f'include-operation-id = "{operation_id}"')].rsplit("[[operations]]", 1)[0]
+        reason = block[block.rindex("# The same for"):]
+        assert "cancels" in reason and "readable" in reason, reason

@@ -16,8 +16,9 @@ What is driven:
   binary frames, frames over 16 KiB): each gets exactly one `error` with the code the document names, and the
   connection still answers a ping; plus the 16 KiB boundary itself;
 - the private channels: two accounts (signed API key login; bearer token from POST /v1/auth/login) trade
-  with each other; each connection gets only its own orders and balances, and the last balance frame of each
-  asset equals REST's balance.
+  with each other, one places a conditional order and an OCO strategy order it cancels; each connection gets only
+  its own orders, conditional orders, strategy orders and balances, and the last balance frame of each asset
+  equals REST's balance.
 """
 
 from __future__ import annotations
@@ -329,9 +330,10 @@ def test_private_channels_carry_only_the_accounts_own_events(exchange):
         assert error_code(we.request({"op": "subscribe", "id": "peek", "args": ["orders"]})) == "unauthenticated"
         assert error_code(wa.request({"op": "auth", "id": "again", "args": {"method": "bearer", "token": token_a}})) \
             == "invalid_request"
+        private = ["orders", "conditional_orders", "order_lists", "balances"]
         for ws in (wa, wb):
-            reply = ws.request({"op": "subscribe", "id": "private", "args": ["orders", "balances"]})
-            assert reply["result"]["channels"] == ["orders", "balances"], reply
+            reply = ws.request({"op": "subscribe", "id": "private", "args": private})
+            assert reply["result"]["channels"] == private, reply
         we.request({"op": "subscribe", "args": ["trades.BTC/USDT"]})
 
         s.trading.deposit(b.id, "USDT", "5", "late-deposit")
@@ -342,9 +344,18 @@ def test_private_channels_carry_only_the_accounts_own_events(exchange):
         buy2 = s.trading.place(b.id, {"symbol": "BTC/USDT", "side": "buy", "type": "limit", "price": "60000.00",
                                       "size": "0.01000", "tif": "GTC"})
         s.trading.cancel(b.id, buy2.id)
-        mine = {wa: {sell.id}, wb: {buy1.id, buy2.id}}
+        # alice's conditional and strategy orders: a stop loss, and an OCO bracket (take profit + stop) she cancels
+        stop = s.trading.place_conditional(a.id, {"symbol": "BTC/USDT", "side": "sell", "type": "stop_market",
+                                                  "trigger_price": "50000.00", "size": "0.00100"})
+        bracket = s.trading.place_list(a.id, {"type": "oco", "legs": [
+            {"symbol": "BTC/USDT", "side": "sell", "type": "limit", "price": "70000.00", "size": "0.00100"},
+            {"symbol": "BTC/USDT", "side": "sell", "type": "stop_market", "trigger_price": "55000.00",
+             "size": "0.00100"}]})
+        s.trading.cancel_list(a.id, bracket.id)
+        mine = {wa: {sell.id, bracket.legs[0].order_id}, wb: {buy1.id, buy2.id}}
         wa.wait_for(lambda f: f["op"] == "order" and f["data"]["id"] == sell.id and f["data"]["status"] == "filled")
         wb.wait_for(lambda f: f["op"] == "order" and f["data"]["id"] == buy2.id and f["data"]["status"] == "cancelled")
+        wa.wait_for(lambda f: f["op"] == "order_list" and f["data"]["status"] == "cancelled")
         we.wait_for(lambda f: f["op"] == "trade", timeout=5)
         for ws in (wa, wb, we):
             ws.drain(quiet=0.4)
@@ -360,6 +371,12 @@ def test_private_channels_carry_only_the_accounts_own_events(exchange):
             assert last and all(rest[asset] == data for asset, data in last.items()), (ws.name, last, rest)
             assert set(last) == {"BTC", "USDT"}, last
         assert not [f for f in we.events if f["op"] in ("order", "balance")]
+        assert not [f for f in wb.events if f["op"] in ("conditional_order", "order_list")]
+        conditionals = [(f["data"]["id"], f["data"]["status"]) for f in wa.events if f["op"] == "conditional_order"]
+        guard = bracket.legs[1].conditional_order_id
+        assert conditionals == [(stop.id, "new"), (guard, "new"), (guard, "cancelled")], conditionals
+        lists = [(f["data"]["id"], f["data"]["status"]) for f in wa.events if f["op"] == "order_list"]
+        assert lists == [(bracket.id, "working"), (bracket.id, "cancelled")], lists
         statuses = [f["data"]["status"] for f in wb.events if f["op"] == "order"]
         assert statuses.count("filled") == 1 and statuses[-1] == "cancelled", statuses
 
