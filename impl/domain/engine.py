@@ -605,13 +605,16 @@ class Engine:
             return x.account == c.account and c.symbol in (None, x.symbol) and c.side in (None, x.side)
 
         cancelled: list[OrderState | ConditionalOrder] = []
+        # Re-checked one by one: cancelling a leg of a strategy order cancels its other legs (reason list_cancelled).
         if c.kind in ("normal", "all"):
             for o in sorted((o for o in self.open.values() if mine(o)), key=lambda o: o.id):
-                cancelled.append(self._cancel(o, "requested", step))
+                if o.id in self.open:
+                    cancelled.append(self._cancel(o, "requested", step))
         if c.kind in ("conditional", "all"):
             for x in sorted((x for x in self.conditionals.values() if x.waiting and mine(x)), key=lambda x: x.id):
-                self.triggers[x.symbol].remove(x)
-                cancelled.append(self._end_conditional(x, "cancelled", "requested", step))
+                if x.waiting:
+                    self.triggers[x.symbol].remove(x)
+                    cancelled.append(self._end_conditional(x, "cancelled", "requested", step))
         return cancelled
 
     def _amend(self, account: str, order_id: str, price: str | None, size: str | None, step: _Step) -> OrderState:

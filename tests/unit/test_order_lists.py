@@ -224,3 +224,22 @@ def test_a_restart_keeps_working_lists(database):
     assert again.order("usr_C", now.legs[0].order_id).cancel_reason == "oco_sibling"
     clean(store)
     again.close()
+
+
+def test_cancel_all_ends_the_lists_whose_legs_it_cancels(database):
+    store, trading = funded(database)
+    trade_at(trading, "100.00")
+    pair = trading.place_list("usr_C", oco(stop("sell", "take_profit_market", "105.00", size="0.1"),
+                                           stop("sell", "stop_market", "95.00", size="0.1")))
+    bracket = trading.place_list("usr_C", oco(limit("usr_C", "sell", "106.00", "0.1"),
+                                              stop("sell", "stop_market", "94.00", size="0.1")))
+    everything = trading.cancel_all("usr_C", None, None, kind="all")
+    # the bracket's order (requested); its stop and the pair's second leg end with their lists (list_cancelled)
+    assert [(x.id, x.status) for x in everything] == [(bracket.legs[0].order_id, "cancelled"),
+                                                      (pair.legs[0].conditional_order_id, "cancelled")]
+    for lst in (pair, bracket):
+        assert (trading.order_list("usr_C", lst.id).status, trading.order_list("usr_C", lst.id).reason) == \
+            ("cancelled", "requested")
+    assert store.list_conditionals("usr_C", {"live": True}, 10, None) == []
+    assert store.balance("usr_C", "BTC").locked == 0
+    clean(store)
