@@ -222,3 +222,38 @@ def test_non_json_constants_are_malformed(ctx):
     r = client.post("/v1/orders", content='{"symbol": NaN}', headers={
         **who["alice"], "Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())})
     assert (r.status_code, code(r)) == (400, "malformed_body"), r.text
+
+
+def test_batch_amend_bulk_quotes_and_cancel_all_by_kind_over_http(ctx):
+    client, who = ctx
+    a, b = (send(client, "POST", "/v1/orders", who["alice"], {**LIMIT, "price": p}).json() for p in ("59000.00",
+                                                                                                       "59100.00"))
+    r = send(client, "POST", "/v1/orders/amend-batch", who["alice"], {"symbol": "BTC/USDT", "orders": [
+        {"order_id": a["id"], "size": "0.005"}, {"order_id": b["id"], "price": "59100.001"},
+        {"order_id": "ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A7", "size": "0.005"}]})
+    assert r.status_code == 200, r.text
+    items = r.json()["data"]
+    assert [(i["order_id"], i["status"]) for i in items] == [(a["id"], 200), (b["id"], 422),
+                                                             ("ord_01HXY9G7M5Q3V8Z1W2X3Y4Z5A7", 404)]
+    assert items[0]["order"]["size"] == "0.00500" and items[1]["error"]["code"] == "invalid_tick_size"
+    r = send(client, "PUT", "/v1/quotes/BTC-USDT", who["alice"], {"bids": [{"price": "59500.00", "size": "0.01"}],
+                                                                   "asks": [{"price": "60500.00", "size": "0.01"}],
+                                                                   "post_only": True})
+    assert r.status_code == 200, r.text
+    first = r.json()
+    assert first["symbol"] == "BTC/USDT" and first["cancelled"] == [] and len(first["placed"]) == 2
+    r = send(client, "PUT", "/v1/quotes/BTC-USDT", who["alice"], {"bids": [{"price": "59600.00", "size": "0.02"}],
+                                                                   "asks": []})
+    assert [o["id"] for o in r.json()["cancelled"]] == [o["id"] for o in first["placed"]]
+    r = send(client, "PUT", "/v1/quotes/BTC-USDT", who["alice"], {"bids": [{"price": "60600.00", "size": "0.01"}],
+                                                                   "asks": [{"price": "60500.00", "size": "0.01"}]})
+    assert (r.status_code, code(r), r.json()["error"]["details"][0]["field"]) == (400, "invalid_request", "asks")
+    stop = send(client, "POST", "/v1/conditional-orders", who["alice"], {
+        "symbol": "BTC/USDT", "side": "buy", "type": "stop_market", "trigger_price": "70000.00",
+        "quote_size": "100"})
+    assert stop.status_code == 201, stop.text
+    r = send(client, "DELETE", "/v1/orders?kind=conditional", who["alice"])  # every market, conditional only
+    assert r.status_code == 200, r.text
+    assert r.json()["data"] == [] and [c["id"] for c in r.json()["conditional_orders"]] == [stop.json()["id"]]
+    r = send(client, "DELETE", "/v1/orders?symbol=BTC-USDT&kind=all", who["alice"])
+    assert len(r.json()["data"]) == 3 and r.json()["conditional_orders"] == []  # a, b and the remaining quote
