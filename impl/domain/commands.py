@@ -277,6 +277,8 @@ def encode_command(command: Command) -> bytes:
     elif isinstance(command, PlaceOrders):
         data["orders"] = [_plain(item) if isinstance(item, DomainError) else {"new": asdict(item)}
                           for item in command.orders]
+    elif isinstance(command, PlaceOrderList):
+        data["list_type"] = data.pop("type")  # "type" names the command: the list's own would overwrite it
     return orjson.dumps({"type": type(command).__name__, **data})
 
 
@@ -290,6 +292,7 @@ def decode_command(blob: bytes | str) -> Command:
     elif kind is TrackPrices:
         data["moves"] = tuple(tuple(move) for move in data["moves"])
     elif kind is PlaceOrderList:
+        data["type"] = data.pop("list_type")
         data["legs"] = tuple(data["legs"])
     elif kind is ActivateLists:
         data["list_ids"] = tuple(data["list_ids"])

@@ -10,6 +10,8 @@ workers as separate processes over one database (tests/cluster_support.py; each 
 - An Idempotency-Key in flight on one worker (the engine paused with SIGSTOP) answers 409 on the other.
 - A stop loss placed through worker A fires on a taker's trade through worker B; both workers and worker B's stream
   see it finished with its order filled and linked both ways; its place request retried through B acts once.
+- An OCO bracket placed through worker A closes on a fill through worker B: the take profit filled and the stop leg
+  cancelled in one engine step, read alike through both workers and seen on worker B's stream; placed once.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import sys
 import threading
 import time
 import uuid
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 import httpx
 import pytest
@@ -492,6 +494,101 @@ def test_a_stop_loss_placed_through_worker_a_fires_on_trades_through_worker_b_on
             linked = [o.id for account in accounts.values() for o in store.list_orders(account, {}, 1000, None)
                       if o.parent_id == stop["id"]]
         assert linked == [ended["order_id"]]
+        ledger_check(database)
+
+
+def place_list(base: str, auth: dict, body: dict, key: str | None = None) -> httpx.Response:
+    return httpx.post(f"{base}/v1/order-lists", json=body, timeout=30,
+                      headers={**auth, "Idempotency-Key": key or str(uuid.uuid4())})
+
+
+def test_an_oco_placed_through_worker_a_closes_on_a_fill_through_worker_b_once(tmp_path, database, request):
+    """Strategy orders in the scaled deployment (issue 14): an OCO bracket (a take-profit limit sell and a stop-loss
+    market sell of the same size, funds reserved once) placed through worker A lives in the engine process; a
+    taker's buy through worker B fills the take profit, and in that same engine step the stop leg is cancelled
+    (oco_sibling) and the list is done. Both workers read the list, its order and its conditional order linked both
+    ways; a stream client on worker B saw the list and its order change, step by step; the place request retried
+    through worker B answers the same list; the balances are exact and the ledger checks out."""
+    from tests.stream_support import CHECKER, StreamClient
+
+    carol = "carol@example.com"
+    accounts = provision(database, {**FUNDS, carol: {"BTC": "10", "USDT": "1000000"}})
+    with cluster(tmp_path, database) as c, CHECKER.audit(request.node.name):
+        c.engine().wait_active()
+        a, b = c.worker().base, c.worker().base
+        alice, bob, maker = login(a, ALICE), login(b, BOB), login(a, carol)
+        # A last price of 60000 (carol sells to bob): the stop leg's trigger below it is accepted.
+        for who, side in ((maker, "sell"), (bob, "buy")):
+            r = place(a, who, {"symbol": "BTC/USDT", "side": side, "type": "limit", "price": "60000.00",
+                               "size": "0.01000"})
+            assert r.status_code == 201, r.text + c.logs()
+        assert r.json()["status"] == "filled", r.text
+        with StreamClient(b, "alice-on-b") as ws:
+            token = alice["Authorization"].removeprefix("Bearer ")
+            assert ws.request({"op": "auth", "id": "a", "args": {"method": "bearer", "token": token}})["op"] == "auth"
+            reply = ws.request({"op": "subscribe", "id": "s", "args": ["order_lists", "orders"]})
+            assert reply["op"] == "subscribe", reply
+            key = str(uuid.uuid4())
+            body = {"type": "oco", "client_list_id": "bracket-1", "legs": [
+                {"symbol": "BTC/USDT", "side": "sell", "type": "limit", "price": "61000.37", "size": "0.10000"},
+                {"symbol": "BTC/USDT", "side": "sell", "type": "stop_market", "trigger_price": "59000.00",
+                 "size": "0.10000"}]}
+            placed = place_list(a, alice, body, key)
+            assert placed.status_code == 201, placed.text + c.logs()
+            lst = placed.json()
+            assert (lst["status"], [(leg["role"], leg["status"]) for leg in lst["legs"]]) == \
+                ("working", [("oco", "live")] * 2), lst
+            tp, stop = lst["legs"][0]["order_id"], lst["legs"][1]["conditional_order_id"]
+            assert tp and stop, lst
+            # Funds once for the pair: 0.1 BTC locked, not 0.2.
+            assert balances(b, alice)["BTC"] == (Decimal("9.9"), Decimal("0.1"))
+            # The taker, through worker B: its buy fills the take profit.
+            r = place(b, bob, {"symbol": "BTC/USDT", "side": "buy", "type": "limit", "price": "61000.37",
+                               "size": "0.10000"})
+            assert r.status_code == 201 and r.json()["status"] == "filled", r.text
+            ws.wait_for(lambda f: f["op"] == "order_list" and f["data"]["status"] == "done", 15)
+            ws.drain(quiet=0.5)  # nothing more, nothing twice
+            frames = [(f["op"], f["data"]) for f in ws.events]
+        assert [(op, d["id"], d["status"]) for op, d in frames] == [
+            ("order", tp, "open"), ("order_list", lst["id"], "working"),
+            ("order", tp, "filled"), ("order_list", lst["id"], "done")], frames
+        assert frames[1][1] == lst  # the stream's first frame of the list is the 201 body
+        done = frames[-1][1]
+        # One step: the list's last frame has both legs ended (the stop cancelled with the fill, not after it).
+        assert (done["reason"], [(leg["status"], leg["reason"]) for leg in done["legs"]]) == \
+            (None, [("ended", None)] * 2), done
+        assert (done["legs"][0]["order_id"], done["legs"][1]["conditional_order_id"]) == (tp, stop)
+        filled = frames[2][1]
+        fee = (Decimal("61000.37") * Decimal("0.1") * Decimal("0.001")).quantize(Decimal("1E-8"), ROUND_CEILING)
+        assert (filled["filled"], Decimal(filled["fee"]), filled["order_list_id"]) == \
+            ("0.10000", fee, lst["id"]), filled
+        for base in (a, b):
+            got = httpx.get(f"{base}/v1/order-lists/{lst['id']}", headers=alice, timeout=10)
+            assert got.status_code == 200 and got.json() == done, (base, got.text)
+            got = httpx.get(f"{base}/v1/orders/{tp}", headers=alice, timeout=10)
+            assert got.status_code == 200 and got.json() == filled, (base, got.text)
+            got = httpx.get(f"{base}/v1/conditional-orders/{stop}", headers=alice, timeout=10)
+            assert got.status_code == 200, got.text
+            cond = got.json()
+            assert (cond["status"], cond["reason"], cond["order_list_id"], cond["order_id"],
+                    Decimal(cond["reserved"])) == ("cancelled", "oco_sibling", lst["id"], None, 0), cond
+            assert cond["updated_at"] == filled["updated_at"] == done["updated_at"]  # the same engine step
+            got = httpx.get(f"{base}/v1/order-lists", headers=alice, timeout=10)
+            assert got.status_code == 200 and got.json() == {"data": [], "next_cursor": None}, got.text
+            got = httpx.get(f"{base}/v1/order-lists/history", headers=alice, timeout=10)
+            assert got.status_code == 200 and got.json() == {"data": [done], "next_cursor": None}, got.text
+            held = balances(base, alice)
+            assert (held["BTC"], held["USDT"]) == ((Decimal("9.9"), Decimal(0)),
+                                                   (Decimal("1000000") + Decimal("6100.037") - fee, Decimal(0)))
+        # The place request again with its key, through the other worker: the same list, placed once.
+        again = place_list(b, alice, body, key)
+        assert again.status_code == 201 and again.json() == lst, again.text
+        with read_store(database) as store:
+            assert [x.id for x in store.list_order_lists(accounts[ALICE], {}, 100, None)] == [lst["id"]]
+            assert [x.id for x in store.list_conditionals(accounts[ALICE], {}, 100, None)] == [stop]
+            linked = [o.id for account in accounts.values() for o in store.list_orders(account, {}, 1000, None)
+                      if o.parent_id == lst["id"]]
+        assert linked == [tp]
         ledger_check(database)
 
 

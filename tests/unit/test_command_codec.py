@@ -1,7 +1,8 @@
 """The command codec (impl/domain/commands.py): every command type survives encode -> decode between processes
 (the bus to the engine, impl/bus/), including the NewOrder and DomainError items of a batch, the NewConditional of
 PlaceConditional and the (symbol, price) moves of TrackPrices; and the results the engine answers with over the bus
-(impl/bus/link.py `outcome_of`), a ConditionalOrder among them, come back equal."""
+(impl/bus/link.py `outcome_of`), a ConditionalOrder among them, come back equal. PlaceOrderList's own `type` (oco,
+oto, otoco) does not collide with the envelope's `type` (the command's name)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ from hypothesis import strategies as st
 
 from impl.bus.link import outcome_of
 from impl.domain.commands import (
+    ActivateLists,
     AmendOrder,
     CancelAll,
     CancelConditional,
     CancelOrder,
+    CancelOrderList,
     CancelOrders,
     Deposit,
     PlaceConditional,
     PlaceOrder,
+    PlaceOrderList,
     PlaceOrders,
     TrackPrices,
     decode_command,
@@ -59,6 +63,11 @@ commands = st.one_of(
     st.builds(PlaceConditional, text, new_conditionals, keys, origins),
     st.builds(CancelConditional, text, text, keys, origins),
     st.builds(TrackPrices, moves, text),
+    st.builds(PlaceOrderList, text, st.sampled_from(("oco", "oto", "otoco")),
+              st.lists(st.dictionaries(st.sampled_from(("symbol", "side", "type", "price", "size")), text),
+                       max_size=3).map(tuple), maybe_text, keys, origins),
+    st.builds(CancelOrderList, text, text, keys, origins),
+    st.builds(ActivateLists, st.lists(text, max_size=3).map(tuple), text),
 )
 times = st.integers(min_value=0, max_value=2**53)
 conditional_orders = st.builds(
