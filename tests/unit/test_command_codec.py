@@ -13,6 +13,7 @@ from impl.bus.link import outcome_of
 from impl.domain.commands import (
     ActivateLists,
     AmendOrder,
+    AmendOrders,
     CancelAll,
     CancelConditional,
     CancelOrder,
@@ -23,6 +24,7 @@ from impl.domain.commands import (
     PlaceOrder,
     PlaceOrderList,
     PlaceOrders,
+    ReplaceQuotes,
     TrackPrices,
     decode_command,
     decode_result,
@@ -68,6 +70,10 @@ commands = st.one_of(
                        max_size=3).map(tuple), maybe_text, keys, origins),
     st.builds(CancelOrderList, text, text, keys, origins),
     st.builds(ActivateLists, st.lists(text, max_size=3).map(tuple), text),
+    st.builds(AmendOrders, text, text, st.lists(st.tuples(text, maybe_text, maybe_text), max_size=3).map(tuple),
+              keys, origins),
+    st.builds(ReplaceQuotes, text, text, text, *[st.lists(st.tuples(st.integers(1, 2**53), st.integers(1, 2**53)),
+                                                          max_size=3).map(tuple)] * 2, st.booleans(), keys, origins),
 )
 times = st.integers(min_value=0, max_value=2**53)
 conditional_orders = st.builds(
