@@ -1052,6 +1052,24 @@ def test_the_engines_stored_result_is_read_back_by_key(store):
     assert store.idempotency_result("usr_A", "k-http") is None  # done by an HTTP answer, no engine result
 
 
+
+def test_stored_results_are_read_in_one_call_for_many_keys(store):
+    """`idempotency_results`: what the engine process asks once per fetch of commands (impl/bus/engine_process.py)."""
+    demo.seed_if_empty(store)
+    keys = [f"k-{i}" for i in range(450)]  # more than one SQLite statement's worth of pairs
+    for key in keys:
+        assert store.reserve_idempotency_key("usr_A", key, "fp", T0, DAY) is None
+    with trading_on(store) as trading:
+        results = {key: trading.call(Deposit("usr_A", "USDT", 1, f"dep-{key}", key, "api")) for key in keys[::2]}
+    store.reserve_idempotency_key("usr_A", "k-http", "fp", T0, DAY)
+    store.complete_idempotency_key("usr_A", "k-http", 200, "[]", b"{}")
+    asked = [("usr_A", key) for key in keys] + [("usr_B", "k-0"), ("usr_A", "k-http"), ("usr_A", "nope")]
+    found = store.idempotency_results(asked)
+    assert set(found) == {("usr_A", key) for key in results}  # in flight, no result, other account: absent
+    assert all(decode_result(found[("usr_A", key)]) == result for key, result in results.items())
+    assert store.idempotency_results([]) == {}
+
+
 # -- conditional orders ---------------------------------------------------------------------------------------------
 def conditional(n: int, account: str = "usr_A", symbol: str = "BTC/USDT", side: str = "sell",
                 kind: str = "stop_market", status: str = "new", **changes) -> ConditionalOrder:

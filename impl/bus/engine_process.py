@@ -158,13 +158,8 @@ class EngineProcess:
             await self._answer(msg, command, wait)
 
     def _stored_results(self, commands: list) -> dict[tuple[str, str], bytes]:
-        """The stored results of commands that already ran (store reads, in a worker thread)."""
-        found = {}
-        for key in filter(None, map(_key, commands)):
-            result = self.store.idempotency_result(*key)
-            if result is not None:
-                found[key] = result
-        return found
+        """The stored results of commands that already ran (one store read per fetch, in a worker thread)."""
+        return self.store.idempotency_results([key for key in map(_key, commands) if key is not None])
 
     def _submit(self, command, stored: bytes | None):
         """What to await for the command's answer: the application of its key by this process, its stored result,

@@ -197,6 +197,10 @@ class IdempotencyStore(Protocol):
         """The result the engine stored with its effect under a `done` key, or None (no record, or no result)."""
         ...
 
+    def idempotency_results(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
+        """`idempotency_result` of many (account, key) pairs in one read: the pairs that have a result."""
+        ...
+
     def complete_idempotency_key(self, account_id: str, key: str, status: int, headers: str, body: bytes) -> None:
         """Store the answer of a key whose answer is not stored yet — `in_flight`, or `done` by the engine with only
         its result (`TradingStore.write_trading`) — making it `done` and keeping the result; a key already answered

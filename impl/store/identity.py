@@ -273,10 +273,20 @@ class IdentityTables:
             return self._db.execute("DELETE FROM idempotency_keys WHERE state = 'in_flight'").rowcount
 
     def idempotency_result(self, account_id: str, key: str) -> bytes | None:
+        return self.idempotency_results([(account_id, key)]).get((account_id, key))
+
+    def idempotency_results(self, keys) -> dict[tuple[str, str], bytes]:
+        found: dict[tuple[str, str], bytes] = {}
+        keys = list(keys)
         with self._lock:
-            row = self._db.execute("SELECT result FROM idempotency_keys WHERE account_id = ? AND key = ?"
-                                   " AND state = 'done'", (account_id, key)).fetchone()
-        return row[0] if row else None
+            for i in range(0, len(keys), 400):  # 800 parameters per statement, far below SQLite's limit
+                chunk = keys[i:i + 400]
+                rows = self._db.execute(
+                    "SELECT account_id, key, result FROM idempotency_keys WHERE state = 'done' AND result IS NOT NULL"
+                    f" AND (account_id, key) IN (VALUES {', '.join(['(?, ?)'] * len(chunk))})",
+                    [part for pair in chunk for part in pair])
+                found.update(((r[0], r[1]), r[2]) for r in rows)
+        return found
 
     def release_idempotency_key(self, account_id: str, key: str) -> None:
         with self._lock, self._tx():

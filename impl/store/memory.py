@@ -429,9 +429,13 @@ class MemoryStore:
                 self._put(self._idempotency, (account_id, key), found._replace(record=record))
 
     def idempotency_result(self, account_id: str, key: str) -> bytes | None:
+        return self.idempotency_results([(account_id, key)]).get((account_id, key))
+
+    def idempotency_results(self, keys) -> dict[tuple[str, str], bytes]:
         with self._lock:
-            found = self._idempotency.get((account_id, key))
-            return found.record.result if found is not None and found.record.state == "done" else None
+            found = {pair: self._idempotency.get(pair) for pair in keys}
+            return {pair: f.record.result for pair, f in found.items()
+                    if f is not None and f.record.state == "done" and f.record.result is not None}
 
     def release_idempotency_key(self, account_id: str, key: str) -> None:
         with self._lock:

@@ -241,9 +241,19 @@ class IdentityTables:
 
     def idempotency_result(self, account_id: str, key: str) -> bytes | None:
         """The engine's stored result of a `done` key; None when the key is absent, in flight or has no result."""
-        row = self._one("SELECT result FROM idempotency_keys WHERE account_id = %s AND key = %s AND state = 'done'",
-                        (account_id, key))
-        return row[0] if row else None
+        return self.idempotency_results([(account_id, key)]).get((account_id, key))
+
+    def idempotency_results(self, keys) -> dict[tuple[str, str], bytes]:
+        """One statement for any number of pairs (two arrays unnested side by side)."""
+        keys = list(keys)
+        if not keys:
+            return {}
+        rows = self._all("SELECT k.account_id, k.key, k.result FROM idempotency_keys k"
+                         " JOIN unnest(%s::text[], %s::text[]) AS w(account_id, key)"
+                         " ON k.account_id = w.account_id AND k.key = w.key"
+                         " WHERE k.state = 'done' AND k.result IS NOT NULL",
+                         ([a for a, _ in keys], [k for _, k in keys]))
+        return {(r[0], r[1]): bytes(r[2]) for r in rows}
 
     def complete_idempotency_key(self, account_id: str, key: str, status: int, headers: str, body: bytes) -> None:
         self._count("UPDATE idempotency_keys SET state = 'done', status = %s, headers = %s, body = %s"
