@@ -1569,7 +1569,6 @@ class OrderEntryBody(RootModel[str]):
         str,
         Field(
             description="The REST request's body as JSON text, exactly as signed: the server reads, and the signature covers, the\nUTF-8 encoding of this string. The REST operation validates it (`malformed_body`, `invalid_request`).\n",
-            json_schema_extra={"contentMediaType": "application/json"},
             max_length=16384,
             min_length=1,
         ),
