@@ -34,6 +34,7 @@ from impl.edge.pipeline import Document, Edge
 from impl.operator import OperatorInbox
 from impl.services import build_services
 from impl.ws.gateway import Stream
+from impl.ws.order_entry import OrderEntry
 
 log = logging.getLogger("cooud.app")
 STREAM_DOCS = Path(__file__).resolve().parent.parent / "generated" / "docs" / "asyncapi.html"
@@ -97,5 +98,7 @@ def create_app(config: Config | None = None, *, now_ms: Callable[[], int] | None
                swagger_ui=_swagger_ui(spec_dir), stream=stream, lifespan=lifespan,
                max_body_bytes=config.max_body_bytes, cors_origins=config.cors_origins,
                validate_responses=config.validate_responses)
+    # Order-entry frames are REST requests answered by this app's HTTP stack (impl/ws/order_entry.py).
+    stream.order_entry = OrderEntry(app, stream.contract.rest_operations)
     app.services = services  # for tests and operator tools
     return app

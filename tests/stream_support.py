@@ -6,7 +6,8 @@ spec/openapi.yaml) into a `referencing` Registry — the one tools/check_example
 `nullable` schemas read as JSON Schema the same way there and here — and collects
 - the messages of every `send` operation and every `reply` of a `receive` operation: the frames the server may
   send. Each must have a payload whose `op` property is a `const`, and no two may share one;
-- per `receive` operation, its request messages (by their `op` const) and its reply messages;
+- per `receive` operation, its request messages (by their `op` const) and its reply messages, and for an
+  order-entry operation (`x-cooud-rest-operation`) the REST operation whose request its frames carry;
 - each message's `correlationId` location (`$message.payload#/id`), which is where the reply's id is read;
 - the error message: the one reply message every `receive` operation shares;
 - the REST error catalogue (`x-cooud-error-catalogue` of openapi.yaml).
@@ -22,9 +23,9 @@ subscribed to (per the replies it got) is a failure too. Failures are collected,
 found (the reader may be a thread); `audit()` fails the test that produced them, listing them all.
 
 Generation: `CHECKER.valid_requests(op)` is a hypothesis strategy of payloads valid against the request
-schema (built from the schema's keywords: $ref, const, enum, oneOf, type, properties/required,
-additionalProperties, pattern, min/maxLength, min/maxItems, uniqueItems; lists are capped at 6 items for
-speed, strings without a pattern at 64 characters) and filtered through the schema's own validator, so a
+schema (built from the schema's keywords: $ref, const, enum, oneOf, allOf (its first member), type,
+properties/required, additionalProperties, pattern, min/maxLength, min/maxItems, uniqueItems; lists are capped
+at 6 items for speed, strings without a pattern at 64 characters) and filtered through the schema's own validator, so a
 keyword this builder does not understand can only make it generate less, never generate invalid payloads.
 
 Known limits: the 16 KiB frame limit and which code each kind of unreadable frame gets are read from the
@@ -80,7 +81,8 @@ class ReceiveOperation:
     name: str
     requests: dict[str, Message]  # op const -> request message
     replies: dict[str, Message]  # op const -> reply message
-    error_codes: frozenset[str]  # catalogue codes its description names (backticked)
+    error_codes: frozenset[str]  # catalogue codes its description names (backticked), and its REST operation's
+    rest_operation: str | None = None  # order entry: the operationId of the REST request its frames carry
 
 
 def _pointer(location: str) -> tuple:
@@ -114,6 +116,9 @@ class Contract:
         self.resolver = self.registry.resolver(base_uri=self.uri)
         self.format_checker = _format_checker()
         self.catalogue = frozenset(rest["x-cooud-error-catalogue"])
+        rest_errors = {op["operationId"]: frozenset(op.get("x-cooud-errors", ()))
+                       for item in rest["paths"].values() for op in item.values()
+                       if isinstance(op, dict) and "operationId" in op}
         self._messages: dict[str, Message] = {}
         self.sent: dict[str, Message] = {}  # op const -> a message the server may send
         self.receive: dict[str, ReceiveOperation] = {}
@@ -129,7 +134,10 @@ class Contract:
                 for m in replies.values():
                     self._add_sent(m, name, problems)
                 codes = frozenset(re.findall(r"`([a-z][a-z0-9_]*)`", operation.get("description", ""))) & self.catalogue
-                self.receive[name] = ReceiveOperation(name, requests, replies, codes)
+                rest_op = operation.get("x-cooud-rest-operation")
+                if rest_op is not None:  # its frames are that REST operation's requests: its codes are theirs
+                    codes |= rest_errors[rest_op]
+                self.receive[name] = ReceiveOperation(name, requests, replies, codes, rest_op)
         if problems:
             raise AssertionError("the document's sent messages are ambiguous: " + "; ".join(problems))
         shared = set.intersection(*(set(o.replies) for o in self.receive.values()))
@@ -234,6 +242,8 @@ class Contract:
             return st.sampled_from(node["enum"])
         if "oneOf" in node or "anyOf" in node:
             return st.one_of([self._strategy(s, resolver) for s in node.get("oneOf", node.get("anyOf"))])
+        if "allOf" in node:  # its first member (a $ref beside a description); the validator filters the rest
+            return self._strategy(node["allOf"][0], resolver)
         kind = node.get("type")
         if isinstance(kind, list):
             return st.one_of([self._strategy({**node, "type": k}, resolver) for k in kind])

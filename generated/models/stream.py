@@ -1525,6 +1525,204 @@ class AuthReplyPayload(BaseModel):
     result: Result
 
 
+class OrderEntryHeaders(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    X_Cooud_Key: Annotated[
+        str | None,
+        Field(
+            alias="X-Cooud-Key",
+            description="The API key id (`key_…`), as REST's `X-Cooud-Key`.",
+            max_length=64,
+            min_length=1,
+            pattern="^[!-~]+$",
+        ),
+    ] = None
+    X_Cooud_Timestamp: Annotated[
+        str | None,
+        Field(
+            alias="X-Cooud-Timestamp",
+            description="As REST's `X-Cooud-Timestamp`: unix milliseconds with signature version 2.",
+            max_length=32,
+            min_length=1,
+            pattern="^[!-~]+$",
+        ),
+    ] = None
+    X_Cooud_Signature: Annotated[
+        str | None,
+        Field(
+            alias="X-Cooud-Signature",
+            description="As REST's `X-Cooud-Signature`: lowercase hex HMAC-SHA256 of the REST request's canonical string.",
+            max_length=128,
+            min_length=1,
+            pattern="^[!-~]+$",
+        ),
+    ] = None
+    X_Cooud_Signature_Version: Annotated[
+        str | None,
+        Field(
+            alias="X-Cooud-Signature-Version",
+            description="`2` for the current signing recipe, as REST's `X-Cooud-Signature-Version`.",
+            max_length=1,
+            min_length=1,
+            pattern="^[12]$",
+        ),
+    ] = None
+    Idempotency_Key: Annotated[
+        str,
+        Field(
+            alias="Idempotency-Key",
+            description="A UUID v4, as REST's `Idempotency-Key` (required by every order-entry operation).",
+            max_length=36,
+            min_length=36,
+            pattern="^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+        ),
+    ]
+    Authorization: Annotated[
+        str | None,
+        Field(
+            description="`Bearer ` and a session's access token (JWT), as REST's `Authorization`.",
+            max_length=4096,
+            min_length=1,
+            pattern="^[ -~]+$",
+        ),
+    ] = None
+
+
+class OrderEntryBody(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="The REST request's body as JSON text, exactly as signed: the server reads, and the signature covers, the\nUTF-8 encoding of this string. The REST operation validates it (`malformed_body`, `invalid_request`).\n",
+            max_length=16384,
+            min_length=1,
+        ),
+    ]
+
+
+class IdempotentReplayed(StrEnum):
+    true = "true"
+
+
+class OrderEntryReplyHeaders(BaseModel):
+    X_Request_Id: Annotated[RequestId, Field(alias="X-Request-Id")]
+    X_RateLimit_Limit: Annotated[
+        int,
+        Field(
+            alias="X-RateLimit-Limit",
+            description="As REST's header: the tightest budget the request was counted in, in weight units per one-minute window.",
+            ge=0,
+            le=1000000,
+        ),
+    ]
+    X_RateLimit_Remaining: Annotated[
+        int,
+        Field(
+            alias="X-RateLimit-Remaining",
+            description="As REST's header: weight units of that budget left right after the request (0 when it was refused).",
+            ge=0,
+            le=1000000,
+        ),
+    ]
+    X_RateLimit_Reset: Annotated[
+        int,
+        Field(
+            alias="X-RateLimit-Reset",
+            description="As REST's header: unix seconds (rounded up) at which that budget is full again if nothing more is spent.",
+            ge=0,
+            le=99999999999,
+        ),
+    ]
+    Retry_After: Annotated[
+        int | None,
+        Field(
+            alias="Retry-After",
+            description="As REST's header: seconds (rounded up) to wait before the same request can be admitted.",
+            ge=0,
+            le=86400,
+        ),
+    ] = None
+    Idempotent_Replayed: Annotated[
+        IdempotentReplayed | None,
+        Field(
+            alias="Idempotent-Replayed",
+            description='Present, `"true"`, when the answer is the stored answer of an earlier request with the same Idempotency-Key.',
+        ),
+    ] = None
+
+
+class PlaceOrderRequestPayload(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    op: Literal["place_order"]
+    id: ClientRequestId | None = None
+    headers: OrderEntryHeaders
+    body: Annotated[
+        OrderEntryBody,
+        Field(
+            description="The JSON text of an `OrderRequest` (openapi.yaml), exactly as signed."
+        ),
+    ]
+
+
+class AmendOrderRequestPayload(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    op: Literal["amend_order"]
+    id: ClientRequestId | None = None
+    headers: OrderEntryHeaders
+    order_id: OrderId
+    body: Annotated[
+        OrderEntryBody,
+        Field(
+            description="The JSON text of an `OrderAmendRequest` (openapi.yaml), exactly as signed."
+        ),
+    ]
+
+
+class CancelOrderRequestPayload(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    op: Literal["cancel_order"]
+    id: ClientRequestId | None = None
+    headers: OrderEntryHeaders
+    order_id: OrderId
+
+
+class PlaceOrderReplyPayload(BaseModel):
+    op: Literal["place_order"]
+    id: ReplyId | None
+    status: Annotated[
+        Literal[201], Field(description="The HTTP status of the REST answer.")
+    ]
+    result: Order
+    headers: OrderEntryReplyHeaders
+
+
+class AmendOrderReplyPayload(BaseModel):
+    op: Literal["amend_order"]
+    id: ReplyId | None
+    status: Annotated[
+        Literal[200], Field(description="The HTTP status of the REST answer.")
+    ]
+    result: Order
+    headers: OrderEntryReplyHeaders
+
+
+class CancelOrderReplyPayload(BaseModel):
+    op: Literal["cancel_order"]
+    id: ReplyId | None
+    status: Annotated[
+        Literal[200], Field(description="The HTTP status of the REST answer.")
+    ]
+    result: Order
+    headers: OrderEntryReplyHeaders
+
+
 class OrderbookChannel(RootModel[str]):
     root: Annotated[
         str, Field(max_length=31, pattern="^orderbook\\.[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$")
@@ -1817,6 +2015,20 @@ class ErrorMessagePayload(BaseModel):
     op: Literal["error"]
     id: ReplyId | None
     error: Error
+    status: Annotated[
+        int | None,
+        Field(
+            description='The HTTP status of the REST answer, on the error reply to an order-entry request (see "Order entry"\nin the document\'s description); absent on every other error.\n',
+            ge=400,
+            le=599,
+        ),
+    ] = None
+    headers: Annotated[
+        OrderEntryReplyHeaders | None,
+        Field(
+            description="The REST answer's headers, on the error reply to an order-entry request; absent on every other error."
+        ),
+    ] = None
 
 
 class ErrorEnvelope(BaseModel):

@@ -8,8 +8,14 @@ Requests are validated against the request schemas of spec/asyncapi.yaml (impl/w
 server accepts is exactly what the document says; a frame that is not one of its requests gets an `error`
 frame with the catalogue's code (`malformed_body`, `invalid_request`, `payload_too_large`,
 `unsupported_media_type`), and the connection stays open. Each request gets exactly one reply, queued behind
-whatever was queued before it, so replies keep the order of requests. Credentials are checked in a worker
-thread (they read the store; impl/blocking.py), with the same identity service and error codes as REST.
+whatever was queued before it, so replies keep the order of requests: a connection's frames are handled one at a
+time, the next read once the previous one is answered. Credentials are checked in a worker thread (they read the
+store; impl/blocking.py), with the same identity service and error codes as REST.
+
+Order entry (`place_order`, `amend_order`, `cancel_order`: the document's operations marked
+`x-cooud-rest-operation`) is the REST request carried in the frame, answered by the app's own HTTP stack through
+`order_entry` (impl/ws/order_entry.py), which the app factory attaches once that app exists. Such a frame needs no
+`auth`: it carries its own credential.
 
 Credentials end streams (close code 4001, spec/asyncapi.yaml "Authentication"): an authenticated connection keeps
 the `Grant` that authenticated it. Two ways a revocation reaches it:
@@ -43,6 +49,7 @@ from impl.ids import new_id
 from impl.ws.connection import CREDENTIAL_REVOKED, IDLE_TIMEOUT, Connection
 from impl.ws.contract import stream_contract
 from impl.ws.hub import CANDLE_INTERVALS, PRIVATE_CHANNELS, Hub
+from impl.ws.order_entry import OrderEntry
 
 log = logging.getLogger("cooud.stream")
 
@@ -63,6 +70,10 @@ class Stream:
         self._books = books  # the trading service's L2 views (impl/domain/book.py)
         self.contract = stream_contract(str(services.config.spec_dir))
         self.config = services.config
+        self.order_entry: OrderEntry | None = None  # attached by the app factory (impl/app.py)
+        # One handler per request op of the document; a request without one fails start-up, not a client.
+        self._handlers = {op: self._order_entry if op in self.contract.rest_operations else getattr(self, f"_op_{op}")
+                          for op in self.contract.ops}
         self._tasks: list[asyncio.Task] = []
         self._checks: set[asyncio.Task] = set()  # re-checks started by announcements (kept from the GC)
 
@@ -199,6 +210,7 @@ class Stream:
         conn = Connection(send, max_frames=self.config.ws_queue_frames, max_bytes=self.config.ws_queue_bytes,
                           close_timeout_s=self.config.ws_close_timeout_s, client=f"{client[0]}:{client[1]}")
         conn.client_ip, conn.network = scope.get("cooud.client_ip"), scope.get("cooud.network")
+        conn.handshake = scope  # order entry places its requests at the connection's address (impl/ws/order_entry.py)
         self.hub.add(conn)
         conn.reader = asyncio.current_task()
         try:
@@ -248,7 +260,7 @@ class Stream:
             if problems:
                 raise RequestError("invalid_request", f"The {op} request does not match the stream contract: "
                                    f"{problems[0]['field']}: {problems[0]['reason']}", problems)
-            await getattr(self, f"_op_{op}")(conn, frame, request_id)
+            await self._handlers[op](conn, frame, request_id)
         except Exception as exc:  # the one mapping: refusals, auth and domain errors, and anything unexpected
             _, error, _ = error_of(exc)
             self._reply(conn, {"op": "error", "id": request_id, "error": error})
@@ -259,6 +271,9 @@ class Stream:
     # -- operations ---------------------------------------------------------------------------------------------
     async def _op_ping(self, conn: Connection, request, request_id) -> None:
         self._reply(conn, {"op": "pong", "id": request_id, "ts": wire.timestamp(self.services.now_ms())})
+
+    async def _order_entry(self, conn: Connection, request, request_id) -> None:
+        self._reply(conn, await self.order_entry.answer(conn.handshake, request, request_id))
 
     async def _op_subscribe(self, conn: Connection, request, request_id) -> None:
         channels = request["args"]

@@ -5,13 +5,16 @@ invalid payload, uncatalogued error code, wrong or out-of-order correlation id, 
 channel not subscribed); a test fails at teardown listing every such frame it received.
 
 What is driven:
-- every `receive` operation with every example of its request messages (the auth examples carry fake
-  credentials: each must get an error whose code the operation's description names);
+- every `receive` operation with every example of its request messages (the auth and order-entry examples
+  carry fake credentials: each must get an error whose code the operation documents — for order entry, a code
+  of the REST operation its frames carry);
 - every `receive` operation with 120 hypothesis-generated payloads valid against its request schema, over an
   anonymous and an authenticated connection: each gets exactly one reply, one of the operation's reply
   messages, with the request's id; the outcome is predicted from the listed markets and the connection's
   subscriptions (valid names of listed markets must subscribe; unknown markets -> `market_not_found`, private
   channels before auth -> `unauthenticated`, all-or-nothing; unsubscribe lists exactly what was subscribed);
+  order-entry frames carry generated, hence never valid, credentials, so each must be refused with a code of its
+  REST operation, in the error frame with the REST `status` (their successes are test_stream_order_entry.py's);
 - 250 generated invalid frames (schema violations of each request, non-object JSON, text that is not JSON,
   binary frames, frames over 16 KiB): each gets exactly one `error` with the code the document names, and the
   connection still answers a ping; plus the 16 KiB boundary itself;
@@ -81,7 +84,10 @@ def key_login(key, secret: str, rid: str = "auth-key", ts: str | None = None) ->
 @pytest.fixture(scope="module")
 def exchange(tmp_path_factory):
     db = tmp_path_factory.mktemp("stream") / "db.sqlite3"
-    app = create_app(Config(database=str(db), validate_responses=True, ws_heartbeat_s=0.5, ws_throttle_s=0.2))
+    # Budgets x5: generated order-entry frames are REST requests with credentials that never verify, each charged
+    # to 127.0.0.1's anonymous budget (~120 per order-entry op, within a minute or two), beside the logins here.
+    app = create_app(Config(database=str(db), validate_responses=True, ws_heartbeat_s=0.5, ws_throttle_s=0.2,
+                            rate_limit_scale=5))
     with serving(app) as base:
         ex = Exchange(app, base)
         try:
@@ -112,7 +118,7 @@ def test_every_request_example_gets_a_documented_reply(exchange):
                     reply = ws.request(example)
                     seen += 1
                     assert reply["op"] in operation.replies, (example, reply)
-                    if op == "auth":  # fake credentials: an error the operation documents
+                    if op == "auth" or operation.rest_operation:  # fake credentials: an error it documents
                         assert error_code(reply) in operation.error_codes, (example, reply)
                         continue
                     assert reply["op"] != CONTRACT.error_op, (example, reply)
@@ -195,6 +201,9 @@ def test_generated_valid_requests_get_one_documented_reply(exchange, op):
             assert reply["op"] == "pong", reply
         elif op == "auth":
             assert error_code(reply) in operation.error_codes, (payload, reply)
+        elif operation.rest_operation:  # refused by the REST pipeline: its code, status and headers
+            assert error_code(reply) in operation.error_codes, (payload, reply)
+            assert 400 <= reply["status"] < 500 and reply["headers"]["X-Request-Id"] == reply["error"]["request_id"]
 
     try:
         run()
