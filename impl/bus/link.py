@@ -10,8 +10,8 @@ account + key, on purpose: a key released after a definitive failure (the engine
 applied, e.g. a failed commit) must be retried within the duplicate window too, and a plain "{account}:{key}" id
 would silently drop that retry for two minutes. Applying one key twice is prevented by the engine instead (it
 answers a key with a stored result from that result; impl/bus/engine_process.py). Each wait is bounded
-(`COMMAND_TIMEOUT_S`): then `EngineUnavailable`, an `internal_error` that says the command may still be applied
-(the spec's order operations list no 503).
+(`COMMAND_TIMEOUT_S`): then `EngineUnavailable`, a `503 service_unavailable` that says the command may still be
+applied (the worker keeps its Idempotency-Key in flight, so a retry cannot apply it twice).
 
 Reply and query payloads: a result as `encode_result` writes it (a refusal is its `{"error": …}`), a query's
 `{"value": …}`, or `{"failure": message}` for an unexpected failure in the engine (nothing applied: the sequencer
@@ -42,8 +42,8 @@ REPLY_TO, CORRELATION, MSG_ID = "Cooud-Reply-To", "Cooud-Correlation", "Nats-Msg
 
 class EngineUnavailable(ApiError):
     def __init__(self, what: str) -> None:
-        super().__init__("internal_error", f"The trading engine did not answer ({what}); the request may still be "
-                                           "applied: retry it with the same Idempotency-Key.")
+        super().__init__("service_unavailable", f"The trading engine did not answer ({what}); the request may "
+                                                "still be applied: retry it with the same Idempotency-Key.")
 
 
 async def connect(url: str, name: str):
