@@ -26,9 +26,6 @@ MARKETS = [
 
 
 def seed_if_empty(store) -> bool:
-    """Seed the demo listings when no market exists yet; returns whether it seeded."""
-    if store.list_markets():
-        return False
-    store.add_assets(ASSETS)
-    store.add_markets(MARKETS)
-    return True
+    """Seed the demo listings when no market exists yet (processes starting together seed once); whether it
+    seeded."""
+    return store.seed_listings(ASSETS, MARKETS)

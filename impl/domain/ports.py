@@ -51,6 +51,11 @@ class MarketStore(Protocol):
         """Every market, in listing order."""
         ...
 
+    def seed_listings(self, assets: dict[str, int], markets: Iterable[Market]) -> bool:
+        """`add_assets` and `add_markets` in one transaction if no market is listed yet — serialised against a
+        concurrent seeding by another process (the first start of a scaled deployment); whether it seeded."""
+        ...
+
     def list_trades(self, symbol: str, limit: int, before_id: str | None) -> list[Trade]:
         """Trades of `symbol` newest (greatest id) first, strictly older than `before_id` when given."""
         ...

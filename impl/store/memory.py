@@ -174,6 +174,14 @@ class MemoryStore:
         with self._lock:
             return list(self._markets.values())
 
+    def seed_listings(self, assets: dict[str, int], markets: Iterable[Market]) -> bool:
+        with self._lock:
+            if self._markets:
+                return False
+            self.add_assets(assets)
+            self.add_markets(markets)
+            return True
+
     # -- trades and candles ----------------------------------------------------------------------------------
     def record_trades(self, trades: Sequence[Trade]) -> None:
         with self._lock:

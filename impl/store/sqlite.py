@@ -70,7 +70,19 @@ class SQLiteStore(IdentityTables, TradingTables):
     def add_assets(self, assets: dict[str, int]) -> None:
         """Register assets with their precision (decimal places of their minor unit)."""
         with self._lock, self._tx():
-            self._db.executemany("INSERT INTO assets VALUES (?, ?)", assets.items())
+            self._insert_assets(assets)
+
+    def _insert_assets(self, assets: dict[str, int]) -> None:
+        self._db.executemany("INSERT INTO assets VALUES (?, ?)", assets.items())
+
+    def seed_listings(self, assets: dict[str, int], markets: Iterable[Market]) -> bool:
+        """BEGIN IMMEDIATE holds the database's write lock: a concurrent seeding waits, then finds the markets."""
+        with self._lock, self._tx():
+            if self._db.execute("SELECT COUNT(*) FROM markets").fetchone()[0]:
+                return False
+            self._insert_assets(assets)
+            self._insert_markets(markets)
+            return True
 
     def list_assets(self) -> dict[str, int]:
         with self._lock:
@@ -78,13 +90,16 @@ class SQLiteStore(IdentityTables, TradingTables):
 
     def add_markets(self, markets: Iterable[Market]) -> None:
         with self._lock, self._tx():
-            for m in markets:
-                order = self._db.execute("SELECT COUNT(*) FROM markets").fetchone()[0]
-                self._db.execute(
-                    "INSERT INTO markets VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (m.symbol, m.base, m.quote, m.status, str(m.tick_size), str(m.step_size), str(m.min_size),
-                     str(m.max_size), str(m.min_notional), str(m.maker_fee_rate), str(m.taker_fee_rate), order),
-                )
+            self._insert_markets(markets)
+
+    def _insert_markets(self, markets: Iterable[Market]) -> None:
+        for m in markets:
+            order = self._db.execute("SELECT COUNT(*) FROM markets").fetchone()[0]
+            self._db.execute(
+                "INSERT INTO markets VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (m.symbol, m.base, m.quote, m.status, str(m.tick_size), str(m.step_size), str(m.min_size),
+                 str(m.max_size), str(m.min_notional), str(m.maker_fee_rate), str(m.taker_fee_rate), order),
+            )
 
     def list_markets(self) -> list[Market]:
         with self._lock:

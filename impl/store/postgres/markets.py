@@ -21,19 +21,25 @@ class MarketTables:
     # -- markets ---------------------------------------------------------------------------------------------
     def add_assets(self, assets: dict[str, int]) -> None:
         with self._conn() as conn:
-            conn.cursor().executemany("INSERT INTO assets VALUES (%s, %s)", list(assets.items()))
+            _insert_assets(conn, assets)
+
+    def seed_listings(self, assets: dict[str, int], markets: Iterable[Market]) -> bool:
+        """Under a transaction-level advisory lock: a concurrent seeding waits for this commit, then finds the
+        markets."""
+        with self._conn() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (SEED_LOCK,))
+            if conn.execute("SELECT COUNT(*) FROM markets").fetchone()[0]:
+                return False
+            _insert_assets(conn, assets)
+            _insert_markets(conn, markets)
+            return True
 
     def list_assets(self) -> dict[str, int]:
         return dict(self._all("SELECT code, precision FROM assets ORDER BY code"))
 
     def add_markets(self, markets: Iterable[Market]) -> None:
         with self._conn() as conn:
-            for m in markets:
-                order = conn.execute("SELECT COUNT(*) FROM markets").fetchone()[0]
-                conn.execute(
-                    "INSERT INTO markets VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                    (m.symbol, m.base, m.quote, m.status, str(m.tick_size), str(m.step_size), str(m.min_size),
-                     str(m.max_size), str(m.min_notional), str(m.maker_fee_rate), str(m.taker_fee_rate), order))
+            _insert_markets(conn, markets)
 
     def list_markets(self) -> list[Market]:
         rows = self._all("SELECT symbol, base, quote, status, tick_size, step_size, min_size, max_size, min_notional,"
@@ -98,3 +104,19 @@ def _stored_candles(cur: psycopg.Cursor, trades: Sequence[Trade]) -> dict[tuple[
 
 def _candle(row) -> Candle:
     return Candle(row[0], row[1], row[2], row[3], row[4], row[5], int(row[6]), row[7])
+
+
+SEED_LOCK = 0x636F6F7564_5EED  # pg_advisory_xact_lock key of the first seeding of listings ("cooud" + SEED)
+
+
+def _insert_assets(conn, assets: dict[str, int]) -> None:
+    conn.cursor().executemany("INSERT INTO assets VALUES (%s, %s)", list(assets.items()))
+
+
+def _insert_markets(conn, markets: Iterable[Market]) -> None:
+    for m in markets:
+        order = conn.execute("SELECT COUNT(*) FROM markets").fetchone()[0]
+        conn.execute(
+            "INSERT INTO markets VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            (m.symbol, m.base, m.quote, m.status, str(m.tick_size), str(m.step_size), str(m.min_size),
+             str(m.max_size), str(m.min_notional), str(m.maker_fee_rate), str(m.taker_fee_rate), order))
