@@ -31,10 +31,10 @@ from impl.app import create_app
 from impl.config import Config
 from impl.security import signing
 from tests.live import serving
+from tests.redis_support import REDIS_URL, redis_or_skip
 
 EMAIL, PASSWORD = "loop@example.com", "correct horse battery staple"
 TIMEOUT = 30  # s: how long a broken run may hang before it fails; a passing run never waits for it
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 class Gate:
@@ -197,12 +197,7 @@ def test_time_is_answered_while_a_handlers_store_read_is_parked(tmp_path, monkey
 
 
 def test_time_is_answered_while_a_redis_rate_limit_round_trip_is_parked(tmp_path):
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError as exc:
-        pytest.skip(f"no Redis server reachable at {REDIS_URL}: {exc}")
+    client = redis_or_skip()
     prefix = f"cooud:test:{uuid.uuid4().hex}:"
     app = make_app(tmp_path, rate_limit_store=REDIS_URL, rate_limit_prefix=prefix)
     store = app.services.rate_limiter.store

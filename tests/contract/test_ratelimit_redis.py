@@ -14,19 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from impl.ratelimit import Decision, MemoryStore, RedisStore, Rule
+from tests.redis_support import REDIS_URL, redis_or_skip
 from tests.unit.test_ratelimit import NOW0, SCENARIOS, Reference
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture(scope="module")
 def redis_client():
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=5)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError as exc:
-        pytest.skip(f"no Redis server reachable at {REDIS_URL}: {exc}")
+    client = redis_or_skip()
     yield client
     client.close()
 

@@ -29,8 +29,8 @@ from impl.security.signing import MemoryReplayGuard
 from impl.store.redis_replay import RedisReplayGuard
 from impl.store.sqlite import SQLiteStore
 from tests.live import free_port, running_server
+from tests.redis_support import REDIS_URL, redis_or_skip
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 ROOT = Path(__file__).resolve().parents[2]
 NOW = 1_790_000_000
 CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -38,12 +38,7 @@ CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 @pytest.fixture(scope="module")
 def redis_client():
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=5)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError as exc:
-        pytest.skip(f"no Redis server reachable at {REDIS_URL}: {exc}")
+    client = redis_or_skip()
     yield client
     client.close()
 
