@@ -1,5 +1,5 @@
-"""End to end: conditional orders through the GENERATED client (pip-installed on its own from generated/client, as
-in test_generated_client.py) against a real server process (`python -m impl.cli serve` from this checkout, the
+"""End to end: conditional orders through the GENERATED client (pip-installed on its own from generated/client, by
+conftest.py's `client_package`) against a real server process (`python -m impl.cli serve` from this checkout, the
 `cooud serve` of `make run`, on its own fresh database), with a real WebSocket client (tests/stream_support.py's
 StreamClient, every frame checked against spec/asyncapi.yaml) on the private channels. Accounts are created and
 funded with the operator CLI while the server runs (deposits go through the serving engine's operator inbox).
@@ -39,7 +39,6 @@ by its take profit's fills, one by its stop — on a server of its own; its docs
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
@@ -47,11 +46,16 @@ import sys
 import uuid
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from impl.domain.units import to_string
 from tests.stream_support import CHECKER, StreamClient
+
+if TYPE_CHECKING:  # importable only while the `client_package` fixture has the installed copy on sys.path
+    from cooud_exchange_client import AuthenticatedClient
+    from cooud_exchange_client.models import ErrorEnvelope, Order
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
@@ -63,27 +67,6 @@ pytestmark = pytest.mark.live
 
 def units(amount: int) -> str:
     return to_string(amount, 8)  # BTC and USDT both have 8 decimals
-
-
-@pytest.fixture(scope="module")
-def client_package(tmp_path_factory):
-    target = tmp_path_factory.mktemp("client-install")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
-         "--target", str(target), str(ROOT / "generated" / "client")],
-        check=True, timeout=300,
-    )
-    saved = {name: sys.modules.pop(name) for name in list(sys.modules) if name.startswith("cooud_exchange_client")}
-    sys.path.insert(0, str(target))
-    try:
-        package = importlib.import_module("cooud_exchange_client")
-        assert str(target) in package.__file__  # the installed copy, not the source tree
-        yield package
-    finally:
-        sys.path.remove(str(target))
-        for name in [m for m in sys.modules if m.startswith("cooud_exchange_client")]:
-            del sys.modules[name]
-        sys.modules.update(saved)
 
 
 def serving(tmp_path_factory, name: str):
@@ -117,44 +100,18 @@ def cli(database: Path, *args: str) -> dict:
     return json.loads(done.stdout)
 
 
-def test_stop_loss_take_profit_and_trailing_stop_end_to_end(client_package, server):
+def open_accounts(base: str, database: Path, maker: str, taker: str, holder: str
+                  ) -> tuple[tuple[AuthenticatedClient, AuthenticatedClient, AuthenticatedClient], dict[str, str]]:
+    """A scenario's three accounts, created and funded with the operator CLI while the server runs (the maker and the
+    taker 1 BTC and 10000 USDT each, the holder 0.1 BTC and 100 USDT), then each logged in through the generated
+    client: their clients (maker, taker, holder) and their access tokens by email."""
     from cooud_exchange_client import AuthenticatedClient, Client
-    from cooud_exchange_client.api.account import get_account
     from cooud_exchange_client.api.auth import login
-    from cooud_exchange_client.api.orders import (
-        cancel_conditional_order,
-        get_conditional_order,
-        get_order,
-        list_conditional_order_history,
-        list_conditional_orders,
-        list_fills,
-        list_orders,
-        place_conditional_order,
-        place_order,
-    )
-    from cooud_exchange_client.api.wallet import list_balances
-    from cooud_exchange_client.models import (
-        ConditionalOrder,
-        ConditionalOrderRequest,
-        ConditionalOrderStatus,
-        ConditionalOrderType,
-        ErrorEnvelope,
-        Liquidity,
-        LoginRequest,
-        Order,
-        OrderRequest,
-        OrderStatus,
-        OrderType,
-        Side,
-        TimeInForce,
-        TriggerDirection,
-        TriggerPriceType,
-    )
+    from cooud_exchange_client.models import LoginRequest
 
-    base, database = server
     public = Client(base_url=f"{base}/v1", raise_on_unexpected_status=True)
-    for email, deposits in ((M, {"BTC": "1", "USDT": "10000"}), (T, {"BTC": "1", "USDT": "10000"}),
-                            (C, {"BTC": "0.1", "USDT": "100"})):
+    for email, deposits in ((maker, {"BTC": "1", "USDT": "10000"}), (taker, {"BTC": "1", "USDT": "10000"}),
+                            (holder, {"BTC": "0.1", "USDT": "100"})):
         cli(database, "user", "create", "--email", email, "--password", PASSWORD)
         for asset, amount in deposits.items():
             cli(database, "deposit", "--email", email, "--asset", asset, "--amount", amount)
@@ -167,13 +124,80 @@ def test_stop_loss_take_profit_and_trailing_stop_end_to_end(client_package, serv
         tokens[email] = reply.access_token
         return AuthenticatedClient(base_url=f"{base}/v1", token=reply.access_token, raise_on_unexpected_status=True)
 
-    m, t, c = session(M), session(T), session(C)
+    return (session(maker), session(taker), session(holder)), tokens
 
-    def order(client: AuthenticatedClient, **fields) -> Order:
-        placed = place_order.sync(client=client, body=OrderRequest(symbol=SYMBOL, **fields),
-                                  idempotency_key=str(uuid.uuid4()))
-        assert isinstance(placed, Order), placed
-        return placed
+
+def order(client: AuthenticatedClient, **fields) -> Order:
+    """A plain BTC/USDT order, which must be accepted."""
+    from cooud_exchange_client.api.orders import place_order
+    from cooud_exchange_client.models import Order, OrderRequest
+
+    placed = place_order.sync(client=client, body=OrderRequest(symbol=SYMBOL, **fields),
+                              idempotency_key=str(uuid.uuid4()))
+    assert isinstance(placed, Order), placed
+    return placed
+
+
+def balances(client: AuthenticatedClient) -> tuple[dict[str, tuple[str, str, str]], dict[str, dict]]:
+    """The account's balances: (total, free, locked) by asset, and each as the JSON object GET /balances sent."""
+    from cooud_exchange_client.api.wallet import list_balances
+
+    response = list_balances.sync_detailed(client=client)
+    assert response.status_code == 200, response.content
+    raw = {b["asset"]: b for b in json.loads(response.content)["data"]}
+    return {a: (b["total"], b["free"], b["locked"]) for a, b in raw.items()}, raw
+
+
+def listen(ws: StreamClient, token: str, user_id: str, channels: list[str]) -> None:
+    """Authenticates the stream with the access token (as `user_id`) and subscribes to the private `channels`."""
+    reply = ws.request({"op": "auth", "id": "auth", "args": {"method": "bearer", "token": token}})
+    assert reply["op"] == "auth" and reply["result"] == {"user_id": user_id, "method": "bearer"}, reply
+    reply = ws.request({"op": "subscribe", "id": "sub", "args": channels})
+    assert reply["op"] == "subscribe" and sorted(reply["result"]["channels"]) == sorted(channels), reply
+    ws.drain(quiet=0.2, limit=2)
+    ws.events.clear()  # whatever a subscription sends first (current state) is not a transition
+
+
+def refused(response, status: int, code: str) -> ErrorEnvelope:
+    """A refusal, in the one error envelope: `status`, error `code`, a request id and a message."""
+    from cooud_exchange_client.models import ErrorEnvelope
+
+    assert response.status_code == status, (response.status_code, response.content)
+    assert isinstance(response.parsed, ErrorEnvelope), response.content
+    body = json.loads(response.content)
+    assert set(body) == {"error"} and body["error"]["code"] == code, body
+    assert body["error"]["request_id"].startswith("req_") and body["error"]["message"], body
+    return response.parsed
+
+
+def test_stop_loss_take_profit_and_trailing_stop_end_to_end(client_package, server):
+    from cooud_exchange_client.api.account import get_account
+    from cooud_exchange_client.api.orders import (
+        cancel_conditional_order,
+        get_conditional_order,
+        get_order,
+        list_conditional_order_history,
+        list_conditional_orders,
+        list_fills,
+        list_orders,
+        place_conditional_order,
+    )
+    from cooud_exchange_client.models import (
+        ConditionalOrder,
+        ConditionalOrderRequest,
+        ConditionalOrderStatus,
+        ConditionalOrderType,
+        Liquidity,
+        OrderStatus,
+        OrderType,
+        Side,
+        TimeInForce,
+        TriggerDirection,
+        TriggerPriceType,
+    )
+
+    base, database = server
+    (m, t, c), tokens = open_accounts(base, database, M, T, C)
 
     def trade(price: str, size: str = "0.00100") -> None:
         """M rests a sell, T lifts it: one trade at `price`."""
@@ -190,24 +214,12 @@ def test_stop_loss_take_profit_and_trailing_stop_end_to_end(client_package, serv
         assert response.status_code == 200 and isinstance(response.parsed, ConditionalOrder), response.content
         return response.parsed, json.loads(response.content)
 
-    def balances() -> tuple[dict[str, tuple[str, str, str]], dict[str, dict]]:
-        response = list_balances.sync_detailed(client=c)
-        assert response.status_code == 200, response.content
-        raw = {b["asset"]: b for b in json.loads(response.content)["data"]}
-        return {a: (b["total"], b["free"], b["locked"]) for a, b in raw.items()}, raw
-
     account = get_account.sync(client=c)
     taker_rate = Decimal(account.fee_tier.taker_fee_rate)
-    assert balances()[0]["BTC"] == (units(10_000_000),) * 2 + (units(0),)  # the CLI deposits are seen at once
+    assert balances(c)[0]["BTC"] == (units(10_000_000),) * 2 + (units(0),)  # the CLI deposits are seen at once
 
     with CHECKER.audit("conditional orders e2e"), StreamClient(base, "holder") as ws:
-        reply = ws.request({"op": "auth", "id": "auth", "args": {"method": "bearer", "token": tokens[C]}})
-        assert reply["op"] == "auth" and reply["result"] == {"user_id": account.id, "method": "bearer"}, reply
-        reply = ws.request({"op": "subscribe", "id": "sub", "args": ["conditional_orders", "orders", "balances"]})
-        assert reply["op"] == "subscribe", reply
-        assert sorted(reply["result"]["channels"]) == ["balances", "conditional_orders", "orders"], reply
-        ws.drain(quiet=0.2, limit=2)
-        ws.events.clear()  # whatever a subscription sends first (current state) is not a transition
+        listen(ws, tokens[C], account.id, ["conditional_orders", "orders", "balances"])
 
         # 1. A trade sets the last price.
         trade("60000.00")
@@ -247,7 +259,7 @@ def test_stop_loss_take_profit_and_trailing_stop_end_to_end(client_package, serv
         assert [x.id for x in current.data] == [ts.id, tp.id, sl.id] and current.next_cursor is None  # newest first
         assert list_conditional_order_history.sync(client=c).data == []
         locked = 1_237_000 + 1_000_000 + 500_000
-        assert balances()[0]["BTC"] == (units(10_000_000), units(10_000_000 - locked), units(locked))
+        assert balances(c)[0]["BTC"] == (units(10_000_000), units(10_000_000 - locked), units(locked))
 
         # 3. A higher trade: the trailing stop follows it; nothing fires.
         trade("60500.07")
@@ -298,7 +310,7 @@ def test_stop_loss_take_profit_and_trailing_stop_end_to_end(client_package, serv
         assert fee == 145_966_916
         btc_total, btc_locked = 10_000_000 - 1_237_000, 500_000
         usdt_total = 10_000_000_000 + quote - fee
-        final, final_raw = balances()
+        final, final_raw = balances(c)
         assert final["BTC"] == (units(btc_total), units(btc_total - btc_locked), units(btc_locked))
         assert final["USDT"] == (units(usdt_total),) * 2 + (units(0),)
         assert final["USDT"][0] == "828.37490774"
@@ -335,14 +347,6 @@ def test_stop_loss_take_profit_and_trailing_stop_end_to_end(client_package, serv
             units(1_237_000), units(2_237_000), units(2_737_000), units(1_500_000), units(500_000)]
 
     # The refusals, each in the one error envelope.
-    def refused(response, status: int, code: str) -> ErrorEnvelope:
-        assert response.status_code == status, (response.status_code, response.content)
-        assert isinstance(response.parsed, ErrorEnvelope), response.content
-        body = json.loads(response.content)
-        assert set(body) == {"error"} and body["error"]["code"] == code, body
-        assert body["error"]["request_id"].startswith("req_") and body["error"]["message"], body
-        return response.parsed
-
     # the last price is 59000.37: a stop-loss sell at or above it would fire at once
     refused(place(type_=ConditionalOrderType.STOP_MARKET, trigger_price="59000.37", size="0.00100"),
             422, "would_trigger_immediately")
@@ -362,12 +366,9 @@ def test_stop_loss_take_profit_and_trailing_stop_end_to_end(client_package, serv
     assert "stop_price" in json.dumps(raw.json()["error"]["details"]), raw.text
 
     # Nothing refused changed anything; the ledger (which counts the trailing stop's reservation) checks out.
-    assert balances()[0] == final
+    assert balances(c)[0] == final
     assert [x.id for x in list_conditional_orders.sync(client=c).data] == [ts.id]
-    report = subprocess.run([sys.executable, "-m", "impl.cli", "ledger", "check", "--database", str(database)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60, env=dict(os.environ,
-                                                                                           PYTHONPATH=str(ROOT)))
-    assert report.returncode == 0 and json.loads(report.stdout)["ok"], report.stdout + report.stderr
+    assert cli(database, "ledger", "check")["ok"]
 
 
 def test_oco_brackets_end_to_end(client_package, oco_server):
@@ -395,9 +396,7 @@ def test_oco_brackets_end_to_end(client_package, oco_server):
     frame of each object equals its REST GET. Then the refusals: cancel of an ended list, an unknown list, amend of a
     live leg's order (a third bracket, then cancelled: its legs end `list_cancelled`), OCO legs of two sides.
     """
-    from cooud_exchange_client import AuthenticatedClient, Client
     from cooud_exchange_client.api.account import get_account
-    from cooud_exchange_client.api.auth import login
     from cooud_exchange_client.api.orders import (
         amend_order,
         cancel_order_list,
@@ -407,17 +406,13 @@ def test_oco_brackets_end_to_end(client_package, oco_server):
         list_fills,
         list_order_list_history,
         list_order_lists,
-        place_order,
         place_order_list,
     )
-    from cooud_exchange_client.api.wallet import list_balances
     from cooud_exchange_client.models import (
         ConditionalOrderRequest,
         ConditionalOrderStatus,
         ConditionalOrderType,
-        ErrorEnvelope,
         Liquidity,
-        LoginRequest,
         Order,
         OrderAmendRequest,
         OrderRequest,
@@ -436,28 +431,7 @@ def test_oco_brackets_end_to_end(client_package, oco_server):
 
     base, database = oco_server
     maker, taker, holder = "oco-maker@example.com", "oco-taker@example.com", "oco-holder@example.com"
-    public = Client(base_url=f"{base}/v1", raise_on_unexpected_status=True)
-    for email, deposits in ((maker, {"BTC": "1", "USDT": "10000"}), (taker, {"BTC": "1", "USDT": "10000"}),
-                            (holder, {"BTC": "0.1", "USDT": "100"})):
-        cli(database, "user", "create", "--email", email, "--password", PASSWORD)
-        for asset, amount in deposits.items():
-            cli(database, "deposit", "--email", email, "--asset", asset, "--amount", amount)
-
-    tokens: dict[str, str] = {}
-
-    def session(email: str) -> AuthenticatedClient:
-        reply = login.sync(client=public, body=LoginRequest(email=email, password=PASSWORD))
-        assert reply is not None and reply.access_token, reply
-        tokens[email] = reply.access_token
-        return AuthenticatedClient(base_url=f"{base}/v1", token=reply.access_token, raise_on_unexpected_status=True)
-
-    m, t, c = session(maker), session(taker), session(holder)
-
-    def order(client: AuthenticatedClient, **fields) -> Order:
-        placed = place_order.sync(client=client, body=OrderRequest(symbol=SYMBOL, **fields),
-                                  idempotency_key=str(uuid.uuid4()))
-        assert isinstance(placed, Order), placed
-        return placed
+    (m, t, c), tokens = open_accounts(base, database, maker, taker, holder)
 
     def bracket(tp_price: str, trigger: str, size: str, **fields):
         """An OCO sell: a take-profit limit order above the market and a stop-loss market sell below it."""
@@ -498,15 +472,9 @@ def test_oco_brackets_end_to_end(client_package, oco_server):
         assert response.status_code == 200 and isinstance(response.parsed, Order), response.content
         return response.parsed, json.loads(response.content)
 
-    def balances() -> tuple[dict[str, tuple[str, str, str]], dict[str, dict]]:
-        response = list_balances.sync_detailed(client=c)
-        assert response.status_code == 200, response.content
-        raw = {b["asset"]: b for b in json.loads(response.content)["data"]}
-        return {a: (b["total"], b["free"], b["locked"]) for a, b in raw.items()}, raw
-
     def assert_balances(btc_total: int, btc_locked: int, usdt_total: int) -> None:
         """C's BTC and USDT (total, free, locked), to the unit; C never has USDT locked (it only sells)."""
-        got = balances()[0]
+        got = balances(c)[0]
         assert (got["BTC"], got["USDT"]) == (
             (units(btc_total), units(btc_total - btc_locked), units(btc_locked)),
             (units(usdt_total), units(usdt_total), units(0)))
@@ -537,13 +505,7 @@ def test_oco_brackets_end_to_end(client_package, oco_server):
     assert_balances(10_000_000, 0, usdt)
 
     with CHECKER.audit("oco brackets e2e"), StreamClient(base, "oco-holder") as ws:
-        reply = ws.request({"op": "auth", "id": "auth", "args": {"method": "bearer", "token": tokens[holder]}})
-        assert reply["op"] == "auth" and reply["result"] == {"user_id": account.id, "method": "bearer"}, reply
-        channels = ["order_lists", "conditional_orders", "orders", "balances"]
-        reply = ws.request({"op": "subscribe", "id": "sub", "args": channels})
-        assert reply["op"] == "subscribe" and sorted(reply["result"]["channels"]) == sorted(channels), reply
-        ws.drain(quiet=0.2, limit=2)
-        ws.events.clear()  # whatever a subscription sends first (current state) is not a transition
+        listen(ws, tokens[holder], account.id, ["order_lists", "conditional_orders", "orders", "balances"])
 
         # 1. A trade sets the last price.
         order(m, side=Side.SELL, type_=OrderType.LIMIT, price="60000.00", size="0.00100")
@@ -640,7 +602,7 @@ def test_oco_brackets_end_to_end(client_package, oco_server):
         assert (q3, f3) == (114_206_157_390, 228_412_315)
         usdt += q3 - f3
         assert_balances(7_087_000, 0, usdt)
-        final, final_raw = balances()
+        final, final_raw = balances(c)
         assert final["USDT"][0] == "1849.17114704"
         assert current() == [] and history() == [l2.id, l1.id]  # newest first
 
@@ -704,14 +666,6 @@ def test_oco_brackets_end_to_end(client_package, oco_server):
         assert (last["BTC"], last["USDT"]) == (final_raw["BTC"], final_raw["USDT"])
 
     # The refusals, each in the one error envelope; none changes anything.
-    def refused(response, status: int, code: str) -> ErrorEnvelope:
-        assert response.status_code == status, (response.status_code, response.content)
-        assert isinstance(response.parsed, ErrorEnvelope), response.content
-        body = json.loads(response.content)
-        assert set(body) == {"error"} and body["error"]["code"] == code, body
-        assert body["error"]["request_id"].startswith("req_") and body["error"]["message"], body
-        return response.parsed
-
     refused(cancel_order_list.sync_detailed(l1.id, client=c, idempotency_key=str(uuid.uuid4())),
             422, "order_list_not_open")
     unknown = "olst_" + "0" * 26
@@ -742,9 +696,6 @@ def test_oco_brackets_end_to_end(client_package, oco_server):
                     400, "invalid_request")
     assert [d.field for d in error.error.details] == ["legs[1].side"], error
 
-    assert balances()[0] == final
+    assert balances(c)[0] == final
     assert current() == [] and history() == [l3.id, l2.id, l1.id]
-    report = subprocess.run([sys.executable, "-m", "impl.cli", "ledger", "check", "--database", str(database)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60,
-                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
-    assert report.returncode == 0 and json.loads(report.stdout)["ok"], report.stdout + report.stderr
+    assert cli(database, "ledger", "check")["ok"]

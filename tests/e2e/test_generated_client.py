@@ -1,35 +1,9 @@
-"""End to end: install the generated client package with pip (on its own, from generated/client) and read
-markets, ticker, orderbook, trades and candles from a live server through it."""
+"""End to end: read markets, ticker, orderbook, trades and candles from a live server through the generated client
+package, pip-installed on its own from generated/client (the `client_package` fixture of tests/e2e/conftest.py)."""
 
 from __future__ import annotations
 
-import importlib
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def client_package(tmp_path_factory):
-    target = tmp_path_factory.mktemp("client-install")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
-         "--target", str(target), str(ROOT / "generated" / "client")],
-        check=True, timeout=300,
-    )
-    sys.path.insert(0, str(target))
-    try:
-        for name in [m for m in sys.modules if m.startswith("cooud_exchange_client")]:
-            del sys.modules[name]
-        package = importlib.import_module("cooud_exchange_client")
-        assert str(target) in package.__file__  # the installed copy, not the source tree
-        yield package
-    finally:
-        sys.path.remove(str(target))
 
 
 @pytest.mark.live

@@ -1,5 +1,5 @@
 """End to end: two accounts trade BTC/USDT through the GENERATED client (pip-installed on its own from
-generated/client, as in test_generated_client.py) against a real server process (`make run`) on its own fresh
+generated/client: conftest.py's `client_package`) against a real server process (`make run`) on its own fresh
 database (own server, so that the session `live_server`'s recorded market data stays as other tests expect it).
 Accounts and deposits are provisioned with the operator CLI while the server runs (it must see them at once).
 
@@ -35,7 +35,6 @@ candle with both, the book empty again with a sequence that grew at every change
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import sqlite3
 import subprocess
@@ -47,7 +46,6 @@ import pytest
 
 from impl.domain.units import to_string
 
-ROOT = Path(__file__).resolve().parents[2]
 COOUD = str(Path(sys.executable).parent / "cooud")
 PASSWORD = "correct horse battery staple"
 A, B = "seller@example.com", "buyer@example.com"
@@ -60,27 +58,6 @@ def usdt(units: int) -> str:
 
 
 btc = usdt  # both assets have 8 decimals
-
-
-@pytest.fixture(scope="module")
-def client_package(tmp_path_factory):
-    target = tmp_path_factory.mktemp("client-install")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
-         "--target", str(target), str(ROOT / "generated" / "client")],
-        check=True, timeout=300,
-    )
-    saved = {name: sys.modules.pop(name) for name in list(sys.modules) if name.startswith("cooud_exchange_client")}
-    sys.path.insert(0, str(target))
-    try:
-        package = importlib.import_module("cooud_exchange_client")
-        assert str(target) in package.__file__  # the installed copy, not the source tree
-        yield package
-    finally:
-        sys.path.remove(str(target))
-        for name in [m for m in sys.modules if m.startswith("cooud_exchange_client")]:
-            del sys.modules[name]
-        sys.modules.update(saved)
 
 
 @pytest.fixture(scope="module")
