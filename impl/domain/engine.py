@@ -560,14 +560,18 @@ class Engine:
         def mine(x) -> bool:
             return x.account == c.account and c.symbol in (None, x.symbol) and c.side in (None, x.side)
 
+        # Cancelling a leg of a strategy order ends its list, which cancels the list's other legs (`list_cancelled`):
+        # what ended so while this ran is skipped, not cancelled twice.
         cancelled: list[OrderState | ConditionalOrder] = []
         if c.kind in ("normal", "all"):
             for o in sorted((o for o in self.open.values() if mine(o)), key=lambda o: o.id):
-                cancelled.append(self._cancel(o, "requested", step))
+                if o.id in self.open:
+                    cancelled.append(self._cancel(o, "requested", step))
         if c.kind in ("conditional", "all"):
             for x in sorted((x for x in self.conditionals.values() if x.waiting and mine(x)), key=lambda x: x.id):
-                self.triggers[x.symbol].remove(x)
-                cancelled.append(self._end_conditional(x, "cancelled", "requested", step))
+                if x.waiting:
+                    self.triggers[x.symbol].remove(x)
+                    cancelled.append(self._end_conditional(x, "cancelled", "requested", step))
         return cancelled
 
     def _amend(self, account: str, order_id: str, price: str | None, size: str | None, step: _Step) -> OrderState:
