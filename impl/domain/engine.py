@@ -518,7 +518,7 @@ class Engine:
         step.orders[order.id] = order
         parent = self.placed_by.pop(order.id, None)
         if parent is not None:
-            self._end_conditional(self.conditionals[parent], "finished", status, step)
+            self._end_conditional(self.conditionals[parent], "finished", status, step, cause=(status, reason))
         if order.id in self.member_of:
             self._leg_ended(order.id, status, reason, step)
         return order
@@ -604,6 +604,8 @@ class Engine:
         def mine(x) -> bool:
             return x.account == c.account and c.symbol in (None, x.symbol) and c.side in (None, x.side)
 
+        # Cancelling a leg of a strategy order ends its list, which cancels the list's other legs (`list_cancelled`):
+        # what ended so while this ran is skipped, not cancelled twice.
         cancelled: list[OrderState | ConditionalOrder] = []
         # Re-checked one by one: cancelling a leg of a strategy order cancels its other legs (reason list_cancelled).
         if c.kind in ("normal", "all"):
@@ -727,8 +729,11 @@ class Engine:
         self.triggers[c.symbol].remove(c)
         return self._end_conditional(c, "cancelled", "requested", step)
 
-    def _end_conditional(self, c: ConditionalOrder, status: str, reason: str, step: _Step) -> ConditionalOrder:
-        """End a live conditional order, releasing what it still reserves (it is out of the trigger index)."""
+    def _end_conditional(self, c: ConditionalOrder, status: str, reason: str, step: _Step,
+                         cause: tuple[str, str | None] | None = None) -> ConditionalOrder:
+        """End a live conditional order, releasing what it still reserves (it is out of the trigger index).
+        `cause`: a fired one's order's final (status, cancel reason) — what its strategy order goes by (the owner
+        cancelling that order cancels the list, as cancelling any leg does)."""
         if c.reserved:
             step.batch.journal.release(c.account, self.units[c.symbol].reserved_asset(c.side), c.reserved, c.id,
                                        step.now)
@@ -737,7 +742,7 @@ class Engine:
         del self.conditionals[c.id]
         step.conditionals[c.id] = c
         if c.id in self.member_of:
-            self._leg_ended(c.id, status, reason, step)
+            self._leg_ended(c.id, *(cause or (status, reason)), step)
         return c
 
     def _track(self, moves: tuple[tuple[str, int], ...], step: _Step) -> list[ConditionalOrder]:
@@ -787,7 +792,7 @@ class Engine:
         if placed.is_open:
             self.placed_by[placed.id] = c.id
         else:
-            self._end_conditional(c, "finished", placed.status, step)
+            self._end_conditional(c, "finished", placed.status, step, cause=(placed.status, placed.cancel_reason))
 
     # -- strategy orders (impl/domain/order_lists.py) -----------------------------------------------------------
     def _place_list(self, c: PlaceOrderList, step: _Step) -> OrderList:
