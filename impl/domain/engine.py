@@ -607,7 +607,6 @@ class Engine:
         # Cancelling a leg of a strategy order ends its list, which cancels the list's other legs (`list_cancelled`):
         # what ended so while this ran is skipped, not cancelled twice.
         cancelled: list[OrderState | ConditionalOrder] = []
-        # Re-checked one by one: cancelling a leg of a strategy order cancels its other legs (reason list_cancelled).
         if c.kind in ("normal", "all"):
             for o in sorted((o for o in self.open.values() if mine(o)), key=lambda o: o.id):
                 if o.id in self.open:
