@@ -8,10 +8,10 @@ Types and legs (`legs` in request order; every leg is an order request or a cond
   it needs, the second only what it needs beyond that (both spend the same asset and only one can execute); when a
   leg fires, the sibling's reservation is released before the fired leg's order reserves its own.
 - `oto` (one triggers the other): a working leg (an order, limit or market) and a pending leg (an order or a
-  conditional order). The pending leg is placed when the working order is fully filled — in the step of its last
-  fill. Its funds are not reserved before that (they may come from the working order's fill); if a rule refuses it
-  then (`insufficient_balance`, `market_halted`, …) the leg is `not_placed` with that code and the list ends
-  `rejected`.
+  conditional order). The pending leg is placed when the working order is fully filled — in the batch of its last
+  fill, by an engine step right after the fill's. Its funds are not reserved before that (they may come from the
+  working order's fill); if a rule refuses it then (`insufficient_balance`, `market_halted`, …) the leg is
+  `not_placed` with that code and the list ends `rejected`.
 - `otoco`: a working leg and an OCO pair of pending legs, placed as an `oco` when the working order is fully
   filled.
 
@@ -21,10 +21,13 @@ refused it: `reason`). A placed order carries the list's id as its `parent_id` (
 conditional order's id, which carries `order_list_id`).
 
 List `status`: `working` → `done` (every leg ended without a cancel of the list) or `cancelled` (`reason`
-`requested`: the list or one of its legs was cancelled by its owner — cancelling a leg cancels the whole list; or
+`requested`: the list or one of its legs was cancelled by its owner — cancelling a leg, or the order a fired
+conditional leg placed, cancels the whole list; `leg_cancelled`: a live leg's order was cancelled otherwise, e.g. by
+self-trade prevention; or
 the working order ended without filling completely: `working_order_cancelled` / `working_order_expired`) or
-`rejected` (a leg refused when the list placed it: `reason` is its code). Amending a leg of a working list is refused
-(`order_in_order_list`): cancel the list and place a new one.
+`rejected` (a leg refused when the list placed it: `reason` is its code). Amending an order a working list placed
+as a leg is refused (`order_in_order_list`): cancel the list and place a new one. The order a fired conditional leg
+placed names that conditional order, not the list, and may be amended like any order.
 """
 
 from __future__ import annotations

@@ -202,7 +202,9 @@ def sync_detailed(
       of its legs — cancelling any leg (`DELETE /orders/{order_id}`,
       `DELETE /conditional-orders/{conditional_order_id}`) cancels the whole strategy order: its other
     live
-      legs are cancelled (`list_cancelled`) and its pending legs end `not_placed` (`list_ended`). Or
+      legs are cancelled (`list_cancelled`) and its pending legs end `not_placed` (`list_ended`); so
+    does
+      cancelling the order a fired conditional leg placed. Or
       `working_order_cancelled` / `working_order_expired`: the working order ended without filling
     completely
       — cancelled other than by you (e.g. by self-trade prevention), or expired (`IOC`, `FOK`, the
@@ -219,8 +221,15 @@ def sync_detailed(
 
     Every change is sent on the stream's `order_lists` channel.
 
-    **Amending** a leg of a working strategy order is refused: `PATCH /orders/{order_id}` answers
-    `422 order_in_order_list`. Cancel the strategy order and place a new one.
+    **Amending** an order leg of a working strategy order (an order whose `order_list_id` names it) is
+    refused:
+    `PATCH /orders/{order_id}` answers `422 order_in_order_list`. Cancel the strategy order and place a
+    new one.
+    The order a fired conditional leg placed names that conditional order (`conditional_order_id`), not
+    the
+    strategy order, and may be amended like any order; cancelling it cancels the strategy order like
+    cancelling
+    any leg.
 
     **Refusals.** Nothing is placed unless every leg placed at once is accepted: a refused leg refuses
     the
@@ -359,7 +368,9 @@ def sync(
       of its legs — cancelling any leg (`DELETE /orders/{order_id}`,
       `DELETE /conditional-orders/{conditional_order_id}`) cancels the whole strategy order: its other
     live
-      legs are cancelled (`list_cancelled`) and its pending legs end `not_placed` (`list_ended`). Or
+      legs are cancelled (`list_cancelled`) and its pending legs end `not_placed` (`list_ended`); so
+    does
+      cancelling the order a fired conditional leg placed. Or
       `working_order_cancelled` / `working_order_expired`: the working order ended without filling
     completely
       — cancelled other than by you (e.g. by self-trade prevention), or expired (`IOC`, `FOK`, the
@@ -376,8 +387,15 @@ def sync(
 
     Every change is sent on the stream's `order_lists` channel.
 
-    **Amending** a leg of a working strategy order is refused: `PATCH /orders/{order_id}` answers
-    `422 order_in_order_list`. Cancel the strategy order and place a new one.
+    **Amending** an order leg of a working strategy order (an order whose `order_list_id` names it) is
+    refused:
+    `PATCH /orders/{order_id}` answers `422 order_in_order_list`. Cancel the strategy order and place a
+    new one.
+    The order a fired conditional leg placed names that conditional order (`conditional_order_id`), not
+    the
+    strategy order, and may be amended like any order; cancelling it cancels the strategy order like
+    cancelling
+    any leg.
 
     **Refusals.** Nothing is placed unless every leg placed at once is accepted: a refused leg refuses
     the
@@ -511,7 +529,9 @@ async def asyncio_detailed(
       of its legs — cancelling any leg (`DELETE /orders/{order_id}`,
       `DELETE /conditional-orders/{conditional_order_id}`) cancels the whole strategy order: its other
     live
-      legs are cancelled (`list_cancelled`) and its pending legs end `not_placed` (`list_ended`). Or
+      legs are cancelled (`list_cancelled`) and its pending legs end `not_placed` (`list_ended`); so
+    does
+      cancelling the order a fired conditional leg placed. Or
       `working_order_cancelled` / `working_order_expired`: the working order ended without filling
     completely
       — cancelled other than by you (e.g. by self-trade prevention), or expired (`IOC`, `FOK`, the
@@ -528,8 +548,15 @@ async def asyncio_detailed(
 
     Every change is sent on the stream's `order_lists` channel.
 
-    **Amending** a leg of a working strategy order is refused: `PATCH /orders/{order_id}` answers
-    `422 order_in_order_list`. Cancel the strategy order and place a new one.
+    **Amending** an order leg of a working strategy order (an order whose `order_list_id` names it) is
+    refused:
+    `PATCH /orders/{order_id}` answers `422 order_in_order_list`. Cancel the strategy order and place a
+    new one.
+    The order a fired conditional leg placed names that conditional order (`conditional_order_id`), not
+    the
+    strategy order, and may be amended like any order; cancelling it cancels the strategy order like
+    cancelling
+    any leg.
 
     **Refusals.** Nothing is placed unless every leg placed at once is accepted: a refused leg refuses
     the
@@ -666,7 +693,9 @@ async def asyncio(
       of its legs — cancelling any leg (`DELETE /orders/{order_id}`,
       `DELETE /conditional-orders/{conditional_order_id}`) cancels the whole strategy order: its other
     live
-      legs are cancelled (`list_cancelled`) and its pending legs end `not_placed` (`list_ended`). Or
+      legs are cancelled (`list_cancelled`) and its pending legs end `not_placed` (`list_ended`); so
+    does
+      cancelling the order a fired conditional leg placed. Or
       `working_order_cancelled` / `working_order_expired`: the working order ended without filling
     completely
       — cancelled other than by you (e.g. by self-trade prevention), or expired (`IOC`, `FOK`, the
@@ -683,8 +712,15 @@ async def asyncio(
 
     Every change is sent on the stream's `order_lists` channel.
 
-    **Amending** a leg of a working strategy order is refused: `PATCH /orders/{order_id}` answers
-    `422 order_in_order_list`. Cancel the strategy order and place a new one.
+    **Amending** an order leg of a working strategy order (an order whose `order_list_id` names it) is
+    refused:
+    `PATCH /orders/{order_id}` answers `422 order_in_order_list`. Cancel the strategy order and place a
+    new one.
+    The order a fired conditional leg placed names that conditional order (`conditional_order_id`), not
+    the
+    strategy order, and may be amended like any order; cancelling it cancels the strategy order like
+    cancelling
+    any leg.
 
     **Refusals.** Nothing is placed unless every leg placed at once is accepted: a refused leg refuses
     the
