@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from impl.domain.errors import InvalidArgument, OrderRejected
-from impl.domain.orders import MarketUnits, check_notional, check_price, check_quote_size, check_size
+from impl.domain.orders import MarketUnits, check_notional, check_price, check_quote_size, check_size, tradable
 
 KINDS = ("stop_market", "stop_limit", "take_profit_market", "take_profit_limit", "trailing_stop")
 LIMIT_KINDS = ("stop_limit", "take_profit_limit")
@@ -219,11 +219,7 @@ def validate_conditional(request: dict, units: MarketUnits | None) -> NewConditi
     """A conditional-order request (already schema-valid) -> NewConditional in integer units, or the refusal:
     `InvalidArgument` for structural rules the schema cannot express, `OrderRejected` for the market's rules (the
     codes of placing an order) and `trigger_price_type_unsupported`."""
-    if units is None:
-        raise OrderRejected("unknown_market", f"No market {request['symbol']!r} is listed.", field="symbol")
-    m = units.market
-    if m.status != "trading":
-        raise OrderRejected("market_halted", f"{m.symbol} is halted; new orders are refused.", field="symbol")
+    m = tradable(request["symbol"], units).market
     kind, side = request["type"], request["side"]
     given = {k for k, v in request.items() if v is not None}
     if request.get("trigger_price_type", "last") != "last":

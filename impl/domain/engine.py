@@ -86,6 +86,8 @@ from impl.domain.orders import (
     check_price,
     check_size,
     fee_of,
+    listed,
+    tradable,
 )
 
 DEPTH_ALL = 1 << 30
@@ -413,10 +415,7 @@ class Engine:
         """Every refusal placing `order` can meet before it touches the book (post-only aside: that is known at
         submission, which changes nothing when it refuses); its reservation (asset, amount). `covered`: what is
         already free for it beyond the balance (a sibling's reservation it will replace)."""
-        u = self.units[order.symbol]
-        if u.market.status != "trading":
-            raise OrderRejected("market_halted", f"{u.market.symbol} is halted; new orders are refused.",
-                                field="symbol")
+        u = tradable(order.symbol, self.units[order.symbol])
         coid = order.client_order_id
         if coid is not None:
             if (account, coid) in step.batch.client_order_ids or self._store.client_order_id_taken(account, coid):
@@ -561,9 +560,7 @@ class Engine:
         """Bulk quotes: everything that can refuse is checked first (funds against free + what the old quotes
         release; post-only against the book without them), then the old quotes are cancelled and the levels placed.
         """
-        u, account = self.units[c.symbol], c.account
-        if u.market.status != "trading":
-            raise OrderRejected("market_halted", f"{c.symbol} is halted; new orders are refused.", field="symbol")
+        u, account = tradable(c.symbol, self.units[c.symbol]), c.account
         tag = _quote_tag(c.owner)
         old = sorted((o for o in self.open.values() if o.parent_id == tag and o.account == account
                       and o.symbol == c.symbol), key=lambda o: o.id)
@@ -598,8 +595,8 @@ class Engine:
                     raise refusal
 
     def _cancel_all(self, c: CancelAll, step: _Step) -> list[OrderState | ConditionalOrder]:
-        if c.symbol is not None and c.symbol not in self.units:
-            raise OrderRejected("unknown_market", f"No market {c.symbol!r} is listed.", field="symbol")
+        if c.symbol is not None:
+            listed(c.symbol, self.units.get(c.symbol))
 
         def mine(x) -> bool:
             return x.account == c.account and c.symbol in (None, x.symbol) and c.side in (None, x.side)
@@ -672,10 +669,7 @@ class Engine:
     # -- conditional orders (impl/domain/conditional.py) ---------------------------------------------------------
     def _conditional_checks(self, account: str, new: NewConditional, step: _Step) -> tuple[str, int]:
         """Every refusal placing `new` can meet, except funds; its full reservation (asset, amount)."""
-        u = self.units[new.symbol]
-        if u.market.status != "trading":
-            raise OrderRejected("market_halted", f"{u.market.symbol} is halted; new orders are refused.",
-                                field="symbol")
+        u = tradable(new.symbol, self.units[new.symbol])
         coid = new.client_order_id
         if coid is not None and ((account, coid, "conditional") in step.batch.client_order_ids
                                  or self._store.conditional_client_id_taken(account, coid)):

@@ -160,13 +160,24 @@ def _multiple(value: str, precision: int, unit: int, code: str, field: str, what
     return units
 
 
+def listed(symbol: str, units: MarketUnits | None) -> MarketUnits:
+    """The units of a listed market (`units` as looked up by symbol), or the refusal `unknown_market`."""
+    if units is None:
+        raise _rule("unknown_market", f"No market {symbol!r} is listed.", "symbol")
+    return units
+
+
+def tradable(symbol: str, units: MarketUnits | None) -> MarketUnits:
+    """The units of a listed market that takes new orders (orders, conditional orders, quotes, list legs), or the
+    refusal: `unknown_market`, `market_halted`."""
+    if listed(symbol, units).market.status != "trading":
+        raise _rule("market_halted", f"{symbol} is halted; new orders are refused.", "symbol")
+    return units
+
+
 def validate(request: dict, units: MarketUnits | None) -> NewOrder:
     """Check a new-order request (already schema-valid) against its market; returns it in integer units."""
-    if units is None:
-        raise _rule("unknown_market", f"No market {request['symbol']!r} is listed.", "symbol")
-    m = units.market
-    if m.status != "trading":
-        raise _rule("market_halted", f"{m.symbol} is halted; new orders are refused.", "symbol")
+    m = tradable(request["symbol"], units).market
     kind, side = request["type"], request["side"]
     post_only = bool(request.get("post_only", False))
     present = {k for k in ("price", "size", "quote_size") if request.get(k) is not None}

@@ -69,6 +69,8 @@ from impl.domain.orders import (
     check_price,
     check_size,
     fee_of,
+    listed,
+    tradable,
     validate,
 )
 from impl.domain.sequencer import Sequencer
@@ -149,8 +151,8 @@ class TradingFacade:
 
     def cancel_all_command(self, account: str, symbol: str | None, side: str | None, key: str | None = None,
                            kind: str = "normal") -> CancelAll:
-        if symbol is not None and symbol not in self._units:
-            raise OrderRejected("unknown_market", f"No market {symbol!r} is listed.", field="symbol")
+        if symbol is not None:
+            listed(symbol, self._units.get(symbol))
         return CancelAll(account, symbol, side, key, kind=kind)
 
     def place_conditional_command(self, account: str, request: dict, key: str | None = None) -> PlaceConditional:
@@ -161,9 +163,7 @@ class TradingFacade:
         return PlaceOrderList(account, request["type"], tuple(request["legs"]), request.get("client_list_id"), key)
 
     def amend_batch_command(self, account: str, request: dict, key: str | None = None) -> AmendOrders:
-        symbol = request["symbol"]
-        if symbol not in self._units:
-            raise OrderRejected("unknown_market", f"No market {symbol!r} is listed.", field="symbol")
+        symbol = listed(request["symbol"], self._units.get(request["symbol"])).market.symbol
         items = tuple((item["order_id"], item.get("price"), item.get("size")) for item in request["orders"])
         return AmendOrders(account, symbol, items, key)
 
@@ -171,11 +171,7 @@ class TradingFacade:
                                key: str | None = None) -> ReplaceQuotes:
         """Each level checked against the market's rules (the field named `bids[i].price` …); bids and asks must not
         cross each other."""
-        u = self._units.get(symbol)
-        if u is None:
-            raise OrderRejected("unknown_market", f"No market {symbol!r} is listed.", field="symbol")
-        if u.market.status != "trading":
-            raise OrderRejected("market_halted", f"{symbol} is halted; new orders are refused.", field="symbol")
+        u = tradable(symbol, self._units.get(symbol))
         sides = {}
         for side in ("bids", "asks"):
             levels = []
